@@ -1,0 +1,235 @@
+/**
+ * The contract between the Sage X3 node's operations and the X3 transports. Operations talk only to an
+ * X3Gateway; the gateway hides which API style (SOAP, GraphQL, REST api1) serves a read. Writes are SOAP `save`.
+ * Nothing here is customer-specific: publication names, block ids, field names and dimension types come from
+ * X3Layout, which the user configures on the node (defaults below match the emulator and a typical setup).
+ */
+
+export type X3ReadApi = 'soap' | 'graphql' | 'rest';
+
+export interface X3Supplier {
+	code: string;
+	name: string;
+	shortName: string | null;
+	category: string | null;
+	country: string | null;
+	currency: string | null;
+	isActive: boolean;
+}
+
+export interface X3SupplierDraft {
+	/** Empty when X3 numbers suppliers itself. */
+	code?: string;
+	name: string;
+	shortName?: string;
+	category: string;
+	country?: string;
+	currency?: string;
+	addressCode?: string;
+}
+
+export interface X3Account {
+	chart: string | null;
+	code: string;
+	description: string | null;
+	isActive: boolean;
+	/** Dimension types this account requires on every line. */
+	requiredDimensionTypes: string[];
+}
+
+export interface X3DimensionType {
+	code: string;
+	description: string | null;
+}
+
+export interface X3Dimension {
+	type: string;
+	code: string;
+	description: string | null;
+	isActive: boolean;
+}
+
+export interface X3Site {
+	code: string;
+	name: string | null;
+}
+
+export interface X3EntryType {
+	code: string;
+	description: string | null;
+}
+
+export interface JournalLineDraft {
+	account: string;
+	/** Exactly one of debit/credit, a positive decimal string with the currency's decimals. */
+	debit?: string;
+	credit?: string;
+	/** Dimension type code -> dimension value; written to the line's dimension fields in layout order. */
+	dimensions: Record<string, string>;
+	businessPartner?: string;
+	taxCode?: string;
+	/** Free text; when the line carries an item trace id the gateway puts it first (see lineTraceField). */
+	description?: string;
+	/** Trace id of the Brex item this line books (grouped entries), so each item stays findable. */
+	lineTraceId?: string;
+}
+
+export interface JournalEntryDraft {
+	entryType: string;
+	site: string;
+	/** YYYY-MM-DD */
+	accountingDate: string;
+	currency: string;
+	reference?: string;
+	description?: string;
+	/** Written to the layout's trace field; the idempotency key of the entry. */
+	traceId: string;
+	lines: JournalLineDraft[];
+}
+
+export interface PostedJournalEntry {
+	documentNumber: string;
+	entryType: string | null;
+	traceId: string | null;
+	accountingDate: string | null;
+	currency: string | null;
+	/** Item trace ids found on its lines (grouped entries). */
+	lineTraceIds: string[];
+	/** The lines, when the read returned them (reconciliation needs amounts per account and dimension). */
+	lines?: Array<{
+		account: string;
+		debit: string | null;
+		credit: string | null;
+		dimensions: Record<string, string>;
+		businessPartner: string | null;
+		description: string | null;
+		lineTraceId: string | null;
+	}>;
+}
+
+export interface X3Message {
+	/** X3's message type as sent ("1" info, "2" warning, "3" error by most sources). */
+	type: string;
+	message: string;
+}
+
+export interface X3Layout {
+	journalEntry: {
+		publication: string;
+		headerBlock: string;
+		linesBlock: string;
+		fields: {
+			entryType: string;
+			documentNumber: string;
+			site: string;
+			accountingDate: string;
+			currency: string;
+			reference: string;
+			description: string;
+			/** Header field that carries the entry trace id (BPRVCR: 20 chars, REFINT: 25). */
+			traceField: string;
+			account: string;
+			debit: string;
+			credit: string;
+			/** Line dimension fields are `${dimensionPrefix}${index}` with index 1..n in dimensionTypes order. */
+			dimensionPrefix: string;
+			businessPartner: string;
+			taxCode: string;
+			lineDescription: string;
+		};
+		/** Width of the trace field: trace ids are generated to fit. */
+		traceFieldLength: number;
+		/** Line field whose value starts with the item trace id (grouped entries). */
+		lineTraceField: string;
+	};
+	supplier: {
+		publication: string;
+		block: string;
+		fields: {
+			code: string;
+			name: string;
+			shortName: string;
+			category: string;
+			country: string;
+			currency: string;
+			addressCode: string;
+			isActive: string;
+		};
+	};
+	account: { publication: string; block: string };
+	dimension: { publication: string; block: string };
+	/** The customer's dimension types in the order of the line dimension fields (CCE1, CCE2, …). */
+	dimensionTypes: string[];
+	/** Chart of accounts code used in account lookups. */
+	chartOfAccounts: string;
+}
+
+export const DEFAULT_X3_LAYOUT: X3Layout = {
+	journalEntry: {
+		publication: 'YGAS',
+		headerBlock: 'GAS0_1',
+		linesBlock: 'GAS1_1',
+		fields: {
+			entryType: 'TYP',
+			documentNumber: 'NUM',
+			site: 'FCY',
+			accountingDate: 'ACCDAT',
+			currency: 'CUR',
+			reference: 'REF',
+			description: 'DESVCR',
+			traceField: 'BPRVCR',
+			account: 'ACC',
+			debit: 'DEB',
+			credit: 'CDT',
+			dimensionPrefix: 'CCE',
+			businessPartner: 'BPR',
+			taxCode: 'TAX',
+			lineDescription: 'DES',
+		},
+		traceFieldLength: 20,
+		lineTraceField: 'DES',
+	},
+	supplier: {
+		publication: 'YBPS',
+		block: 'BPS0_1',
+		fields: {
+			code: 'BPSNUM',
+			name: 'BPSNAM',
+			shortName: 'BPSSHO',
+			category: 'BSGCOD',
+			country: 'CRY',
+			currency: 'CUR',
+			addressCode: 'BPAADD',
+			isActive: 'ENAFLG',
+		},
+	},
+	account: { publication: 'YGAC', block: 'GAC0_1' },
+	dimension: { publication: 'YCCE', block: 'CCE0_1' },
+	dimensionTypes: ['CCT', 'DEP', 'PRJ'],
+	chartOfAccounts: 'CA_FRA',
+};
+
+/** Which reads the gateway serves, whatever API style is behind it. */
+export interface X3Gateway {
+	readonly readApi: X3ReadApi;
+	getSupplier(code: string): Promise<X3Supplier | null>;
+	/** Name search is case- and accent-insensitive on the X3 side where the API allows, else filtered locally. */
+	searchSuppliers(query: { code?: string; name?: string; limit?: number }): Promise<X3Supplier[]>;
+	createSupplier(draft: X3SupplierDraft): Promise<X3Supplier>;
+	getAccount(code: string): Promise<X3Account | null>;
+	searchAccounts(query: { code?: string; description?: string; limit?: number }): Promise<X3Account[]>;
+	listDimensionTypes(): Promise<X3DimensionType[]>;
+	searchDimensions(type: string, query: { code?: string; description?: string; limit?: number }): Promise<X3Dimension[]>;
+	listSites(): Promise<X3Site[]>;
+	listEntryTypes(): Promise<X3EntryType[]>;
+	/** Saves a balanced entry with SOAP `save`; returns the X3 document number. Throws X3BusinessError on status 0. */
+	saveJournalEntry(draft: JournalEntryDraft): Promise<PostedJournalEntry>;
+	/**
+	 * Which of these trace ids (entry or line level) X3 already holds, with the document number holding each.
+	 * One call per batch of up to 50 ids on GraphQL and REST.
+	 */
+	findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>>;
+	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
+	/** Journal entries with a trace id in a date range (reconciliation). */
+	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
+}
