@@ -12,5 +12,7 @@ module.exports = {
 	projects: [
 		{ ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+		// Real n8n 2.x (installed outside the repo by scripts/lib/env.sh); slow, run on their own by test/e2e/run.sh.
+		{ ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'] },
 	],
 };
