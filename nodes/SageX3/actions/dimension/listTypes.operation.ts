@@ -1,0 +1,38 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { X3DimensionType, X3Gateway } from '../../transport/gateway.types';
+import { getLayout } from '../../helpers/context';
+import { forEachItem } from '../../helpers/utils';
+
+const properties: INodeProperties[] = [];
+
+const displayOptions = { show: { resource: ['dimension'], operation: ['listTypes'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	gateway: X3Gateway,
+): Promise<INodeExecutionData[]> {
+	const layout = getLayout(this);
+	// The list does not depend on the item: one X3 call for the whole execution.
+	let types: Promise<X3DimensionType[]> | undefined;
+	return await forEachItem(this, items, async () => {
+		types ??= gateway.listDimensionTypes();
+		return (await types).map((type) => {
+			const position = layout.dimensionTypes.indexOf(type.code);
+			return {
+				...type,
+				configured: position >= 0,
+				fieldIndex: position >= 0 ? position + 1 : null,
+			} as IDataObject;
+		});
+	});
+}

@@ -1,0 +1,123 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import type { X3Dimension, X3Gateway } from '../../transport/gateway.types';
+import { getLayout } from '../../helpers/context';
+import { forEachItem } from '../../helpers/utils';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Dimensions',
+		name: 'dimensions',
+		type: 'fixedCollection',
+		placeholder: 'Add Dimension',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description: 'The dimension values to check, one per type',
+		options: [
+			{
+				displayName: 'Dimension',
+				name: 'dimension',
+				values: [
+					{
+						displayName: 'Type Name or ID',
+						name: 'type',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getDimensionTypes' },
+						default: '',
+						description:
+							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					},
+					{
+						displayName: 'Value Name or ID',
+						name: 'value',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getDimensions', loadOptionsDependsOn: ['&type'] },
+						default: '',
+						description:
+							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					},
+				],
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['dimension'], operation: ['validate'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+interface Assignment {
+	type: string;
+	value: string;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	gateway: X3Gateway,
+): Promise<INodeExecutionData[]> {
+	const layout = getLayout(this);
+	// One X3 lookup per distinct type and code in the execution.
+	const lookups = new Map<string, Promise<X3Dimension | null>>();
+	const lookup = (type: string, code: string) => {
+		const key = `${type}\u0000${code}`;
+		let found = lookups.get(key);
+		if (!found) {
+			found = gateway.searchDimensions(type, { code, limit: 20 }).then((list) => {
+				return (
+					list.find((d) => d.type === type && d.code === code) ??
+					list.find((d) => d.type === type && d.code.toUpperCase() === code.toUpperCase()) ??
+					null
+				);
+			});
+			lookups.set(key, found);
+			found.catch(() => lookups.delete(key));
+		}
+		return found;
+	};
+
+	return await forEachItem(this, items, async (itemIndex) => {
+		const assignments = (
+			this.getNodeParameter('dimensions.dimension', itemIndex, []) as Assignment[]
+		)
+			.map((a) => ({ type: String(a.type ?? '').trim(), value: String(a.value ?? '').trim() }))
+			.filter((a) => a.type !== '' || a.value !== '');
+		const incomplete = assignments.find((a) => a.type === '' || a.value === '');
+		if (incomplete) {
+			throw new NodeOperationError(this.getNode(), 'Each dimension needs both a type and a value', {
+				itemIndex,
+			});
+		}
+		const unknown: IDataObject[] = [];
+		const inactive: IDataObject[] = [];
+		const notConfigured = assignments
+			.filter((a) => !layout.dimensionTypes.includes(a.type))
+			.map((a) => a.type);
+		const checked: IDataObject[] = [];
+		for (const { type, value } of assignments) {
+			const dimension = await lookup(type, value);
+			if (!dimension) unknown.push({ type, value });
+			else if (!dimension.isActive) inactive.push({ type, value });
+			checked.push({
+				type,
+				value,
+				exists: dimension !== null,
+				isActive: dimension?.isActive ?? false,
+				description: dimension?.description ?? null,
+			});
+		}
+		return {
+			valid: unknown.length === 0 && inactive.length === 0 && notConfigured.length === 0,
+			unknown,
+			inactive,
+			notConfigured,
+			dimensions: checked,
+		};
+	});
+}

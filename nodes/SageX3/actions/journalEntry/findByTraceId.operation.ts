@@ -1,0 +1,46 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import type { X3Gateway } from '../../transport/gateway.types';
+import { forEachItem } from '../../helpers/utils';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Trace ID',
+		name: 'traceId',
+		type: 'string',
+		default: '={{ $json.postResult ? $json.postResult.traceId : $json.traceId }}',
+		required: true,
+		placeholder: 'e.g. BRXE-9HQXED5J7FJMT09',
+		description:
+			'Trace ID of a Brex item (found on entry lines) or of an entry (found in the header trace field)',
+	},
+];
+
+const displayOptions = { show: { resource: ['journalEntry'], operation: ['findByTraceId'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	gateway: X3Gateway,
+): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, items, async (itemIndex) => {
+		const traceId = String(this.getNodeParameter('traceId', itemIndex, '') ?? '').trim();
+		if (traceId === '')
+			throw new NodeOperationError(this.getNode(), 'Trace ID is empty', { itemIndex });
+		const entries = await gateway.findJournalEntriesByTraceId(traceId);
+		return {
+			traceId,
+			found: entries.length > 0,
+			documentNumbers: entries.map((entry) => entry.documentNumber),
+			entries: entries.map((entry) => ({ ...entry }) as IDataObject),
+		};
+	});
+}

@@ -1,0 +1,40 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import type { X3Gateway } from '../../transport/gateway.types';
+import { forEachItem } from '../../helpers/utils';
+import { supplierRLC } from '../common.descriptions';
+
+const properties: INodeProperties[] = [supplierRLC];
+
+const displayOptions = { show: { resource: ['supplier'], operation: ['get'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	gateway: X3Gateway,
+): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, items, async (itemIndex) => {
+		const code = String(
+			this.getNodeParameter('supplier', itemIndex, '', { extractValue: true }) ?? '',
+		).trim();
+		if (code === '') {
+			throw new NodeOperationError(this.getNode(), 'No supplier code given', { itemIndex });
+		}
+		const supplier = await gateway.getSupplier(code);
+		if (!supplier) {
+			throw new NodeOperationError(this.getNode(), `Supplier "${code}" was not found in X3`, {
+				itemIndex,
+				description: 'Check the code, or use the Search operation to find the supplier by name.',
+			});
+		}
+		return { ...supplier } as IDataObject;
+	});
+}

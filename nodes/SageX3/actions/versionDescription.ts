@@ -1,0 +1,174 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as account from './account/Account.resource';
+import * as dimension from './dimension/Dimension.resource';
+import * as journalEntry from './journalEntry/JournalEntry.resource';
+import * as supplier from './supplier/Supplier.resource';
+
+export const readApiProperty: INodeProperties = {
+	displayName: 'Read API',
+	name: 'readApi',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'GraphQL (Connected App)',
+			value: 'graphql',
+			description: 'X3 V12+ GraphQL API with a connected-application token',
+		},
+		{
+			name: 'REST (Api1)',
+			value: 'rest',
+			description: 'Syracuse REST api1 representations, basic auth',
+		},
+		{ name: 'SOAP', value: 'soap', description: 'The same SOAP pool as writes' },
+	],
+	default: 'soap',
+	description: 'API used for lookups. Writes (entries, suppliers) always use SOAP web services.',
+};
+
+export const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Dimension', value: 'dimension' },
+		{ name: 'GL Account', value: 'account' },
+		{ name: 'Journal Entry', value: 'journalEntry' },
+		{ name: 'Supplier', value: 'supplier' },
+	],
+	default: 'journalEntry',
+};
+
+/** Defaults are DEFAULT_X3_LAYOUT's values written out (the linter wants literals); a unit test keeps them equal. */
+export const x3SetupProperty: INodeProperties = {
+	displayName: 'X3 Setup',
+	name: 'x3Setup',
+	type: 'collection',
+	placeholder: 'Add Setting',
+	default: {},
+	description:
+		'How your X3 folder is set up: web service publications, blocks, trace field and dimension types',
+	options: [
+		{
+			displayName: 'Account Block',
+			name: 'accountBlock',
+			type: 'string',
+			default: 'GAC0_1',
+			description: 'Block (group) ID of the GL account publication',
+		},
+		{
+			displayName: 'Account Publication',
+			name: 'accountPublication',
+			type: 'string',
+			default: 'YGAC',
+			description: 'Public name of the GL account (GAC) web service',
+		},
+		{
+			displayName: 'Chart of Accounts',
+			name: 'chartOfAccounts',
+			type: 'string',
+			default: 'CA_FRA',
+			description: 'Chart of accounts code (COA) used in account lookups',
+		},
+		{
+			displayName: 'Dimension Block',
+			name: 'dimensionBlock',
+			type: 'string',
+			default: 'CCE0_1',
+			description: 'Block (group) ID of the dimension publication',
+		},
+		{
+			displayName: 'Dimension Publication',
+			name: 'dimensionPublication',
+			type: 'string',
+			default: 'YCCE',
+			description: 'Public name of the analytical dimension (CCE) web service',
+		},
+		{
+			displayName: 'Dimension Types',
+			name: 'dimensionTypes',
+			type: 'string',
+			default: 'CCT,DEP,PRJ',
+			description:
+				'Your dimension type codes, comma-separated, in the order of the line dimension fields (CCE1, CCE2, …)',
+		},
+		{
+			displayName: 'Field Names (JSON)',
+			name: 'fieldNames',
+			type: 'json',
+			default: '{}',
+			description:
+				'Overrides of X3 field names, e.g. {"journalEntry": {"site": "FCY", "reference": "REF"}, "supplier": {"category": "BSGCOD"}}',
+		},
+		{
+			displayName: 'Journal Header Block',
+			name: 'journalHeaderBlock',
+			type: 'string',
+			default: 'GAS0_1',
+			description: 'Header block (GRP) ID of the journal entry publication',
+		},
+		{
+			displayName: 'Journal Lines Block',
+			name: 'journalLinesBlock',
+			type: 'string',
+			default: 'GAS1_1',
+			description: 'Lines block (TAB) ID of the journal entry publication',
+		},
+		{
+			displayName: 'Journal Publication',
+			name: 'journalPublication',
+			type: 'string',
+			default: 'YGAS',
+			description: 'Public name of the journal entry (GAS) web service',
+		},
+		{
+			displayName: 'Line Trace Field',
+			name: 'lineTraceField',
+			type: 'string',
+			default: 'DES',
+			description: 'Line field that starts with the Brex item trace ID in grouped entries',
+		},
+		{
+			displayName: 'Supplier Block',
+			name: 'supplierBlock',
+			type: 'string',
+			default: 'BPS0_1',
+			description: 'Block (group) ID of the supplier publication',
+		},
+		{
+			displayName: 'Supplier Publication',
+			name: 'supplierPublication',
+			type: 'string',
+			default: 'YBPS',
+			description: 'Public name of the supplier (BPS) web service',
+		},
+		{
+			displayName: 'Trace Field',
+			name: 'traceField',
+			type: 'string',
+			default: 'BPRVCR',
+			description:
+				'Header field holding the entry trace ID (BPRVCR holds 20 characters, REFINT 25)',
+		},
+		{
+			displayName: 'Trace Field Length',
+			name: 'traceFieldLength',
+			type: 'number',
+			typeOptions: { minValue: 12 },
+			default: 20,
+			description: 'Width of the trace field; trace IDs are generated to fit',
+		},
+	],
+};
+
+export const properties: INodeProperties[] = [
+	readApiProperty,
+	resourceProperty,
+	...supplier.description,
+	...account.description,
+	...dimension.description,
+	...journalEntry.description,
+	x3SetupProperty,
+];

@@ -1,0 +1,155 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEFAULT_X3_LAYOUT } from '../transport/gateway.types';
+import type { X3Layout } from '../transport/gateway.types';
+
+/**
+ * The "X3 Setup" collection of the node, turned into an X3Layout. Every value defaults to DEFAULT_X3_LAYOUT, so
+ * an empty collection means the defaults; customer specifics (publications, blocks, trace field, dimension types,
+ * chart of accounts) are all set here, never in code.
+ */
+export interface X3SetupParameters {
+	journalPublication?: string;
+	journalHeaderBlock?: string;
+	journalLinesBlock?: string;
+	traceField?: string;
+	traceFieldLength?: number;
+	lineTraceField?: string;
+	supplierPublication?: string;
+	supplierBlock?: string;
+	accountPublication?: string;
+	accountBlock?: string;
+	dimensionPublication?: string;
+	dimensionBlock?: string;
+	/** Comma-separated dimension type codes in the order of the line dimension fields. */
+	dimensionTypes?: string;
+	chartOfAccounts?: string;
+	/** JSON: { "journalEntry": { "<field key>": "<X3 field>" }, "supplier": { ... } } */
+	fieldNames?: string | IDataObject;
+}
+
+export class LayoutError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'LayoutError';
+	}
+}
+
+export function parseCodeList(text: string | undefined): string[] {
+	if (!text) return [];
+	return text
+		.split(',')
+		.map((code) => code.trim())
+		.filter((code) => code !== '');
+}
+
+function text(value: unknown, fallback: string): string {
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
+}
+
+export function layoutFromSetup(setup: X3SetupParameters = {}): X3Layout {
+	const base = DEFAULT_X3_LAYOUT;
+	const traceFieldLength =
+		setup.traceFieldLength === undefined || setup.traceFieldLength === null
+			? base.journalEntry.traceFieldLength
+			: Number(setup.traceFieldLength);
+	if (!Number.isInteger(traceFieldLength) || traceFieldLength < 12 || traceFieldLength > 250) {
+		throw new LayoutError(
+			`Trace Field Length must be a whole number of at least 12 (trace ids need 12 characters); got ${String(setup.traceFieldLength)}`,
+		);
+	}
+	const dimensionTypes =
+		setup.dimensionTypes === undefined
+			? [...base.dimensionTypes]
+			: parseCodeList(setup.dimensionTypes);
+	const duplicates = dimensionTypes.filter((type, index) => dimensionTypes.indexOf(type) !== index);
+	if (duplicates.length > 0) {
+		throw new LayoutError(`Dimension Types lists ${duplicates.join(', ')} more than once`);
+	}
+
+	const overrides = parseFieldNames(setup.fieldNames);
+	const journalFields = { ...base.journalEntry.fields };
+	const traceField = text(setup.traceField, journalFields.traceField);
+	journalFields.traceField = traceField;
+	const supplierFields = { ...base.supplier.fields };
+	applyOverrides(journalFields, overrides.journalEntry, 'journalEntry');
+	applyOverrides(supplierFields, overrides.supplier, 'supplier');
+
+	return {
+		journalEntry: {
+			publication: text(setup.journalPublication, base.journalEntry.publication),
+			headerBlock: text(setup.journalHeaderBlock, base.journalEntry.headerBlock),
+			linesBlock: text(setup.journalLinesBlock, base.journalEntry.linesBlock),
+			fields: journalFields,
+			traceFieldLength,
+			lineTraceField: text(setup.lineTraceField, base.journalEntry.lineTraceField),
+		},
+		supplier: {
+			publication: text(setup.supplierPublication, base.supplier.publication),
+			block: text(setup.supplierBlock, base.supplier.block),
+			fields: supplierFields,
+		},
+		account: {
+			publication: text(setup.accountPublication, base.account.publication),
+			block: text(setup.accountBlock, base.account.block),
+		},
+		dimension: {
+			publication: text(setup.dimensionPublication, base.dimension.publication),
+			block: text(setup.dimensionBlock, base.dimension.block),
+		},
+		dimensionTypes,
+		chartOfAccounts: text(setup.chartOfAccounts, base.chartOfAccounts),
+	};
+}
+
+function parseFieldNames(value: string | IDataObject | undefined): {
+	journalEntry?: IDataObject;
+	supplier?: IDataObject;
+} {
+	if (value === undefined || value === null || value === '') return {};
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		const result = parseJson(value);
+		if ('error' in result) throw new LayoutError(`Field Names is not valid JSON: ${result.error}`);
+		parsed = result.value;
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new LayoutError(
+			'Field Names must be a JSON object such as {"journalEntry": {"site": "FCY"}}',
+		);
+	}
+	const unknown = Object.keys(parsed).filter((key) => key !== 'journalEntry' && key !== 'supplier');
+	if (unknown.length > 0) {
+		throw new LayoutError(
+			`Field Names: unknown section ${unknown.join(', ')} (use "journalEntry" or "supplier")`,
+		);
+	}
+	return parsed as { journalEntry?: IDataObject; supplier?: IDataObject };
+}
+
+function parseJson(text: string): { value: unknown } | { error: string } {
+	try {
+		return { value: JSON.parse(text) };
+	} catch (error) {
+		return { error: (error as Error).message };
+	}
+}
+
+function applyOverrides(
+	target: Record<string, string>,
+	overrides: IDataObject | undefined,
+	section: string,
+) {
+	if (!overrides) return;
+	for (const [key, value] of Object.entries(overrides)) {
+		if (!(key in target)) {
+			throw new LayoutError(
+				`Field Names: "${section}.${key}" is not a known field (known: ${Object.keys(target).join(', ')})`,
+			);
+		}
+		if (typeof value !== 'string' || value.trim() === '') {
+			throw new LayoutError(`Field Names: "${section}.${key}" must be a non-empty X3 field name`);
+		}
+		target[key] = value.trim();
+	}
+}

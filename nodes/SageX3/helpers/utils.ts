@@ -1,0 +1,187 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** A readable reason for an audit trail: the message, plus the detail when the message alone is generic. */
+export function errorReason(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	const description = (error as { description?: unknown }).description;
+	const message = error.message || error.name;
+	if (
+		typeof description === 'string' &&
+		description.trim() !== '' &&
+		!message.includes(description.trim())
+	) {
+		return `${message} (${description.trim().replace(/\s*\n\s*/g, '; ')})`;
+	}
+	return message;
+}
+
+/** The error as n8n should show it, tied to the item that caused it. */
+export function toItemError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/** Output items for one input item, paired to it. */
+export function pairedResults(
+	context: IExecuteFunctions,
+	data: IDataObject | IDataObject[],
+	itemIndex: number,
+): INodeExecutionData[] {
+	return context.helpers.constructExecutionMetaData(context.helpers.returnJsonArray(data), {
+		itemData: { item: itemIndex },
+	});
+}
+
+/**
+ * The output item for a failed input item when the node continues on fail.
+ *
+ * With "Continue (using error output)", n8n 2.x routes an item to the error output when its json holds only
+ * error/message/details, and then merges the paired input record into it; an item carrying `error` is routed
+ * too, but n8n then replaces its json with { error }, losing the record. So on the error output the item is
+ * { error, details } (n8n adds the input record back), and on the regular output it is the record itself with
+ * `error` and the extra fields (e.g. postResult), so nothing is lost either way.
+ */
+export function failureItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	reason: string,
+	record: IDataObject = {},
+	extra: IDataObject = {},
+): INodeExecutionData {
+	if (context.getNode().onError === 'continueErrorOutput') {
+		const json: IDataObject = { error: reason };
+		if (Object.keys(extra).length > 0) json.details = extra;
+		return { json, pairedItem: { item: itemIndex } };
+	}
+	return { json: { ...record, error: reason, ...extra }, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * The standard per-item loop: each input item gives zero or more output items paired to it; with
+ * continueOnFail a failure becomes an error item and the loop goes on, otherwise it stops the node.
+ * `keepInputOnError` keeps the input record on the error item (for steps that enrich records, so the failed
+ * record can be replayed from the error output).
+ */
+export async function forEachItem(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: (itemIndex: number, item: INodeExecutionData) => Promise<IDataObject | IDataObject[]>,
+	options: { keepInputOnError?: boolean } = {},
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const result = await run(itemIndex, items[itemIndex]);
+			output.push(...pairedResults(context, result, itemIndex));
+		} catch (error) {
+			if (context.continueOnFail()) {
+				const record = options.keepInputOnError ? { ...items[itemIndex].json } : {};
+				output.push(failureItem(context, itemIndex, errorReason(error), record));
+				continue;
+			}
+			throw toItemError(context, error, itemIndex);
+		}
+	}
+	return output;
+}
+
+/** Runs tasks with at most `limit` in flight, keeping results in input order. */
+export async function mapWithConcurrency<T, R>(
+	inputs: T[],
+	limit: number,
+	task: (input: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const results = new Array<R>(inputs.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < inputs.length) {
+			const index = next++;
+			results[index] = await task(inputs[index], index);
+		}
+	};
+	const workers = Math.max(1, Math.min(Math.floor(limit) || 1, inputs.length));
+	await Promise.all(Array.from({ length: workers }, worker));
+	return results;
+}
+
+/**
+ * Dimension values written as "TYPE=VALUE, TYPE=VALUE" or positionally "VALUE, VALUE" in the order of the
+ * configured dimension types (an empty position skips that type).
+ */
+export function parseDimensionAssignments(
+	text: string | undefined,
+	dimensionTypes: string[],
+	label = '',
+): Record<string, string> {
+	const prefix = label ? `${label}: ` : '';
+	const result: Record<string, string> = {};
+	if (!text || text.trim() === '') return result;
+	const parts = text.split(',').map((part) => part.trim());
+	const named = parts.some((part) => part.includes('='));
+	if (named) {
+		for (const part of parts) {
+			if (part === '') continue;
+			const separator = part.indexOf('=');
+			if (separator <= 0) {
+				throw new Error(`${prefix}Dimension "${part}" must be written TYPE=VALUE (e.g. DEP=ENG)`);
+			}
+			const type = part.slice(0, separator).trim();
+			const value = part.slice(separator + 1).trim();
+			if (dimensionTypes.length > 0 && !dimensionTypes.includes(type)) {
+				throw new Error(
+					`${prefix}Dimension type "${type}" is not configured in X3 Setup (configured: ${dimensionTypes.join(', ') || 'none'})`,
+				);
+			}
+			if (value !== '') result[type] = value;
+		}
+		return result;
+	}
+	if (parts.length > dimensionTypes.length) {
+		throw new Error(
+			`${prefix}${parts.length} dimension values given but only ${dimensionTypes.length} dimension types are configured (${dimensionTypes.join(', ') || 'none'})`,
+		);
+	}
+	parts.forEach((value, index) => {
+		if (value !== '') result[dimensionTypes[index]] = value;
+	});
+	return result;
+}
+
+/** YYYY-MM-DD from a date parameter (date-only text or an ISO date-time as n8n's date picker gives). */
+export function toAccountingDate(value: unknown): string | null {
+	if (typeof value !== 'string' && !(value instanceof Date)) return null;
+	const text = value instanceof Date ? value.toISOString() : value.trim();
+	const match = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/.exec(text);
+	return match ? match[1] : null;
+}
+
+/** A value from a JSON parameter, which n8n gives as text or, through an expression, already parsed. */
+export function parseJsonParameter(
+	context: Pick<IExecuteFunctions, 'getNode'>,
+	value: unknown,
+	label: string,
+	itemIndex?: number,
+): unknown {
+	if (typeof value !== 'string') return value;
+	if (value.trim() === '') return undefined;
+	let parsed: { value: unknown } | { error: string };
+	try {
+		parsed = { value: JSON.parse(value) };
+	} catch (error) {
+		parsed = { error: (error as Error).message };
+	}
+	if ('error' in parsed) {
+		throw new NodeOperationError(context.getNode(), `${label} is not valid JSON: ${parsed.error}`, {
+			itemIndex,
+		});
+	}
+	return parsed.value;
+}
