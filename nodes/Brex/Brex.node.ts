@@ -1,0 +1,82 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as accountingRecord from './actions/accountingRecord/AccountingRecord.resource';
+import * as cardTransaction from './actions/cardTransaction/CardTransaction.resource';
+import * as expense from './actions/expense/Expense.resource';
+import { router } from './actions/router';
+
+/** Brex action node: reads spend as SpendItems and reports export results. Logic lives in actions/. */
+export class Brex implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Brex',
+		name: 'brex',
+		icon: { light: 'file:brex.svg', dark: 'file:brex.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Read Brex expenses, card transactions and accounting records as spend items, and report export results back to Brex',
+		defaults: { name: 'Brex' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'brexApi',
+				required: true,
+				displayOptions: { show: { authentication: ['accessToken'] } },
+			},
+			{
+				name: 'brexOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'Access Token', value: 'accessToken' },
+					{ name: 'OAuth2', value: 'oAuth2' },
+				],
+				default: 'accessToken',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Accounting Record',
+						value: 'accountingRecord',
+						description:
+							'Records reviewed for the ledger (Accounting API, access granted by Brex on request)',
+					},
+					{
+						name: 'Card Transaction',
+						value: 'cardTransaction',
+						description: 'Settled card transactions',
+					},
+					{ name: 'Expense', value: 'expense', description: 'Card and reimbursement expenses' },
+				],
+				default: 'expense',
+			},
+			...expense.description,
+			...cardTransaction.description,
+			...accountingRecord.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,60 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { brexRequest } from '../../../shared/brex/client';
+import { normaliseAccountingRecord } from '../../../shared/spendItem';
+import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
+import { includeRawOption } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Accounting Record ID',
+		name: 'recordId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'accr_abc123',
+		description:
+			'Brex ID of the accounting record (Accounting API, access granted by Brex on request)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [includeRawOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['accountingRecord'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const recordId = requiredId(this, 'recordId', 'Accounting Record ID', itemIndex);
+	const options = getOptions(this, itemIndex);
+	const record = await brexRequest<IDataObject>(this, clientOptions(this, itemIndex), {
+		method: 'GET',
+		path: `/v3/accounting/records/${encodeURIComponent(recordId)}`,
+	});
+	return [
+		normaliseForGet(
+			this,
+			record,
+			'accountingRecord',
+			normaliseAccountingRecord,
+			options.includeRaw !== false,
+			itemIndex,
+		),
+	];
+}

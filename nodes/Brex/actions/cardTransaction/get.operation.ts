@@ -1,0 +1,124 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { brexItems } from '../../../shared/brex/client';
+import { normaliseCardTransaction } from '../../../shared/spendItem';
+import {
+	clientOptions,
+	getOptions,
+	normaliseForGet,
+	requiredId,
+	toBrexDateTime,
+} from '../../helpers/utils';
+import { includeRawOption } from '../common.descriptions';
+import { CARD_TRANSACTIONS_PATH } from './shared';
+
+const DEFAULT_MAX_SCAN = 10_000;
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Brex has no endpoint to read one card transaction: the node pages through the transactions posted since the date below and picks the one with this ID. A date close to the posting date keeps this fast.',
+		name: 'scanNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Transaction ID',
+		name: 'transactionId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'pste_ckuwiblvv1tn101l3zvscxis8',
+		description: 'Brex ID of the settled card transaction',
+	},
+	{
+		displayName: 'Posted On or After',
+		name: 'postedAfter',
+		type: 'dateTime',
+		default: '',
+		description:
+			'Search from this posting date on (UTC when no zone is given); empty searches all history, up to the scan limit',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			includeRawOption,
+			{
+				displayName: 'Max Transactions to Scan',
+				name: 'maxScan',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_SCAN,
+				description: 'Give up after reading this many transactions without finding the ID',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['cardTransaction'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const transactionId = requiredId(this, 'transactionId', 'Transaction ID', itemIndex);
+	const postedAfter = toBrexDateTime(
+		this,
+		this.getNodeParameter('postedAfter', itemIndex, ''),
+		'start',
+		'Posted On or After',
+		itemIndex,
+	);
+	const options = getOptions(this, itemIndex);
+	const maxScan = Math.max(
+		1,
+		Math.floor(Number(options.maxScan ?? DEFAULT_MAX_SCAN)) || DEFAULT_MAX_SCAN,
+	);
+
+	let scanned = 0;
+	for await (const record of brexItems<IDataObject>(
+		this,
+		clientOptions(this, itemIndex),
+		{ method: 'GET', path: CARD_TRANSACTIONS_PATH, qs: { posted_at_start: postedAfter } },
+		{ maxItems: maxScan },
+	)) {
+		scanned++;
+		if (record.id === transactionId) {
+			return [
+				normaliseForGet(
+					this,
+					record,
+					'cardTransaction',
+					normaliseCardTransaction,
+					options.includeRaw !== false,
+					itemIndex,
+				),
+			];
+		}
+	}
+	const since = postedAfter ? `posted since ${postedAfter}` : 'in the whole history';
+	throw new NodeOperationError(
+		this.getNode(),
+		`Card transaction ${transactionId} was not found among ${scanned} settled transactions ${since}`,
+		{
+			itemIndex,
+			description:
+				scanned >= maxScan
+					? 'The scan limit was reached: set "Posted On or After" closer to the posting date or raise Options → Max Transactions to Scan.'
+					: 'Brex returns settled transactions only: a pending card authorization is not there yet. Check the ID and the date.',
+		},
+	);
+}

@@ -1,0 +1,210 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { brexItems } from '../../../shared/brex/client';
+import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
+import {
+	type InvalidRecordHandling,
+	clientOptions,
+	getOptions,
+	idList,
+	normaliseForList,
+	readLimit,
+	toBrexDateTime,
+} from '../../helpers/utils';
+import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
+
+const show = { resource: ['expense'], operation: ['getAll'] };
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Date Field',
+		name: 'dateField',
+		type: 'options',
+		options: [
+			{ name: 'Purchase Date', value: 'purchased', description: 'When the purchase was made' },
+			{
+				name: 'Last Update',
+				value: 'updated',
+				description: 'When Brex last changed the expense (for incremental syncs)',
+			},
+		],
+		default: 'purchased',
+		description: 'Which date the start and end dates apply to',
+	},
+	{
+		displayName: 'Start Date',
+		name: 'startDate',
+		type: 'dateTime',
+		default: '',
+		description:
+			'Only expenses on or after this date (UTC when no zone is given); empty means no lower bound',
+	},
+	{
+		displayName: 'End Date',
+		name: 'endDate',
+		type: 'dateTime',
+		default: '',
+		description:
+			'Only expenses on or before this date (a bare date includes the whole day); empty means no upper bound',
+	},
+	...returnAllAndLimit(show),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Budget IDs',
+				name: 'budgetIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated Brex budget IDs',
+			},
+			{
+				displayName: 'Expense Types',
+				name: 'expenseTypes',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Bill Pay', value: 'BILLPAY' },
+					{ name: 'Card', value: 'CARD' },
+					{ name: 'Clawback', value: 'CLAWBACK' },
+					{ name: 'Reimbursement', value: 'REIMBURSEMENT' },
+					{ name: 'Unset', value: 'UNSET' },
+				],
+				default: [],
+			},
+			{
+				displayName: 'Payment Statuses',
+				name: 'paymentStatuses',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Awaiting Payment', value: 'AWAITING_PAYMENT' },
+					{ name: 'Canceled', value: 'CANCELED' },
+					{ name: 'Cash Advance', value: 'CASH_ADVANCE' },
+					{ name: 'Cleared', value: 'CLEARED' },
+					{ name: 'Credited', value: 'CREDITED' },
+					{ name: 'Declined', value: 'DECLINED' },
+					{ name: 'Not Started', value: 'NOT_STARTED' },
+					{ name: 'Processing', value: 'PROCESSING' },
+					{ name: 'Refunded', value: 'REFUNDED' },
+					{ name: 'Refunding', value: 'REFUNDING' },
+					{ name: 'Scheduled', value: 'SCHEDULED' },
+				],
+				default: [],
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Approved', value: 'APPROVED' },
+					{ name: 'Canceled', value: 'CANCELED' },
+					{ name: 'Draft', value: 'DRAFT' },
+					{ name: 'Out of Policy', value: 'OUT_OF_POLICY' },
+					{ name: 'Settled', value: 'SETTLED' },
+					{ name: 'Split', value: 'SPLIT' },
+					{ name: 'Submitted', value: 'SUBMITTED' },
+					{ name: 'Void', value: 'VOID' },
+				],
+				default: [],
+			},
+			{
+				displayName: 'User IDs',
+				name: 'userIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated Brex user IDs (cuuser_…)',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			includeRawOption,
+			{
+				displayName: 'Load Custom Fields',
+				name: 'loadCustomFields',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to ask Brex for the expense custom fields (output as customFields)',
+			},
+			invalidRecordOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const dateField = this.getNodeParameter('dateField', itemIndex, 'purchased') as string;
+	const prefix = dateField === 'updated' ? 'updated_at' : 'purchased_at';
+	const start = toBrexDateTime(
+		this,
+		this.getNodeParameter('startDate', itemIndex, ''),
+		'start',
+		'Start Date',
+		itemIndex,
+	);
+	const end = toBrexDateTime(
+		this,
+		this.getNodeParameter('endDate', itemIndex, ''),
+		'end',
+		'End Date',
+		itemIndex,
+	);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const options = getOptions(this, itemIndex);
+	const limit = readLimit(this, itemIndex);
+
+	const qs: IDataObject = {
+		'expand[]': EXPENSE_EXPAND,
+		load_custom_fields: options.loadCustomFields !== false,
+		[`${prefix}_start`]: start,
+		[`${prefix}_end`]: end,
+		'status[]': filters.statuses,
+		'payment_status[]': filters.paymentStatuses,
+		'expense_type[]': filters.expenseTypes,
+		'user_id[]': idList(filters.userIds),
+		'budget_id[]': idList(filters.budgetIds),
+	};
+	const handling = (options.onInvalidRecord ?? 'error') as InvalidRecordHandling;
+	const includeRaw = options.includeRaw !== false;
+
+	const output: INodeExecutionData[] = [];
+	// With "skip", invalid records do not count against the limit, so page on until it is reached.
+	const maxItems = handling === 'skip' ? undefined : limit;
+	for await (const record of brexItems<IDataObject>(
+		this,
+		clientOptions(this, itemIndex),
+		{ method: 'GET', path: '/v1/expenses', qs },
+		{ maxItems },
+	)) {
+		const item = normaliseForList(
+			this,
+			record,
+			'expense',
+			normaliseExpense,
+			handling,
+			includeRaw,
+			itemIndex,
+		);
+		if (item) output.push(item);
+		if (limit !== undefined && output.length >= limit) break;
+	}
+	return output;
+}

@@ -1,0 +1,192 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { BrexClientOptions } from '../../shared/brex/client';
+import { failedItem } from '../../shared/itemErrors';
+import { SpendItemError } from '../../shared/spendItem';
+import type { SpendItem, SpendRecordKind } from '../../shared/spendItemTypes';
+
+export type InvalidRecordHandling = 'error' | 'skip' | 'output';
+
+const RECORD_LABEL: Record<SpendRecordKind, string> = {
+	expense: 'expense',
+	cardTransaction: 'card transaction',
+	accountingRecord: 'accounting record',
+};
+
+/** The credential chosen by the node's `authentication` parameter, as in the Brex Trigger. */
+export function clientOptions(ctx: IExecuteFunctions, itemIndex: number): BrexClientOptions {
+	const authentication = ctx.getNodeParameter('authentication', itemIndex, 'accessToken') as string;
+	return { credentialType: authentication === 'oAuth2' ? 'brexOAuth2Api' : 'brexApi' };
+}
+
+export function getOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+}
+
+/** A required id parameter, trimmed; path parameters are encoded by the caller. */
+export function requiredId(
+	ctx: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+): string {
+	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const id =
+		typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (id === '') {
+		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {
+			itemIndex,
+			description: `Enter the Brex ${label.toLowerCase()} or map it from the input with an expression.`,
+		});
+	}
+	return id;
+}
+
+/**
+ * A dateTime parameter as RFC 3339 UTC for Brex (`…Z`), or undefined when empty. A bare date is the start or
+ * the end of that day; a date-time without zone is read as UTC, since Brex compares in UTC.
+ */
+export function toBrexDateTime(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	boundary: 'start' | 'end',
+	label: string,
+	itemIndex: number,
+): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	let text: string;
+	if (value instanceof Date) text = value.toISOString();
+	else if (
+		typeof value === 'object' &&
+		typeof (value as { toISO?: unknown }).toISO === 'function'
+	) {
+		text = String((value as { toISO: () => string }).toISO());
+	} else text = String(value).trim();
+	if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+		text += boundary === 'start' ? 'T00:00:00.000Z' : 'T23:59:59.999Z';
+	} else if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
+		text += 'Z';
+	}
+	const ms = Date.parse(text);
+	if (Number.isNaN(ms)) {
+		throw new NodeOperationError(ctx.getNode(), `${label} "${String(value)}" is not a date`, {
+			itemIndex,
+			description: 'Use an ISO date such as 2026-07-01 or 2026-07-01T00:00:00Z.',
+		});
+	}
+	return new Date(ms).toISOString();
+}
+
+/** Comma- or newline-separated ids from a text parameter. */
+export function idList(value: unknown): string[] {
+	if (Array.isArray(value))
+		return value
+			.map(String)
+			.map((v) => v.trim())
+			.filter(Boolean);
+	if (typeof value !== 'string') return [];
+	return value
+		.split(/[\s,]+/)
+		.map((v) => v.trim())
+		.filter(Boolean);
+}
+
+export function spendItemJson(item: SpendItem, includeRaw: boolean): IDataObject {
+	if (includeRaw) return item;
+	const withoutRaw: IDataObject = { ...item };
+	delete withoutRaw.raw;
+	return withoutRaw;
+}
+
+/**
+ * Normalises one record for a list operation. A record the GL side cannot use either stops the node, is left
+ * out, or becomes an error item (routed to the error output when the node is set to use one).
+ */
+export function normaliseForList(
+	ctx: IExecuteFunctions,
+	record: IDataObject,
+	kind: SpendRecordKind,
+	normalise: (raw: IDataObject) => SpendItem,
+	handling: InvalidRecordHandling,
+	includeRaw: boolean,
+	itemIndex: number,
+): INodeExecutionData | null {
+	let failure: SpendItemError | undefined;
+	try {
+		return { json: spendItemJson(normalise(record), includeRaw) };
+	} catch (error) {
+		if (!(error instanceof SpendItemError)) {
+			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		}
+		failure = error;
+	}
+	if (handling === 'skip') return null;
+	if (handling === 'output') {
+		return failedItem(
+			ctx.getNode(),
+			{ recordId: failure.recordId, recordKind: kind, reason: failure.reason, raw: record },
+			failure.message,
+			itemIndex,
+		);
+	}
+	throw invalidRecordError(ctx, kind, failure, itemIndex, true);
+}
+
+/** Normalises the one record of a get operation. */
+export function normaliseForGet(
+	ctx: IExecuteFunctions,
+	record: IDataObject,
+	kind: SpendRecordKind,
+	normalise: (raw: IDataObject) => SpendItem,
+	includeRaw: boolean,
+	itemIndex: number,
+): INodeExecutionData {
+	let failure: SpendItemError | undefined;
+	try {
+		return { json: spendItemJson(normalise(record), includeRaw) };
+	} catch (error) {
+		if (!(error instanceof SpendItemError)) {
+			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		}
+		failure = error;
+	}
+	throw invalidRecordError(ctx, kind, failure, itemIndex, false);
+}
+
+function invalidRecordError(
+	ctx: IExecuteFunctions,
+	kind: SpendRecordKind,
+	failure: SpendItemError,
+	itemIndex: number,
+	inList: boolean,
+): NodeOperationError {
+	const label = RECORD_LABEL[kind];
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Brex ${label} ${failure.recordId ?? '(without id)'} cannot be used for the ledger: ${failure.reason}`,
+		{
+			itemIndex,
+			description: inList
+				? 'Set Options → On Invalid Record to "Skip" or "Output as Error Item" to go on with the other records.'
+				: 'The record is not card spend the ledger can post, or Brex sent it incomplete.',
+		},
+	);
+}
+
+/** Stops when enough items are collected: `limit` is undefined when returning all. */
+export function isFull(collected: unknown[], limit: number | undefined): boolean {
+	return limit !== undefined && collected.length >= limit;
+}
+
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	if (returnAll) return undefined;
+	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1`, {
+			itemIndex,
+		});
+	}
+	return limit;
+}

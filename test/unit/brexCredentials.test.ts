@@ -1,0 +1,134 @@
+import type { IAuthenticateGeneric, IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { BrexApi } from '../../credentials/BrexApi.credentials';
+import { BREX_OAUTH2_SCOPES, BrexOAuth2Api } from '../../credentials/BrexOAuth2Api.credentials';
+
+/** Evaluates an n8n `={{ … }}` default that only reads `$self` (the credential's own values). */
+function evaluateSelfExpression(expression: string, self: IDataObject): unknown {
+	const match = /^=\{\{([\s\S]*)\}\}$/.exec(expression);
+	if (!match) throw new Error(`not an expression: ${expression}`);
+	// eslint-disable-next-line @typescript-eslint/no-implied-eval
+	return new Function('$self', `return (${match[1]});`)(self);
+}
+
+function property(properties: INodeProperties[], name: string): INodeProperties {
+	const found = properties.find((p) => p.name === name);
+	if (!found) throw new Error(`no property ${name}`);
+	return found;
+}
+
+describe('BrexApi credential', () => {
+	const credential = new BrexApi();
+
+	it('is named brexApi with a themed icon and documentation URL', () => {
+		expect(credential.name).toBe('brexApi');
+		expect(credential.displayName).toBe('Brex API');
+		expect(credential.icon).toEqual({
+			light: 'file:icons/brex.svg',
+			dark: 'file:icons/brex.dark.svg',
+		});
+		expect(credential.documentationUrl).toMatch(/^https:\/\/developer\.brex\.com\//);
+	});
+
+	it('keeps the token in a password field and sends it as a bearer token', () => {
+		const token = property(credential.properties, 'accessToken');
+		expect(token.typeOptions?.password).toBe(true);
+		expect(token.required).toBe(true);
+		const authenticate = credential.authenticate as IAuthenticateGeneric;
+		expect(authenticate.properties.headers).toEqual({
+			Authorization: '=Bearer {{$credentials.accessToken}}',
+		});
+	});
+
+	it('has an editable base URL defaulting to production', () => {
+		const baseUrl = property(credential.properties, 'baseUrl');
+		expect(baseUrl.type).toBe('string');
+		expect(baseUrl.default).toBe('https://api.brex.com');
+	});
+
+	it('tests with a cheap read against the configured base URL and explains 401 and 403', () => {
+		expect(credential.test.request).toMatchObject({
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/v1/expenses',
+			method: 'GET',
+			qs: { limit: 1 },
+		});
+		const rules = (credential.test.rules ?? []).map((rule) => [
+			rule.type,
+			(rule.properties as { value: number }).value,
+			(rule.properties as { message: string }).message,
+		]);
+		expect(rules).toHaveLength(2);
+		expect(rules[0][0]).toBe('responseCode');
+		expect(rules[0][1]).toBe(401);
+		expect(rules[0][2]).toMatch(/invalid or has been revoked.*Developer → Settings/);
+		expect(rules[1][1]).toBe(403);
+		expect(rules[1][2]).toMatch(/expired after a period without use/);
+	});
+});
+
+describe('BrexOAuth2Api credential', () => {
+	const credential = new BrexOAuth2Api();
+
+	it('extends oAuth2Api with the authorization code grant', () => {
+		expect(credential.name).toBe('brexOAuth2Api');
+		expect(credential.extends).toEqual(['oAuth2Api']);
+		expect(property(credential.properties, 'grantType').default).toBe('authorizationCode');
+		expect(credential.icon).toEqual({
+			light: 'file:icons/brex.svg',
+			dark: 'file:icons/brex.dark.svg',
+		});
+	});
+
+	it('asks for openid, offline_access and the read scopes the package uses', () => {
+		const scope = String(property(credential.properties, 'scope').default).split(' ');
+		expect(scope).toEqual(BREX_OAUTH2_SCOPES);
+		for (const needed of [
+			'openid',
+			'offline_access',
+			'expenses.card.readonly',
+			'transactions.card.readonly',
+			'accounting.record.read',
+			'accounting.record.write',
+			'vendors.readonly',
+			'users.readonly',
+			'departments.readonly',
+			'locations.readonly',
+			'budgets.readonly',
+		]) {
+			expect(scope).toContain(needed);
+		}
+	});
+
+	it('uses Brex production URLs by default and the custom ones for the custom environment', () => {
+		const authUrl = String(property(credential.properties, 'authUrl').default);
+		const tokenUrl = String(property(credential.properties, 'accessTokenUrl').default);
+		const production = { environment: 'production', customAuthUrl: 'x', customAccessTokenUrl: 'y' };
+		expect(evaluateSelfExpression(authUrl, production)).toBe(
+			'https://accounts-api.brex.com/oauth2/default/v1/authorize',
+		);
+		expect(evaluateSelfExpression(tokenUrl, production)).toBe(
+			'https://accounts-api.brex.com/oauth2/default/v1/token',
+		);
+		const emulator = {
+			environment: 'custom',
+			customAuthUrl: 'http://127.0.0.1:5555/oauth2/default/v1/authorize',
+			customAccessTokenUrl: 'http://127.0.0.1:5555/oauth2/default/v1/token',
+		};
+		expect(evaluateSelfExpression(authUrl, emulator)).toBe(emulator.customAuthUrl);
+		expect(evaluateSelfExpression(tokenUrl, emulator)).toBe(emulator.customAccessTokenUrl);
+	});
+
+	it('shows the custom URLs only for the custom environment, and always the API base URL', () => {
+		expect(property(credential.properties, 'environment').default).toBe('production');
+		expect(property(credential.properties, 'customAuthUrl').displayOptions).toEqual({
+			show: { environment: ['custom'] },
+		});
+		expect(property(credential.properties, 'customAccessTokenUrl').displayOptions).toEqual({
+			show: { environment: ['custom'] },
+		});
+		const baseUrl = property(credential.properties, 'baseUrl');
+		expect(baseUrl.displayOptions).toBeUndefined();
+		expect(baseUrl.default).toBe('https://api.brex.com');
+	});
+});
