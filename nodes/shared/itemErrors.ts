@@ -1,22 +1,27 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 /**
- * An output item for a record that failed while the others go on. n8n's "continue (using error output)"
- * setting routes an item to the error output only when the item itself carries `error` (or its json holds
- * nothing but error/message/details), so the reason goes on `error` and the record stays in `json` for replay.
- * With "continue (regular output)" the same item flows on with `json.error` set to the reason.
+ * An output item for a record that failed while the others go on.
+ *
+ * n8n 2.x routes an item to the error output ("On Error: Continue (using error output)") only when its json
+ * holds nothing but error/message/details; it then merges the paired input item back in. An item that carries
+ * an `error` property instead has its json replaced by the message, which would lose the record. So:
+ * - error output: `{ error, details }`, with the record in details unless it is the paired input itself;
+ * - regular output ("Continue"): the record with `error` and the details beside it.
  */
 export function failedItem(
 	node: INode,
-	json: IDataObject,
-	reason: string,
 	itemIndex: number,
-	description?: string,
+	reason: string,
+	options: { record?: IDataObject; details?: IDataObject; recordIsInput?: boolean } = {},
 ): INodeExecutionData {
-	return {
-		json: { ...json, error: reason },
-		error: new NodeOperationError(node, reason, { itemIndex, description }),
-		pairedItem: { item: itemIndex },
-	};
+	const { record = {}, details = {}, recordIsInput = false } = options;
+	if (node.onError === 'continueErrorOutput') {
+		const carried: IDataObject = { ...details };
+		if (!recordIsInput && Object.keys(record).length > 0) carried.record = record;
+		const json: IDataObject = { error: reason };
+		if (Object.keys(carried).length > 0) json.details = carried;
+		return { json, pairedItem: { item: itemIndex } };
+	}
+	return { json: { ...record, error: reason, ...details }, pairedItem: { item: itemIndex } };
 }

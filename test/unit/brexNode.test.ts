@@ -285,7 +285,7 @@ describe('expense', () => {
 			},
 		});
 		expect(output.map((o) => o.json.id ?? o.json.recordId)).toEqual(ids);
-		const failed = output.filter((o) => o.error);
+		const failed = output.filter((o) => o.json.error);
 		expect(failed).toHaveLength(errorItems);
 		if (errorItems) {
 			expect(failed[0].json).toMatchObject({

@@ -123,12 +123,9 @@ export function normaliseForList(
 	}
 	if (handling === 'skip') return null;
 	if (handling === 'output') {
-		return failedItem(
-			ctx.getNode(),
-			{ recordId: failure.recordId, recordKind: kind, reason: failure.reason, raw: record },
-			failure.message,
-			itemIndex,
-		);
+		return failedItem(ctx.getNode(), itemIndex, failure.message, {
+			record: { recordId: failure.recordId, recordKind: kind, reason: failure.reason, raw: record },
+		});
 	}
 	throw invalidRecordError(ctx, kind, failure, itemIndex, true);
 }

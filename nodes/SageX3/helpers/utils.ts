@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { failedItem } from '../../shared/itemErrors';
+
 /** A readable reason for an audit trail: the message, plus the detail when the message alone is generic. */
 export function errorReason(error: unknown): string {
 	if (!(error instanceof Error)) return String(error);
@@ -40,15 +42,7 @@ export function pairedResults(
 	});
 }
 
-/**
- * The output item for a failed input item when the node continues on fail.
- *
- * With "Continue (using error output)", n8n 2.x routes an item to the error output when its json holds only
- * error/message/details, and then merges the paired input record into it; an item carrying `error` is routed
- * too, but n8n then replaces its json with { error }, losing the record. So on the error output the item is
- * { error, details } (n8n adds the input record back), and on the regular output it is the record itself with
- * `error` and the extra fields (e.g. postResult), so nothing is lost either way.
- */
+/** The output item for a failed input item when the node continues on fail (see shared/itemErrors.ts). */
 export function failureItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -56,12 +50,7 @@ export function failureItem(
 	record: IDataObject = {},
 	extra: IDataObject = {},
 ): INodeExecutionData {
-	if (context.getNode().onError === 'continueErrorOutput') {
-		const json: IDataObject = { error: reason };
-		if (Object.keys(extra).length > 0) json.details = extra;
-		return { json, pairedItem: { item: itemIndex } };
-	}
-	return { json: { ...record, error: reason, ...extra }, pairedItem: { item: itemIndex } };
+	return failedItem(context.getNode(), itemIndex, reason, { record, details: extra, recordIsInput: true });
 }
 
 /**
