@@ -4,7 +4,7 @@ type NodeMap = {
 	supplier: 'get' | 'search' | 'create' | 'findOrCreate';
 	account: 'get' | 'search' | 'validate';
 	dimension: 'listTypes' | 'search' | 'validate';
-	journalEntry: 'create' | 'findByTraceId' | 'postSpend';
+	journalEntry: 'create' | 'findByTraceId' | 'postSpend' | 'reconcile';
 };
 
 export type SageX3Type = AllEntities<NodeMap>;

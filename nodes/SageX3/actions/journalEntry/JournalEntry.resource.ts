@@ -3,8 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as create from './create.operation';
 import * as findByTraceId from './findByTraceId.operation';
 import * as postSpend from './postSpend.operation';
+import * as reconcile from './reconcile.operation';
 
-export { create, findByTraceId, postSpend };
+export { create, findByTraceId, postSpend, reconcile };
 
 export const description: INodeProperties[] = [
 	{
@@ -33,10 +34,18 @@ export const description: INodeProperties[] = [
 					'Post Brex spend items as balanced journal entries: mapping rules, grouping, refunds, idempotent by trace ID',
 				action: 'Post spend as journal entries',
 			},
+			{
+				name: 'Reconcile',
+				value: 'reconcile',
+				description:
+					'Compare Brex records with the traced X3 entries of a date range: missing, duplicated, amount mismatches',
+				action: 'Reconcile brex records with journal entries',
+			},
 		],
 		default: 'postSpend',
 	},
 	...create.description,
 	...findByTraceId.description,
 	...postSpend.description,
+	...reconcile.description,
 ];

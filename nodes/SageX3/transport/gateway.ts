@@ -1,0 +1,550 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+
+import { X3Error } from './errors';
+import type {
+	JournalEntryDraft,
+	JournalLineDraft,
+	PostedJournalEntry,
+	X3Gateway,
+	X3Layout,
+	X3ReadApi,
+	X3Supplier,
+	X3SupplierDraft,
+} from './gateway.types';
+import { X3GraphqlClient } from './graphql';
+import { GraphqlReader } from './graphqlReader';
+import { createCredentialSender, normaliseBaseUrl } from './http';
+import type { X3RequestContext } from './http';
+import { DEFAULT_GRAPHQL_NAMES, DEFAULT_REST_NAMES, DEFAULT_SOAP_NAMES, mergeNames } from './names';
+import type { X3GraphqlNamesOverride, X3RestNamesOverride, X3SoapNamesOverride } from './names';
+import { FIND_BATCH_SIZE } from './readers';
+import type { ReaderEnvironment, X3Reader } from './readers';
+import { decimalScale, decimalUnits, chunk, text, toX3Date, toX3Decimal } from './records';
+import { X3RestClient } from './rest';
+import { RestReader } from './restReader';
+import { X3SoapClient } from './soap';
+import type { X3FieldGroup, X3ObjectData, X3PayloadFormat, X3SoapCallResult } from './soap';
+import { blockRecord, SoapReader } from './soapReader';
+import { sharedLimiter, throttleKey, X3CallRunner } from './throttle';
+import type { X3RetryOptions } from './throttle';
+
+/**
+ * The X3Gateway behind the Sage X3 node's operations. Writes are always SOAP `save` (journal entries and suppliers
+ * are classic X3 objects, which only SOAP can create). Reads go through the API the user chose: SOAP read/query,
+ * GraphQL or REST api1. Every call is throttled per server and pool/endpoint and retried only when safe
+ * (see throttle.ts).
+ */
+
+export type X3SoapCredentialType = 'sageX3Api';
+export type X3GraphqlCredentialType =
+	| 'sageX3ConnectedAppApi'
+	| 'sageX3CloudOAuth2Api'
+	| 'sageX3Api';
+export type X3RestCredentialType = 'sageX3Api';
+
+export interface X3GatewayOptions {
+	readApi: X3ReadApi;
+	layout: X3Layout;
+	soapCredentialType: X3SoapCredentialType;
+	/** Credential for GraphQL reads; default sageX3ConnectedAppApi. */
+	graphqlCredentialType?: X3GraphqlCredentialType;
+	/** Credential for REST reads; default the SOAP credential type. */
+	restCredentialType?: X3RestCredentialType;
+	/** objectXml/resultXml as JSON (default, lossless for every string) or XML. */
+	payloadFormat?: X3PayloadFormat;
+	graphqlNames?: X3GraphqlNamesOverride;
+	soapNames?: X3SoapNamesOverride;
+	restNames?: X3RestNamesOverride;
+	/** Prefix of every trace id (default 'BRX', see nodes/shared/traceId.ts). */
+	tracePrefix?: string;
+	/** Rows scanned at most by searches filtered locally and by SOAP listings (default 500). */
+	scanLimit?: number;
+	/** Results of a search when no limit is given (default 50). */
+	defaultLimit?: number;
+	/** Retry policy, sleep and jitter (tests inject them). */
+	retry?: X3RetryOptions;
+	/** Item the gateway works for, for error context and credential resolution. */
+	itemIndex?: number;
+}
+
+interface ConnectionSettings {
+	baseUrl: string;
+	endpoint: string;
+	poolAlias: string;
+	language: string;
+	maxConcurrentCalls: number;
+	timeoutMs: number;
+}
+
+export function readConnectionSettings(raw: ICredentialDataDecryptedObject): ConnectionSettings {
+	const timeoutSeconds = Number(raw.requestTimeoutSeconds ?? 60);
+	return {
+		baseUrl: normaliseBaseUrl(raw.url),
+		endpoint: String(raw.endpoint ?? '').trim(),
+		poolAlias: String(raw.poolAlias ?? '').trim(),
+		language: String(raw.language ?? '').trim() || 'ENG',
+		maxConcurrentCalls: Number(raw.maxConcurrentCalls ?? 4) || 4,
+		timeoutMs: (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds : 60) * 1000,
+	};
+}
+
+/** GraphQL API URL for a credential: {server}/xtrem/api on-premises, the folder's data service on X3 Cloud. */
+export function graphqlUrlFor(
+	credentialType: X3GraphqlCredentialType,
+	raw: ICredentialDataDecryptedObject,
+): string {
+	if (credentialType === 'sageX3CloudOAuth2Api') {
+		const region = String(raw.region ?? 'eu').trim();
+		if (!/^[a-z0-9-]+$/i.test(region)) throw new Error(`"${region}" is not a Sage X3 Cloud region`);
+		return `https://api.${region}-sagex3.com/v1/service/${encodeURIComponent(String(raw.endpoint ?? '').trim())}/api`;
+	}
+	return `${normaliseBaseUrl(raw.url)}/xtrem/api`;
+}
+
+export function createX3Gateway(context: X3RequestContext, options: X3GatewayOptions): X3Gateway {
+	return new SageX3Gateway(context, options);
+}
+
+class SageX3Gateway implements X3Gateway {
+	readonly readApi: X3ReadApi;
+
+	private readonly node: INode;
+
+	private readonly layout: X3Layout;
+
+	private readonly env: ReaderEnvironment;
+
+	private soapClient?: Promise<X3SoapClient>;
+
+	private reader?: Promise<X3Reader>;
+
+	constructor(
+		private readonly context: X3RequestContext,
+		private readonly options: X3GatewayOptions,
+	) {
+		this.readApi = options.readApi;
+		this.node = context.getNode();
+		this.layout = options.layout;
+		this.env = {
+			node: this.node,
+			layout: options.layout,
+			tracePrefix: options.tracePrefix ?? 'BRX',
+			scanLimit: options.scanLimit ?? 500,
+			defaultLimit: options.defaultLimit ?? 50,
+			soapNames: mergeNames(DEFAULT_SOAP_NAMES, options.soapNames),
+			graphqlNames: mergeNames(DEFAULT_GRAPHQL_NAMES, options.graphqlNames),
+			restNames: mergeNames(DEFAULT_REST_NAMES, options.restNames),
+		};
+	}
+
+	// --- wiring ----------------------------------------------------------------------------------------------------
+
+	private async credentials(type: string): Promise<ICredentialDataDecryptedObject> {
+		return await this.context.getCredentials(type, this.options.itemIndex);
+	}
+
+	private settingsError(error: unknown, type: string): NodeOperationError {
+		return new NodeOperationError(
+			this.node,
+			`The ${type} credential is incomplete: ${(error as Error).message}`,
+			{
+				itemIndex: this.options.itemIndex,
+			},
+		);
+	}
+
+	private async soap(): Promise<X3SoapClient> {
+		this.soapClient ??= (async () => {
+			const type = this.options.soapCredentialType;
+			let settings: ConnectionSettings;
+			try {
+				settings = readConnectionSettings(await this.credentials(type));
+			} catch (error) {
+				throw this.settingsError(error, type);
+			}
+			if (!settings.poolAlias)
+				throw this.settingsError(new Error('the SOAP pool alias is empty'), type);
+			const limiter = sharedLimiter(
+				throttleKey(settings.baseUrl, `soap:${settings.poolAlias}`),
+				settings.maxConcurrentCalls,
+			);
+			return new X3SoapClient(
+				createCredentialSender(this.context, type),
+				{
+					baseUrl: settings.baseUrl,
+					poolAlias: settings.poolAlias,
+					language: settings.language,
+					format: this.options.payloadFormat ?? 'json',
+					timeoutMs: settings.timeoutMs,
+				},
+				this.node,
+				new X3CallRunner(limiter, this.options.retry),
+			);
+		})();
+		return await this.forgetOnFailure(this.soapClient, () => (this.soapClient = undefined));
+	}
+
+	private async read(): Promise<X3Reader> {
+		this.reader ??= (async (): Promise<X3Reader> => {
+			if (this.readApi === 'soap') return new SoapReader(await this.soap(), this.env);
+			if (this.readApi === 'graphql') {
+				const type = this.options.graphqlCredentialType ?? 'sageX3ConnectedAppApi';
+				let url: string;
+				let settings: ConnectionSettings;
+				const raw = await this.credentials(type);
+				try {
+					url = graphqlUrlFor(type, raw);
+					settings = readConnectionSettings(
+						type === 'sageX3CloudOAuth2Api' ? { ...raw, url } : raw,
+					);
+				} catch (error) {
+					throw this.settingsError(error, type);
+				}
+				const limiter = sharedLimiter(
+					throttleKey(url, `graphql:${settings.endpoint}`),
+					settings.maxConcurrentCalls,
+				);
+				const client = new X3GraphqlClient(
+					createCredentialSender(this.context, type),
+					{ url, endpoint: settings.endpoint || undefined, timeoutMs: settings.timeoutMs },
+					this.node,
+					new X3CallRunner(limiter, this.options.retry),
+				);
+				return new GraphqlReader(client, this.env);
+			}
+			const type = this.options.restCredentialType ?? this.options.soapCredentialType;
+			let settings: ConnectionSettings;
+			try {
+				settings = readConnectionSettings(await this.credentials(type));
+			} catch (error) {
+				throw this.settingsError(error, type);
+			}
+			if (!settings.endpoint)
+				throw this.settingsError(new Error('the endpoint (folder) is empty'), type);
+			const limiter = sharedLimiter(
+				throttleKey(settings.baseUrl, `rest:${settings.endpoint}`),
+				settings.maxConcurrentCalls,
+			);
+			const client = new X3RestClient(
+				createCredentialSender(this.context, type),
+				{ baseUrl: settings.baseUrl, endpoint: settings.endpoint, timeoutMs: settings.timeoutMs },
+				this.node,
+				new X3CallRunner(limiter, this.options.retry),
+			);
+			return new RestReader(client, this.env);
+		})();
+		return await this.forgetOnFailure(this.reader, () => (this.reader = undefined));
+	}
+
+	/** A failed setup (e.g. credential not filled in yet) is not cached: the next call tries again. */
+	private async forgetOnFailure<T>(pending: Promise<T>, forget: () => void): Promise<T> {
+		pending.catch(() => forget());
+		return await pending;
+	}
+
+	// --- reads -------------------------------------------------------------------------------------------------------
+
+	async getSupplier(code: string) {
+		return await (await this.read()).getSupplier(this.required(code, 'Supplier code'));
+	}
+
+	async searchSuppliers(query: { code?: string; name?: string; limit?: number }) {
+		return await (await this.read()).searchSuppliers(query);
+	}
+
+	async getAccount(code: string) {
+		return await (await this.read()).getAccount(this.required(code, 'Account code'));
+	}
+
+	async searchAccounts(query: { code?: string; description?: string; limit?: number }) {
+		return await (await this.read()).searchAccounts(query);
+	}
+
+	async listDimensionTypes() {
+		return await (await this.read()).listDimensionTypes();
+	}
+
+	async searchDimensions(
+		type: string,
+		query: { code?: string; description?: string; limit?: number },
+	) {
+		return await (await this.read()).searchDimensions(this.required(type, 'Dimension type'), query);
+	}
+
+	async listSites() {
+		return await (await this.read()).listSites();
+	}
+
+	async listEntryTypes() {
+		return await (await this.read()).listEntryTypes();
+	}
+
+	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
+		const unique = [
+			...new Set(traceIds.filter((id) => typeof id === 'string' && id.trim() !== '')),
+		];
+		const found = new Map<string, string>();
+		if (unique.length === 0) return found;
+		const reader = await this.read();
+		for (const batch of chunk(unique, FIND_BATCH_SIZE)) {
+			for (const [id, number] of await reader.findPostedTraceIds(batch)) found.set(id, number);
+		}
+		return found;
+	}
+
+	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
+		return await (
+			await this.read()
+		).findJournalEntriesByTraceId(this.required(traceId, 'Trace id'));
+	}
+
+	async listTracedJournalEntries(range: {
+		from: string;
+		to: string;
+	}): Promise<PostedJournalEntry[]> {
+		for (const [name, value] of Object.entries(range)) {
+			if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
+				throw this.invalid(`The ${name} date must be YYYY-MM-DD, got "${value}"`);
+		}
+		if (range.from > range.to)
+			throw this.invalid(`The range starts (${range.from}) after it ends (${range.to})`);
+		return await (await this.read()).listTracedJournalEntries(range);
+	}
+
+	// --- writes ------------------------------------------------------------------------------------------------------
+
+	async saveJournalEntry(draft: JournalEntryDraft): Promise<PostedJournalEntry> {
+		const data = this.journalObject(draft);
+		const journal = this.layout.journalEntry;
+		const soap = await this.soap();
+		let result: X3SoapCallResult | undefined;
+		let failure: unknown;
+		try {
+			result = await soap.save(journal.publication, data);
+		} catch (error) {
+			failure = error;
+		}
+		if (!result) {
+			const recovered = await this.recoverJournal(failure, draft);
+			if (recovered) return recovered;
+			// Transport failures are X3Error (a NodeApiError) already.
+			throw failure;
+		}
+		const header = blockRecord(result.data, journal.headerBlock);
+		const documentNumber = text(header[journal.fields.documentNumber]);
+		if (documentNumber === null) {
+			// Saved (status 1) but the number is not in the result: look it up by trace id rather than guess.
+			const found = await this.findJournalEntriesByTraceId(draft.traceId).catch(() => []);
+			if (found.length > 0) return found[0];
+			throw new X3Error(this.node, {
+				kind: 'protocol',
+				message: `Sage X3 saved the journal entry (trace ${draft.traceId}) but returned no document number in ${journal.headerBlock}.${journal.fields.documentNumber}`,
+				description:
+					'Check the header block and document number field of the layout against the publication (getDescription).',
+			});
+		}
+		return this.postedFromDraft(documentNumber, draft);
+	}
+
+	async createSupplier(draft: X3SupplierDraft): Promise<X3Supplier> {
+		const supplier = this.layout.supplier;
+		const f = supplier.fields;
+		const name = this.required(draft.name, 'Supplier name');
+		const category = this.required(draft.category, 'Supplier category');
+		const group: X3FieldGroup = {
+			[f.code]: draft.code?.trim() || undefined,
+			[f.name]: name,
+			[f.shortName]: draft.shortName?.trim() || undefined,
+			[f.category]: category,
+			[f.country]: draft.country?.trim() || undefined,
+			[f.currency]: draft.currency?.trim() || undefined,
+			[f.addressCode]: draft.addressCode?.trim() || undefined,
+		};
+		const soap = await this.soap();
+		let result: X3SoapCallResult | undefined;
+		let failure: unknown;
+		try {
+			result = await soap.save(supplier.publication, { [supplier.block]: group });
+		} catch (error) {
+			failure = error;
+		}
+		if (!result) {
+			// After an ambiguous failure, a supplier with a known code may exist already: find it rather than fail.
+			if (draft.code && failure instanceof X3Error && failure.transient && !failure.notProcessed) {
+				const existing = await this.getSupplier(draft.code).catch(() => null);
+				if (existing) return existing;
+			}
+			throw failure;
+		}
+		const record = blockRecord(result.data, supplier.block);
+		const code = text(record[f.code]) ?? draft.code?.trim();
+		if (!code) {
+			throw new X3Error(this.node, {
+				kind: 'protocol',
+				message: `Sage X3 created the supplier "${name}" but returned no code in ${supplier.block}.${f.code}`,
+			});
+		}
+		return {
+			code,
+			name: text(record[f.name]) ?? name,
+			shortName: text(record[f.shortName]) ?? draft.shortName ?? null,
+			category: text(record[f.category]) ?? category,
+			country: text(record[f.country]) ?? draft.country ?? null,
+			currency: text(record[f.currency]) ?? draft.currency ?? null,
+			isActive:
+				record[f.isActive] === undefined
+					? true
+					: ['2', 'true', 'yes'].includes(String(record[f.isActive]).trim().toLowerCase()),
+		};
+	}
+
+	/**
+	 * After a failure where X3 may have saved anyway (timeout, reset, 5xx), look for the entry by its trace id: if
+	 * it is there, the save succeeded and is reported as such; otherwise the original error stands (not retried,
+	 * to never post twice; the next run's duplicate check covers a late completion).
+	 */
+	private async recoverJournal(
+		error: unknown,
+		draft: JournalEntryDraft,
+	): Promise<PostedJournalEntry | null> {
+		if (!(error instanceof X3Error) || !error.transient || error.notProcessed) return null;
+		let found: PostedJournalEntry[] = [];
+		try {
+			found = await this.findJournalEntriesByTraceId(draft.traceId);
+		} catch (lookupError) {
+			error.description = `${error.description ? `${error.description}\n` : ''}Checking for the entry by trace id ${draft.traceId} failed as well (${(lookupError as Error).message}).`;
+			return null;
+		}
+		if (found.length > 0) return found[0];
+		error.description = `${error.description ? `${error.description}\n` : ''}No journal entry with trace id ${draft.traceId} was found right after the failure. The save was not retried automatically, to never post twice.`;
+		return null;
+	}
+
+	// --- journal payload ---------------------------------------------------------------------------------------------
+
+	/** Header block + lines block from the layout; validated so X3 only sees well-formed values. */
+	journalObject(draft: JournalEntryDraft): X3ObjectData {
+		const journal = this.layout.journalEntry;
+		const f = journal.fields;
+		const traceId = this.required(draft.traceId, 'Trace id');
+		if (traceId.length > journal.traceFieldLength) {
+			throw this.invalid(
+				`Trace id "${traceId}" is longer than the trace field ${f.traceField} (${journal.traceFieldLength} characters)`,
+			);
+		}
+		if (!Array.isArray(draft.lines) || draft.lines.length < 2) {
+			throw this.invalid('A journal entry needs at least two lines');
+		}
+		if (draft.lines.length > 9999)
+			throw this.invalid('X3 accepts at most 9,999 lines per journal entry');
+		let accountingDate: string;
+		try {
+			accountingDate = toX3Date(draft.accountingDate);
+		} catch (error) {
+			throw this.invalid(`Accounting date: ${(error as Error).message}`);
+		}
+		const header: X3FieldGroup = {
+			[f.entryType]: this.required(draft.entryType, 'Entry type'),
+			[f.site]: this.required(draft.site, 'Site'),
+			[f.accountingDate]: accountingDate,
+			[f.currency]: this.required(draft.currency, 'Currency'),
+			[f.reference]: draft.reference || undefined,
+			[f.description]: draft.description || undefined,
+			[f.traceField]: traceId,
+		};
+		const lines = draft.lines.map((line, index) => this.journalLine(line, index));
+		this.assertBalanced(draft);
+		return { [journal.headerBlock]: header, [journal.linesBlock]: lines };
+	}
+
+	private journalLine(line: JournalLineDraft, index: number): X3FieldGroup {
+		const journal = this.layout.journalEntry;
+		const f = journal.fields;
+		const where = `Line ${index + 1}`;
+		const hasDebit = line.debit !== undefined && line.debit !== '';
+		const hasCredit = line.credit !== undefined && line.credit !== '';
+		if (hasDebit === hasCredit) throw this.invalid(`${where} needs exactly one of debit or credit`);
+		const group: X3FieldGroup = { [f.account]: this.required(line.account, `${where} account`) };
+		try {
+			if (hasDebit) group[f.debit] = toX3Decimal(line.debit as string, `${where} debit`);
+			else group[f.credit] = toX3Decimal(line.credit as string, `${where} credit`);
+		} catch (error) {
+			throw this.invalid((error as Error).message);
+		}
+		const unknownTypes = Object.keys(line.dimensions ?? {}).filter(
+			(type) => !this.layout.dimensionTypes.includes(type),
+		);
+		if (unknownTypes.length > 0) {
+			throw this.invalid(
+				`${where} uses dimension type(s) ${unknownTypes.join(', ')} that the layout does not list (${this.layout.dimensionTypes.join(', ')})`,
+			);
+		}
+		this.layout.dimensionTypes.forEach((type, position) => {
+			const value = line.dimensions?.[type];
+			if (value !== undefined && value !== '') group[`${f.dimensionPrefix}${position + 1}`] = value;
+		});
+		if (line.businessPartner) group[f.businessPartner] = line.businessPartner;
+		if (line.taxCode) group[f.taxCode] = line.taxCode;
+		if (line.description) group[f.lineDescription] = line.description;
+		if (line.lineTraceId) {
+			// The item trace id leads the line trace field so line-level lookups can match it as a prefix.
+			const existing =
+				typeof group[journal.lineTraceField] === 'string'
+					? (group[journal.lineTraceField] as string)
+					: '';
+			group[journal.lineTraceField] = existing.startsWith(line.lineTraceId)
+				? existing
+				: `${line.lineTraceId}${existing ? ` ${existing}` : ''}`;
+		}
+		return group;
+	}
+
+	private assertBalanced(draft: JournalEntryDraft): void {
+		const amounts = draft.lines.map((line) => line.debit ?? line.credit ?? '0');
+		const scale = Math.max(...amounts.map(decimalScale));
+		let balance = 0n;
+		for (const line of draft.lines) {
+			if (line.debit) balance += decimalUnits(line.debit, scale);
+			if (line.credit) balance -= decimalUnits(line.credit, scale);
+		}
+		if (balance !== 0n) {
+			throw this.invalid(
+				`The journal entry (trace ${draft.traceId}) does not balance: debits and credits differ`,
+			);
+		}
+	}
+
+	private postedFromDraft(documentNumber: string, draft: JournalEntryDraft): PostedJournalEntry {
+		const lines = draft.lines.map((line) => ({
+			account: line.account,
+			debit: line.debit ?? null,
+			credit: line.credit ?? null,
+			dimensions: { ...line.dimensions },
+			businessPartner: line.businessPartner ?? null,
+			description: line.description ?? null,
+			lineTraceId: line.lineTraceId ?? null,
+		}));
+		return {
+			documentNumber,
+			entryType: draft.entryType,
+			traceId: draft.traceId,
+			accountingDate: draft.accountingDate,
+			currency: draft.currency,
+			lineTraceIds: [
+				...new Set(lines.map((line) => line.lineTraceId).filter((id): id is string => id !== null)),
+			],
+			lines,
+		};
+	}
+
+	private required(value: string | undefined, what: string): string {
+		const trimmed = typeof value === 'string' ? value.trim() : '';
+		if (trimmed === '') throw this.invalid(`${what} is required`);
+		return trimmed;
+	}
+
+	private invalid(message: string): NodeOperationError {
+		return new NodeOperationError(this.node, message, { itemIndex: this.options.itemIndex });
+	}
+}

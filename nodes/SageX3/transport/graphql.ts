@@ -1,0 +1,305 @@
+import type { INode } from 'n8n-workflow';
+
+import { X3Error } from './errors';
+import { describeTarget } from './http';
+import type { X3HttpSender } from './http';
+import type { X3CallRunner } from './throttle';
+
+/**
+ * Sage X3 GraphQL (X3 Services / "xtrem"): POST {server}/xtrem/api with `x-xtrem-endpoint`, relay connections
+ * (edges/node, pageInfo.hasNextPage/endCursor, first/after), and `filter` arguments that are STRINGS holding a
+ * Mongo-like object (`{code: {_eq: 'X'}}`). buildGraphqlFilter writes that string from a JS object so user values
+ * are always literals: quotes, braces and backslashes in a value cannot end the literal or add an operator.
+ */
+
+export class GraphqlFilterError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'GraphqlFilterError';
+	}
+}
+
+export type GraphqlFilterValue =
+	| string
+	| number
+	| boolean
+	| null
+	| GraphqlFilterObject
+	| GraphqlFilterValue[];
+
+export interface GraphqlFilterObject {
+	[key: string]: GraphqlFilterValue | undefined;
+}
+
+const PROPERTY_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Single-quoted literal with JSON5/JavaScript escapes. Everything but printable ASCII becomes \uXXXX. */
+export function graphqlFilterString(value: string): string {
+	let out = "'";
+	for (const char of value) {
+		const code = char.codePointAt(0) as number;
+		if (char === '\\') out += '\\\\';
+		else if (char === "'") out += "\\'";
+		else if (char === '"') out += '\\"';
+		else if (code >= 0x20 && code < 0x7f) out += char;
+		else if (code > 0xffff) {
+			// Surrogate pair, each half escaped: the parser reassembles it.
+			const high = Math.floor((code - 0x10000) / 0x400) + 0xd800;
+			const low = ((code - 0x10000) % 0x400) + 0xdc00;
+			out += `\\u${high.toString(16).padStart(4, '0')}\\u${low.toString(16).padStart(4, '0')}`;
+		} else out += `\\u${code.toString(16).padStart(4, '0')}`;
+	}
+	return out + "'";
+}
+
+/** Serialises a filter object into the string X3 expects. Property names must be identifiers (they come from code). */
+export function buildGraphqlFilter(filter: GraphqlFilterObject | GraphqlFilterObject[]): string {
+	return serialiseFilterValue(filter, 'filter');
+}
+
+function serialiseFilterValue(value: GraphqlFilterValue, path: string): string {
+	if (value === null) return 'null';
+	if (typeof value === 'string') return graphqlFilterString(value);
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value))
+			throw new GraphqlFilterError(`${path}: ${value} is not a finite number`);
+		return String(value);
+	}
+	if (typeof value === 'boolean') return value ? 'true' : 'false';
+	if (Array.isArray(value)) {
+		return `[${value.map((item, index) => serialiseFilterValue(item, `${path}[${index}]`)).join(', ')}]`;
+	}
+	if (typeof value === 'object') {
+		const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+		const parts = entries.map(([key, item]) => {
+			if (!PROPERTY_NAME.test(key)) {
+				throw new GraphqlFilterError(`${path}: "${key}" is not a valid property or operator name`);
+			}
+			return `${key}: ${serialiseFilterValue(item as GraphqlFilterValue, `${path}.${key}`)}`;
+		});
+		return `{${parts.join(', ')}}`;
+	}
+	throw new GraphqlFilterError(`${path}: unsupported value`);
+}
+
+/** Escapes regular-expression metacharacters so a user value matches literally inside `_regex`. */
+export function escapeRegex(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+const FOLD_CLASSES: Record<string, string> = {
+	a: 'aàáâãäåāăą',
+	c: 'cçćĉċč',
+	e: 'eèéêëēĕėęě',
+	i: 'iìíîïĩīĭį',
+	n: 'nñńņňŉ',
+	o: 'oòóôõöøōŏő',
+	u: 'uùúûüũūŭůűų',
+	y: 'yýÿŷ',
+	s: 'sśŝşš',
+	z: 'zźżž',
+	l: 'lĺļľł',
+	g: 'gĝğġģ',
+	r: 'rŕŗř',
+	d: 'dď',
+	t: 'tţť',
+};
+
+/**
+ * A regex matching `text` anywhere, ignoring case and common Latin accents, without relying on regex flags (whose
+ * support on the X3 side is not documented): each letter becomes a character class.
+ */
+export function insensitiveRegex(text: string): string {
+	let out = '';
+	for (const char of text.normalize('NFC')) {
+		const base = char
+			.normalize('NFD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.toLowerCase();
+		const fold = FOLD_CLASSES[base];
+		if (fold) {
+			const variants = new Set<string>();
+			for (const variant of fold) {
+				variants.add(variant);
+				variants.add(variant.toUpperCase());
+			}
+			out += `[${[...variants].join('')}]`;
+		} else if (/^[a-z]$/i.test(base) && base.length === 1) {
+			out += `[${base.toLowerCase()}${base.toUpperCase()}]`;
+		} else {
+			out += escapeRegex(char);
+		}
+	}
+	return out;
+}
+
+export interface X3GraphqlSettings {
+	/** Full API URL: {server}/xtrem/api on-premises, the folder's data service URL on X3 Cloud. */
+	url: string;
+	/** Sent as x-xtrem-endpoint (on-premises). */
+	endpoint?: string;
+	timeoutMs?: number;
+}
+
+export interface GraphqlConnection<TNode> {
+	edges?: Array<{ cursor?: string; node: TNode } | null> | null;
+	pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } | null;
+	totalCount?: number;
+}
+
+export interface GraphqlErrorEntry {
+	message: string;
+	path?: Array<string | number>;
+	extensions?: Record<string, unknown>;
+}
+
+export class X3GraphqlClient {
+	constructor(
+		private readonly send: X3HttpSender,
+		readonly settings: X3GraphqlSettings,
+		private readonly node: INode,
+		private readonly runner: X3CallRunner,
+	) {}
+
+	/** Runs a query document; throws with every GraphQL error message when `errors` is present. */
+	async query<T = Record<string, unknown>>(
+		document: string,
+		variables: Record<string, unknown> = {},
+	): Promise<T> {
+		return await this.runner.run(async () => await this.attempt<T>(document, variables), {
+			idempotent: true,
+		});
+	}
+
+	/**
+	 * Yields nodes of a relay connection page by page. `connectionPath` is where the connection sits in `data`
+	 * (e.g. ['x3MasterData', 'supplier', 'query']); the document must take $first and $after.
+	 */
+	async *paginate<TNode>(
+		document: string,
+		variables: Record<string, unknown>,
+		connectionPath: string[],
+		options: { pageSize?: number; maxItems?: number; startAfter?: string } = {},
+	): AsyncGenerator<TNode> {
+		const pageSize = options.pageSize ?? 50;
+		const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
+		let after: string | null = options.startAfter ?? null;
+		let yielded = 0;
+		for (;;) {
+			const data: Record<string, unknown> = await this.query(document, {
+				...variables,
+				first: pageSize,
+				after,
+			});
+			const connection = connectionAt<TNode>(data, connectionPath);
+			if (!connection) {
+				throw new X3Error(this.node, {
+					kind: 'protocol',
+					message: `Sage X3 GraphQL returned no connection at ${connectionPath.join('.')}`,
+				});
+			}
+			for (const edge of connection.edges ?? []) {
+				if (!edge) continue;
+				yield edge.node;
+				yielded++;
+				if (yielded >= maxItems) return;
+			}
+			const next = connection.pageInfo?.endCursor ?? null;
+			if (!connection.pageInfo?.hasNextPage) return;
+			if (next === null || next === after) {
+				throw new X3Error(this.node, {
+					kind: 'protocol',
+					message: 'Sage X3 GraphQL said there is a next page but gave no new cursor',
+				});
+			}
+			after = next;
+		}
+	}
+
+	private async attempt<T>(document: string, variables: Record<string, unknown>): Promise<T> {
+		const headers: Record<string, string> = {
+			'Content-Type': 'application/json',
+			Accept: 'application/json',
+		};
+		if (this.settings.endpoint) headers['x-xtrem-endpoint'] = this.settings.endpoint;
+		const response = await this.send({
+			method: 'POST',
+			url: this.settings.url,
+			headers,
+			body: JSON.stringify({ query: document, variables }),
+			timeoutMs: this.settings.timeoutMs,
+		});
+		const target = describeTarget(this.settings.url);
+		let body: { data?: unknown; errors?: GraphqlErrorEntry[] } | undefined;
+		try {
+			body = response.body.trim() === '' ? undefined : JSON.parse(response.body);
+		} catch {
+			body = undefined;
+		}
+		if (response.statusCode === 401 || response.statusCode === 403) {
+			throw new X3Error(this.node, {
+				kind: 'auth',
+				statusCode: response.statusCode,
+				message: `Sage X3 GraphQL refused the credentials (HTTP ${response.statusCode}): ${plainText(response.body) || 'no detail'}`,
+				description:
+					'For a connected application: check client ID, secret, X3 user, audience, token lifetime (at most the app validity) and clock skew.',
+			});
+		}
+		const errors = Array.isArray(body?.errors) ? body.errors : [];
+		if (errors.length > 0) {
+			const messages = errors.map((entry) => String(entry?.message ?? 'unknown error'));
+			const serverSide = response.statusCode >= 500;
+			throw new X3Error(this.node, {
+				kind: 'graphql',
+				statusCode: response.statusCode || undefined,
+				message: `Sage X3 GraphQL error: ${messages.join(' | ')}`,
+				description: errors
+					.map((entry) =>
+						entry.path ? `${entry.path.join('.')}: ${entry.message}` : entry.message,
+					)
+					.join('\n'),
+				x3Messages: messages.map((message) => ({ type: '3', message })),
+				transient: serverSide,
+			});
+		}
+		if (
+			response.statusCode < 200 ||
+			response.statusCode >= 300 ||
+			!body ||
+			typeof body !== 'object'
+		) {
+			const serverSide = response.statusCode >= 500 || response.statusCode === 429;
+			throw new X3Error(this.node, {
+				kind: 'http',
+				statusCode: response.statusCode,
+				message:
+					response.statusCode === 404
+						? `No GraphQL API at ${target} (HTTP 404): check the server URL`
+						: `Sage X3 GraphQL answered HTTP ${response.statusCode} at ${target}: ${plainText(response.body) || 'no body'}`,
+				transient: serverSide,
+				notProcessed: response.statusCode === 503 || response.statusCode === 429,
+			});
+		}
+		return (body.data ?? {}) as T;
+	}
+}
+
+export function connectionAt<TNode>(
+	data: unknown,
+	path: string[],
+): GraphqlConnection<TNode> | undefined {
+	let current: unknown = data;
+	for (const key of path) {
+		if (!current || typeof current !== 'object') return undefined;
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current && typeof current === 'object' ? (current as GraphqlConnection<TNode>) : undefined;
+}
+
+function plainText(body: string): string {
+	return body
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.slice(0, 300);
+}

@@ -1,0 +1,683 @@
+import type {
+	PostedJournalEntry,
+	X3Account,
+	X3Dimension,
+	X3DimensionType,
+	X3EntryType,
+	X3Site,
+	X3Supplier,
+} from './gateway.types';
+import {
+	buildGraphqlFilter,
+	connectionAt,
+	escapeRegex,
+	GraphqlFilterError,
+	insensitiveRegex,
+} from './graphql';
+import type {
+	GraphqlConnection,
+	GraphqlFilterObject,
+	GraphqlFilterValue,
+	X3GraphqlClient,
+} from './graphql';
+import type { X3GraphqlNames } from './names';
+import { clampLimit, matchLineTrace, uniqueTraceIds } from './readers';
+import type { ReaderEnvironment, X3Reader } from './readers';
+import {
+	absoluteAmount,
+	containsFolded,
+	fromX3Date,
+	getPath,
+	isZeroAmount,
+	leadingTraceId,
+	startsWithFolded,
+	text,
+	textOrEmpty,
+	yes,
+} from './records';
+
+/**
+ * Reads through GraphQL. Searches filter on the X3 side (prefix and case/accent-insensitive regexes, see
+ * insensitiveRegex) and are re-checked locally. findPostedTraceIds sends ONE document per batch of up to 50 ids
+ * with two root selections: journal entries whose trace property is `_in` the batch, and journal entry lines
+ * whose description matches `^(id1|id2|…)( |$)`. Further pages are fetched only when a selection overflows.
+ */
+
+type Node = Record<string, unknown>;
+
+const PATH_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function segments(path: string): string[] {
+	const parts = path.split('.');
+	for (const part of parts) {
+		if (!PATH_SEGMENT.test(part))
+			throw new GraphqlFilterError(`"${path}" is not a valid GraphQL property path`);
+	}
+	return parts;
+}
+
+/** Selection set text from dotted paths: ['code.code', 'companyName1'] -> 'code { code } companyName1'. */
+export function selectionFromPaths(paths: string[]): string {
+	interface Tree {
+		[key: string]: Tree;
+	}
+	const tree: Tree = {};
+	for (const path of paths) {
+		if (path === '') continue;
+		let level = tree;
+		for (const part of segments(path)) level = level[part] ??= {};
+	}
+	const render = (level: Tree): string =>
+		Object.entries(level)
+			.map(([key, children]) =>
+				Object.keys(children).length === 0 ? key : `${key} { ${render(children)} }`,
+			)
+			.join(' ');
+	return render(tree);
+}
+
+type RootTree = Map<string, RootTree | string>;
+
+/** Several connections under their root paths, sharing common parents (x3Finance { journalEntry {…} journalEntryLine {…} }). */
+export function rootsSelection(parts: Array<{ root: string; body: string }>): string {
+	const tree: RootTree = new Map();
+	for (const { root, body } of parts) {
+		const path = segments(root);
+		let level = tree;
+		path.slice(0, -1).forEach((part) => {
+			let child = level.get(part);
+			if (!(child instanceof Map)) {
+				child = new Map();
+				level.set(part, child);
+			}
+			level = child;
+		});
+		level.set(path[path.length - 1], body);
+	}
+	const render = (level: RootTree): string =>
+		[...level]
+			.map(([key, value]) => `${key} { ${typeof value === 'string' ? value : render(value)} }`)
+			.join(' ');
+	return render(tree);
+}
+
+/** {a: {b: value}} from 'a.b'. */
+export function nestFilter(path: string, value: GraphqlFilterValue): GraphqlFilterObject {
+	const parts = segments(path);
+	let filter: GraphqlFilterValue = value;
+	for (let index = parts.length - 1; index >= 0; index--) filter = { [parts[index]]: filter };
+	return filter as GraphqlFilterObject;
+}
+
+export function mergeFilters(
+	...filters: Array<GraphqlFilterObject | undefined>
+): GraphqlFilterObject {
+	const merged: GraphqlFilterObject = {};
+	for (const filter of filters) {
+		if (!filter) continue;
+		for (const [key, value] of Object.entries(filter)) {
+			const existing = merged[key];
+			if (
+				existing &&
+				typeof existing === 'object' &&
+				!Array.isArray(existing) &&
+				value &&
+				typeof value === 'object' &&
+				!Array.isArray(value)
+			) {
+				merged[key] = mergeFilters(existing as GraphqlFilterObject, value as GraphqlFilterObject);
+			} else {
+				merged[key] = value;
+			}
+		}
+	}
+	return merged;
+}
+
+function connectionSelection(filterVariable: string, nodeSelection: string, paging = true): string {
+	const args = paging
+		? `filter: $${filterVariable}, first: $first, after: $after`
+		: `filter: $${filterVariable}, first: $first`;
+	return `query(${args}) { edges { node { ${nodeSelection} } } pageInfo { hasNextPage endCursor } }`;
+}
+
+function listQuery(name: string, root: string, nodeSelection: string): string {
+	return (
+		`query ${name}($filter: String, $first: Int, $after: String) { ` +
+		rootsSelection([{ root, body: connectionSelection('filter', nodeSelection) }]) +
+		' }'
+	);
+}
+
+function rootPath(root: string): string[] {
+	return [...segments(root), 'query'];
+}
+
+/** Leaves at a path, flattening lists met on the way (analyticalLines.dimensions). */
+function collectPath(value: unknown, path: string): unknown[] {
+	if (path === '') return [];
+	let current: unknown[] = [value];
+	for (const key of path.split('.')) {
+		const next: unknown[] = [];
+		for (const item of current) {
+			const items = Array.isArray(item) ? item : [item];
+			for (const entry of items) {
+				if (entry && typeof entry === 'object') {
+					const child = (entry as Record<string, unknown>)[key];
+					if (child !== undefined && child !== null) next.push(child);
+				}
+			}
+		}
+		current = next;
+	}
+	return current.flatMap((item) => (Array.isArray(item) ? item : [item]));
+}
+
+export class GraphqlReader implements X3Reader {
+	private readonly names: X3GraphqlNames;
+
+	constructor(
+		private readonly client: X3GraphqlClient,
+		private readonly env: ReaderEnvironment,
+	) {
+		this.names = env.graphqlNames;
+	}
+
+	// --- suppliers -------------------------------------------------------------------------------------------
+
+	private supplierSelection(): string {
+		const n = this.names.supplier;
+		return selectionFromPaths([
+			n.code,
+			n.name,
+			n.shortName,
+			n.category,
+			n.country,
+			n.currency,
+			n.isActive,
+		]);
+	}
+
+	private supplierFromNode(node: Node): X3Supplier | null {
+		const n = this.names.supplier;
+		const code = text(getPath(node, n.code));
+		if (code === null) return null;
+		return {
+			code,
+			name: textOrEmpty(getPath(node, n.name)),
+			shortName: text(getPath(node, n.shortName)),
+			category: text(getPath(node, n.category)),
+			country: text(getPath(node, n.country)),
+			currency: text(getPath(node, n.currency)),
+			isActive: yes(getPath(node, n.isActive)),
+		};
+	}
+
+	async getSupplier(code: string): Promise<X3Supplier | null> {
+		const n = this.names.supplier;
+		const nodes = await this.list(
+			listQuery('X3Supplier', n.root, this.supplierSelection()),
+			n.root,
+			nestFilter(n.code, code),
+			2,
+		);
+		return (
+			nodes
+				.map((node) => this.supplierFromNode(node))
+				.find((supplier) => supplier?.code === code) ?? null
+		);
+	}
+
+	async searchSuppliers(query: {
+		code?: string;
+		name?: string;
+		limit?: number;
+	}): Promise<X3Supplier[]> {
+		const n = this.names.supplier;
+		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const filter = mergeFilters(
+			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
+			query.name ? nestFilter(n.name, { _regex: insensitiveRegex(query.name) }) : undefined,
+		);
+		return await this.collect(
+			listQuery('X3SupplierSearch', n.root, this.supplierSelection()),
+			n.root,
+			filter,
+			limit,
+			(node) => this.supplierFromNode(node),
+			(supplier) =>
+				startsWithFolded(supplier.code, query.code ?? '') &&
+				containsFolded(supplier.name, query.name ?? ''),
+		);
+	}
+
+	// --- accounts --------------------------------------------------------------------------------------------
+
+	private accountSelection(): string {
+		const n = this.names.account;
+		return selectionFromPaths([
+			n.chart,
+			n.code,
+			n.description,
+			n.isActive,
+			n.requiredDimensionTypes,
+		]);
+	}
+
+	private accountFromNode(node: Node): X3Account | null {
+		const n = this.names.account;
+		const code = text(getPath(node, n.code));
+		if (code === null) return null;
+		return {
+			chart: text(getPath(node, n.chart)) ?? this.env.layout.chartOfAccounts,
+			code,
+			description: text(getPath(node, n.description)),
+			isActive: yes(getPath(node, n.isActive)),
+			requiredDimensionTypes: collectPath(node, n.requiredDimensionTypes)
+				.map((value) => text(value))
+				.filter((value): value is string => value !== null),
+		};
+	}
+
+	private chartFilter(): GraphqlFilterObject | undefined {
+		const n = this.names.account;
+		return n.chart ? nestFilter(n.chart, this.env.layout.chartOfAccounts) : undefined;
+	}
+
+	async getAccount(code: string): Promise<X3Account | null> {
+		const n = this.names.account;
+		const filter = mergeFilters(this.chartFilter(), nestFilter(n.code, code));
+		const nodes = await this.list(
+			listQuery('X3Account', n.root, this.accountSelection()),
+			n.root,
+			filter,
+			2,
+		);
+		return (
+			nodes.map((node) => this.accountFromNode(node)).find((account) => account?.code === code) ??
+			null
+		);
+	}
+
+	async searchAccounts(query: {
+		code?: string;
+		description?: string;
+		limit?: number;
+	}): Promise<X3Account[]> {
+		const n = this.names.account;
+		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const filter = mergeFilters(
+			this.chartFilter(),
+			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
+			query.description
+				? nestFilter(n.description, { _regex: insensitiveRegex(query.description) })
+				: undefined,
+		);
+		return await this.collect(
+			listQuery('X3AccountSearch', n.root, this.accountSelection()),
+			n.root,
+			filter,
+			limit,
+			(node) => this.accountFromNode(node),
+			(account) =>
+				startsWithFolded(account.code, query.code ?? '') &&
+				containsFolded(account.description, query.description ?? ''),
+		);
+	}
+
+	// --- dimensions, sites, entry types ----------------------------------------------------------------------
+
+	async listDimensionTypes(): Promise<X3DimensionType[]> {
+		const n = this.names.dimensionType;
+		return await this.collect(
+			listQuery('X3DimensionTypes', n.root, selectionFromPaths([n.code, n.description])),
+			n.root,
+			{},
+			this.env.scanLimit,
+			(node) => {
+				const code = text(getPath(node, n.code));
+				return code === null ? null : { code, description: text(getPath(node, n.description)) };
+			},
+		);
+	}
+
+	async searchDimensions(
+		type: string,
+		query: { code?: string; description?: string; limit?: number },
+	): Promise<X3Dimension[]> {
+		const n = this.names.dimension;
+		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const filter = mergeFilters(
+			nestFilter(n.type, type),
+			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
+			query.description
+				? nestFilter(n.description, { _regex: insensitiveRegex(query.description) })
+				: undefined,
+		);
+		return await this.collect(
+			listQuery(
+				'X3DimensionSearch',
+				n.root,
+				selectionFromPaths([n.type, n.code, n.description, n.isActive]),
+			),
+			n.root,
+			filter,
+			limit,
+			(node): X3Dimension | null => {
+				const code = text(getPath(node, n.code));
+				if (code === null) return null;
+				return {
+					type: text(getPath(node, n.type)) ?? type,
+					code,
+					description: text(getPath(node, n.description)),
+					isActive: yes(getPath(node, n.isActive)),
+				};
+			},
+			(dimension) =>
+				dimension.type === type &&
+				startsWithFolded(dimension.code, query.code ?? '') &&
+				containsFolded(dimension.description, query.description ?? ''),
+		);
+	}
+
+	async listSites(): Promise<X3Site[]> {
+		const n = this.names.site;
+		return await this.collect(
+			listQuery('X3Sites', n.root, selectionFromPaths([n.code, n.name])),
+			n.root,
+			{},
+			this.env.scanLimit,
+			(node) => {
+				const code = text(getPath(node, n.code));
+				return code === null ? null : { code, name: text(getPath(node, n.name)) };
+			},
+		);
+	}
+
+	async listEntryTypes(): Promise<X3EntryType[]> {
+		const n = this.names.entryType;
+		return await this.collect(
+			listQuery('X3EntryTypes', n.root, selectionFromPaths([n.code, n.description])),
+			n.root,
+			{},
+			this.env.scanLimit,
+			(node) => {
+				const code = text(getPath(node, n.code));
+				return code === null ? null : { code, description: text(getPath(node, n.description)) };
+			},
+		);
+	}
+
+	// --- journal entries ----------------------------------------------------------------------------------------
+
+	private lineSelection(): string {
+		const l = this.names.journalEntryLine;
+		const dimensionPaths = l.dimensions
+			? [`${l.dimensions}.${l.dimensionTypeKey}`, `${l.dimensions}.${l.dimensionKey}`]
+			: [];
+		return selectionFromPaths([
+			l.lineNumber,
+			l.account,
+			l.amount,
+			l.sign,
+			l.description,
+			l.businessPartner,
+			...dimensionPaths,
+		]);
+	}
+
+	private entrySelection(withLines: boolean): string {
+		const e = this.names.journalEntry;
+		const header = selectionFromPaths([
+			e.documentNumber,
+			e.entryType,
+			e.site,
+			e.accountingDate,
+			e.currency,
+			e.traceField,
+		]);
+		if (!withLines) return header;
+		const lines = this.lineSelection();
+		const linesBody = e.linesAreConnection
+			? `query(first: 1000) { edges { node { ${lines} } } }`
+			: lines;
+		return `${header} ${rootsSelection([{ root: e.lines, body: linesBody }])}`;
+	}
+
+	private lineNodes(entry: Node): Node[] {
+		const e = this.names.journalEntry;
+		const raw = getPath(entry, e.lines);
+		if (Array.isArray(raw))
+			return raw.filter((item): item is Node => !!item && typeof item === 'object');
+		const connection = raw as GraphqlConnection<Node> | undefined;
+		const queried =
+			(connection as { query?: GraphqlConnection<Node> } | undefined)?.query ?? connection;
+		return (queried?.edges ?? []).flatMap((edge) => (edge?.node ? [edge.node] : []));
+	}
+
+	private entryFromNode(node: Node, withLines: boolean): PostedJournalEntry | null {
+		const e = this.names.journalEntry;
+		const l = this.names.journalEntryLine;
+		const documentNumber = text(getPath(node, e.documentNumber));
+		if (documentNumber === null) return null;
+		const entry: PostedJournalEntry = {
+			documentNumber,
+			entryType: text(getPath(node, e.entryType)),
+			traceId: text(getPath(node, e.traceField)),
+			accountingDate: fromX3Date(getPath(node, e.accountingDate)),
+			currency: text(getPath(node, e.currency)),
+			lineTraceIds: [],
+		};
+		if (withLines) {
+			entry.lines = this.lineNodes(node).map((line) => {
+				const raw = text(getPath(line, l.amount));
+				const amount = absoluteAmount(raw);
+				const signValue = Number(text(getPath(line, l.sign)) ?? NaN);
+				const isCredit = Number.isFinite(signValue) ? signValue < 0 : (raw ?? '').startsWith('-');
+				const dimensions: Record<string, string> = {};
+				for (const assignment of collectPath(line, l.dimensions)) {
+					const type = text(getPath(assignment, l.dimensionTypeKey));
+					const code = text(getPath(assignment, l.dimensionKey));
+					if (type && code) dimensions[type] = code;
+				}
+				const value = isZeroAmount(amount) ? null : amount;
+				return {
+					account: textOrEmpty(getPath(line, l.account)),
+					debit: isCredit ? null : value,
+					credit: isCredit ? value : null,
+					dimensions,
+					businessPartner: text(getPath(line, l.businessPartner)),
+					description: text(getPath(line, l.description)),
+					lineTraceId: leadingTraceId(getPath(line, l.description), this.env.tracePrefix),
+				};
+			});
+			entry.lineTraceIds = uniqueTraceIds(entry.lines.map((line) => line.lineTraceId));
+		}
+		return entry;
+	}
+
+	/** One request for the batch: entries by trace `_in`, lines by anchored prefix regex. */
+	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
+		const found = new Map<string, string>();
+		if (traceIds.length === 0) return found;
+		const e = this.names.journalEntry;
+		const l = this.names.journalEntryLine;
+		const entryFilter = nestFilter(e.traceField, { _in: traceIds });
+		const lineFilter = nestFilter(l.description, { _regex: lineTraceRegex(traceIds) });
+		const entryNodes = selectionFromPaths([e.documentNumber, e.traceField]);
+		const lineNodes = selectionFromPaths([l.description, l.entryNumber]);
+		const body = rootsSelection([
+			{ root: e.root, body: connectionSelection('entryFilter', entryNodes, false) },
+			{ root: l.root, body: connectionSelection('lineFilter', lineNodes, false) },
+		]);
+		const document = `query X3FindPostedTraceIds($entryFilter: String, $lineFilter: String, $first: Int) { ${body} }`;
+		const pageSize = Math.max(100, traceIds.length * 4);
+		const data = await this.client.query(document, {
+			entryFilter: buildGraphqlFilter(entryFilter),
+			lineFilter: buildGraphqlFilter(lineFilter),
+			first: pageSize,
+		});
+
+		const record = (entryNode: Node) => {
+			const id = text(getPath(entryNode, e.traceField));
+			const number = text(getPath(entryNode, e.documentNumber));
+			if (id && number && traceIds.includes(id) && !found.has(id)) found.set(id, number);
+		};
+		const recordLine = (lineNode: Node) => {
+			const id = matchLineTrace(getPath(lineNode, l.description), traceIds);
+			const number = text(getPath(lineNode, l.entryNumber));
+			if (id && number && !found.has(id)) found.set(id, number);
+		};
+		const entries = connectionAt<Node>(data, rootPath(e.root));
+		const lines = connectionAt<Node>(data, rootPath(l.root));
+		for (const edge of entries?.edges ?? []) if (edge?.node) record(edge.node);
+		for (const edge of lines?.edges ?? []) if (edge?.node) recordLine(edge.node);
+
+		// Overflow (more matches than one page): continue each selection on its own.
+		if (entries?.pageInfo?.hasNextPage && entries.pageInfo.endCursor) {
+			for await (const node of this.client.paginate<Node>(
+				listQuery('X3FindEntries', e.root, entryNodes),
+				{ filter: buildGraphqlFilter(entryFilter) },
+				rootPath(e.root),
+				{ pageSize, startAfter: entries.pageInfo.endCursor },
+			)) {
+				record(node);
+			}
+		}
+		if (lines?.pageInfo?.hasNextPage && lines.pageInfo.endCursor) {
+			for await (const node of this.client.paginate<Node>(
+				listQuery('X3FindLines', l.root, lineNodes),
+				{ filter: buildGraphqlFilter(lineFilter) },
+				rootPath(l.root),
+				{ pageSize, startAfter: lines.pageInfo.endCursor },
+			)) {
+				recordLine(node);
+			}
+		}
+		return found;
+	}
+
+	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
+		const e = this.names.journalEntry;
+		const l = this.names.journalEntryLine;
+		const byNumber = new Map<string, PostedJournalEntry>();
+		const add = (node: Node) => {
+			const entry = this.entryFromNode(node, true);
+			if (entry && !byNumber.has(entry.documentNumber)) byNumber.set(entry.documentNumber, entry);
+		};
+		const entryQuery = listQuery('X3EntriesByTrace', e.root, this.entrySelection(true));
+		for (const node of await this.list(
+			entryQuery,
+			e.root,
+			nestFilter(e.traceField, traceId),
+			this.env.scanLimit,
+		))
+			add(node);
+
+		const lineMatches = await this.list(
+			listQuery('X3LinesByTrace', l.root, selectionFromPaths([l.description, l.entryNumber])),
+			l.root,
+			nestFilter(l.description, { _regex: lineTraceRegex([traceId]) }),
+			this.env.scanLimit,
+		);
+		const missing = uniqueTraceIds(
+			lineMatches
+				.filter((line) => matchLineTrace(getPath(line, l.description), [traceId]) !== null)
+				.map((line) => text(getPath(line, l.entryNumber))),
+		).filter((number) => !byNumber.has(number));
+		if (missing.length > 0) {
+			for (const node of await this.list(
+				entryQuery,
+				e.root,
+				nestFilter(e.documentNumber, { _in: missing }),
+				this.env.scanLimit,
+			)) {
+				add(node);
+			}
+		}
+		return [...byNumber.values()];
+	}
+
+	async listTracedJournalEntries(range: {
+		from: string;
+		to: string;
+	}): Promise<PostedJournalEntry[]> {
+		const e = this.names.journalEntry;
+		const filter = mergeFilters(
+			nestFilter(e.accountingDate, { _gte: range.from, _lte: range.to }),
+			nestFilter(e.traceField, { _regex: `^${escapeRegex(this.env.tracePrefix)}` }),
+		);
+		const entries: PostedJournalEntry[] = [];
+		for await (const node of this.client.paginate<Node>(
+			listQuery('X3TracedEntries', e.root, this.entrySelection(true)),
+			{ filter: buildGraphqlFilter(filter) },
+			rootPath(e.root),
+			{ pageSize: 100 },
+		)) {
+			const entry = this.entryFromNode(node, true);
+			if (
+				entry &&
+				entry.accountingDate !== null &&
+				entry.accountingDate >= range.from &&
+				entry.accountingDate <= range.to
+			) {
+				entries.push(entry);
+			}
+		}
+		return entries;
+	}
+
+	// --- helpers -------------------------------------------------------------------------------------------------
+
+	private async list(
+		document: string,
+		root: string,
+		filter: GraphqlFilterObject,
+		max: number,
+	): Promise<Node[]> {
+		const nodes: Node[] = [];
+		for await (const node of this.client.paginate<Node>(
+			document,
+			{ filter: buildGraphqlFilter(filter) },
+			rootPath(root),
+			{
+				pageSize: Math.min(Math.max(max, 1), 100),
+				maxItems: max,
+			},
+		)) {
+			nodes.push(node);
+		}
+		return nodes;
+	}
+
+	private async collect<T>(
+		document: string,
+		root: string,
+		filter: GraphqlFilterObject,
+		limit: number,
+		map: (node: Node) => T | null,
+		keep: (value: T) => boolean = () => true,
+	): Promise<T[]> {
+		const results: T[] = [];
+		let scanned = 0;
+		for await (const node of this.client.paginate<Node>(
+			document,
+			{ filter: buildGraphqlFilter(filter) },
+			rootPath(root),
+			{
+				pageSize: Math.min(Math.max(limit, 20), 100),
+			},
+		)) {
+			scanned++;
+			const value = map(node);
+			if (value !== null && keep(value)) results.push(value);
+			if (results.length >= limit || scanned >= this.env.scanLimit) break;
+		}
+		return results;
+	}
+}
+
+/** `^(id1|id2)( |$)`: a line trace id is the first word of the line description. */
+export function lineTraceRegex(traceIds: string[]): string {
+	return `^(${traceIds.map(escapeRegex).join('|')})( |$)`;
+}

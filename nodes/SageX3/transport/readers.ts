@@ -1,0 +1,195 @@
+import type { INode } from 'n8n-workflow';
+
+import type {
+	PostedJournalEntry,
+	X3Account,
+	X3Dimension,
+	X3DimensionType,
+	X3EntryType,
+	X3Layout,
+	X3Site,
+	X3Supplier,
+} from './gateway.types';
+import type { X3GraphqlNames, X3RestNames, X3SoapNames } from './names';
+import {
+	absoluteAmount,
+	isZeroAmount,
+	leadingTraceId,
+	listValue,
+	text,
+	textOrEmpty,
+	yes,
+	fromX3Date,
+} from './records';
+
+/** The read side of the gateway; one implementation per API style. */
+export interface X3Reader {
+	getSupplier(code: string): Promise<X3Supplier | null>;
+	searchSuppliers(query: { code?: string; name?: string; limit?: number }): Promise<X3Supplier[]>;
+	getAccount(code: string): Promise<X3Account | null>;
+	searchAccounts(query: {
+		code?: string;
+		description?: string;
+		limit?: number;
+	}): Promise<X3Account[]>;
+	listDimensionTypes(): Promise<X3DimensionType[]>;
+	searchDimensions(
+		type: string,
+		query: { code?: string; description?: string; limit?: number },
+	): Promise<X3Dimension[]>;
+	listSites(): Promise<X3Site[]>;
+	listEntryTypes(): Promise<X3EntryType[]>;
+	/** At most FIND_BATCH_SIZE ids; the gateway splits larger sets. */
+	findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>>;
+	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
+	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
+}
+
+export const FIND_BATCH_SIZE = 50;
+
+export interface ReaderEnvironment {
+	node: INode;
+	layout: X3Layout;
+	/** Every trace id starts with it ('BRX'); used to list traced entries and to spot line trace ids. */
+	tracePrefix: string;
+	/** Rows scanned at most when a search has to be filtered locally. */
+	scanLimit: number;
+	/** Default number of results of a search. */
+	defaultLimit: number;
+	soapNames: X3SoapNames;
+	graphqlNames: X3GraphqlNames;
+	restNames: X3RestNames;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Records keyed by X3 field names (SOAP results and api1 resources)
+
+export function supplierFromRecord(
+	record: Record<string, unknown>,
+	layout: X3Layout,
+): X3Supplier | null {
+	const fields = layout.supplier.fields;
+	const code = text(record[fields.code]);
+	if (code === null) return null;
+	return {
+		code,
+		name: textOrEmpty(record[fields.name]),
+		shortName: text(record[fields.shortName]),
+		category: text(record[fields.category]),
+		country: text(record[fields.country]),
+		currency: text(record[fields.currency]),
+		isActive: yes(record[fields.isActive]),
+	};
+}
+
+export function accountFromRecord(
+	record: Record<string, unknown>,
+	names: X3SoapNames['account'],
+	defaultChart: string,
+): X3Account | null {
+	const code = text(record[names.code]);
+	if (code === null) return null;
+	const types = listValue(record, names.dimensionTypes);
+	const required = names.dimensionRequired ? listValue(record, names.dimensionRequired) : [];
+	const requiredDimensionTypes = types.filter((type, index) => {
+		if (type === '') return false;
+		if (required.length === 0) return true;
+		return yes(required[index], false);
+	});
+	return {
+		chart: text(record[names.chart]) ?? defaultChart,
+		code,
+		description: text(record[names.description]),
+		isActive: yes(record[names.isActive]),
+		requiredDimensionTypes,
+	};
+}
+
+export function dimensionFromRecord(
+	record: Record<string, unknown>,
+	names: X3SoapNames['dimension'],
+	fallbackType: string,
+): X3Dimension | null {
+	const code = text(record[names.code]);
+	if (code === null) return null;
+	return {
+		type: text(record[names.type]) ?? fallbackType,
+		code,
+		description: text(record[names.description]),
+		isActive: yes(record[names.isActive]),
+	};
+}
+
+type PostedLine = NonNullable<PostedJournalEntry['lines']>[number];
+
+export function lineFromRecord(
+	record: Record<string, unknown>,
+	layout: X3Layout,
+	tracePrefix: string,
+): PostedLine {
+	const fields = layout.journalEntry.fields;
+	const debit = absoluteAmount(record[fields.debit]);
+	const credit = absoluteAmount(record[fields.credit]);
+	const dimensions: Record<string, string> = {};
+	const listed = Array.isArray(record[fields.dimensionPrefix])
+		? listValue(record, fields.dimensionPrefix)
+		: undefined;
+	layout.dimensionTypes.forEach((type, index) => {
+		const value = listed ? listed[index] : text(record[`${fields.dimensionPrefix}${index + 1}`]);
+		if (value) dimensions[type] = value;
+	});
+	return {
+		account: textOrEmpty(record[fields.account]),
+		debit: isZeroAmount(debit) ? null : debit,
+		credit: isZeroAmount(credit) ? null : credit,
+		dimensions,
+		businessPartner: text(record[fields.businessPartner]),
+		description: text(record[fields.lineDescription]),
+		lineTraceId: leadingTraceId(record[layout.journalEntry.lineTraceField], tracePrefix),
+	};
+}
+
+export function journalFromRecords(
+	header: Record<string, unknown>,
+	lines: Array<Record<string, unknown>> | undefined,
+	layout: X3Layout,
+	tracePrefix: string,
+): PostedJournalEntry | null {
+	const fields = layout.journalEntry.fields;
+	const documentNumber = text(header[fields.documentNumber]);
+	if (documentNumber === null) return null;
+	const mappedLines = lines?.map((line) => lineFromRecord(line, layout, tracePrefix));
+	const entry: PostedJournalEntry = {
+		documentNumber,
+		entryType: text(header[fields.entryType]),
+		traceId: text(header[fields.traceField]),
+		accountingDate: fromX3Date(header[fields.accountingDate]),
+		currency: text(header[fields.currency]),
+		lineTraceIds: uniqueTraceIds(mappedLines?.map((line) => line.lineTraceId) ?? []),
+	};
+	if (mappedLines) entry.lines = mappedLines;
+	return entry;
+}
+
+export function uniqueTraceIds(values: Array<string | null>): string[] {
+	return [...new Set(values.filter((value): value is string => value !== null))];
+}
+
+/** Which of `traceIds` a line value starts with (followed by a space or the end). */
+export function matchLineTrace(value: unknown, traceIds: Iterable<string>): string | null {
+	const raw = text(value);
+	if (raw === null) return null;
+	for (const id of traceIds) {
+		if (raw === id || raw.startsWith(`${id} `)) return id;
+	}
+	return null;
+}
+
+export function clampLimit(limit: number | undefined, fallback: number): number {
+	const value = Math.floor(Number(limit ?? fallback));
+	return Number.isFinite(value) && value > 0 ? Math.min(value, 1000) : fallback;
+}
+
+export function inDateRange(date: string | null, range: { from: string; to: string }): boolean {
+	return date !== null && date >= range.from && date <= range.to;
+}

@@ -1,0 +1,290 @@
+import { X3Error } from './errors';
+import type {
+	PostedJournalEntry,
+	X3Account,
+	X3Dimension,
+	X3DimensionType,
+	X3EntryType,
+	X3Site,
+	X3Supplier,
+} from './gateway.types';
+import {
+	accountFromRecord,
+	clampLimit,
+	dimensionFromRecord,
+	inDateRange,
+	journalFromRecords,
+	matchLineTrace,
+	supplierFromRecord,
+} from './readers';
+import type { ReaderEnvironment, X3Reader } from './readers';
+import { containsFolded, startsWithFolded, text } from './records';
+import { where } from './rest';
+import type { X3RestClient } from './rest';
+
+/**
+ * Reads through REST api1. Record property names are the X3 field names (layout and SOAP names); classes and
+ * representations come from the REST names. Name/description searches are filtered locally (SData `like` is
+ * case-sensitive and knows no accents) over at most `scanLimit` rows; code prefixes go to the server.
+ *
+ * findPostedTraceIds costs one call per batch of up to 50 ids for entry-level ids (`TRACE in (…)` on the journal
+ * entry class) and, when a line trace field is configured, one more on the journal line class (`FIELD like 'id%'`
+ * or'ed), because api1 cannot filter a parent on its child rows.
+ */
+export class RestReader implements X3Reader {
+	constructor(
+		private readonly rest: X3RestClient,
+		private readonly env: ReaderEnvironment,
+	) {}
+
+	private get names() {
+		return this.env.restNames;
+	}
+
+	async getSupplier(code: string): Promise<X3Supplier | null> {
+		const { className, representation } = this.names.supplier;
+		const resource = await this.rest.details(className, representation, code);
+		return resource ? supplierFromRecord(resource, this.env.layout) : null;
+	}
+
+	async searchSuppliers(query: {
+		code?: string;
+		name?: string;
+		limit?: number;
+	}): Promise<X3Supplier[]> {
+		const { className, representation } = this.names.supplier;
+		const fields = this.env.layout.supplier.fields;
+		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		return await this.collect(
+			this.rest.query(className, representation, {
+				where: query.code ? where.startsWith(fields.code, query.code) : undefined,
+				maxItems: query.name ? this.env.scanLimit : limit,
+			}),
+			limit,
+			(record) => supplierFromRecord(record, this.env.layout),
+			(supplier) =>
+				startsWithFolded(supplier.code, query.code ?? '') &&
+				containsFolded(supplier.name, query.name ?? ''),
+		);
+	}
+
+	async getAccount(code: string): Promise<X3Account | null> {
+		const { className, representation } = this.names.account;
+		const resource = await this.rest.details(className, representation, [
+			this.env.layout.chartOfAccounts,
+			code,
+		]);
+		return resource
+			? accountFromRecord(resource, this.env.soapNames.account, this.env.layout.chartOfAccounts)
+			: null;
+	}
+
+	async searchAccounts(query: {
+		code?: string;
+		description?: string;
+		limit?: number;
+	}): Promise<X3Account[]> {
+		const { className, representation } = this.names.account;
+		const names = this.env.soapNames.account;
+		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		return await this.collect(
+			this.rest.query(className, representation, {
+				where: where.and(
+					where.eq(names.chart, this.env.layout.chartOfAccounts),
+					query.code ? where.startsWith(names.code, query.code) : undefined,
+				),
+				maxItems: query.description ? this.env.scanLimit : limit,
+			}),
+			limit,
+			(record) => accountFromRecord(record, names, this.env.layout.chartOfAccounts),
+			(account) =>
+				startsWithFolded(account.code, query.code ?? '') &&
+				containsFolded(account.description, query.description ?? ''),
+		);
+	}
+
+	async listDimensionTypes(): Promise<X3DimensionType[]> {
+		const n = this.names.dimensionType;
+		const listed = await this.collect(
+			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
+			this.env.scanLimit,
+			(record) => {
+				const code = text(record[n.code]);
+				return code === null ? null : { code, description: text(record[n.description]) };
+			},
+		).then(
+			(types) => ({ types }),
+			(error: unknown) => ({ error }),
+		);
+		if ('types' in listed) return listed.types;
+		// Many folders expose no dimension-type class: the layout's own list is the next best answer.
+		if (listed.error instanceof X3Error && listed.error.statusCode === 404) {
+			return this.env.layout.dimensionTypes.map((code) => ({ code, description: null }));
+		}
+		throw listed.error;
+	}
+
+	async searchDimensions(
+		type: string,
+		query: { code?: string; description?: string; limit?: number },
+	): Promise<X3Dimension[]> {
+		const { className, representation } = this.names.dimension;
+		const names = this.env.soapNames.dimension;
+		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		return await this.collect(
+			this.rest.query(className, representation, {
+				where: where.and(
+					where.eq(names.type, type),
+					query.code ? where.startsWith(names.code, query.code) : undefined,
+				),
+				maxItems: query.description ? this.env.scanLimit : limit,
+			}),
+			limit,
+			(record) => dimensionFromRecord(record, names, type),
+			(dimension) =>
+				dimension.type === type &&
+				startsWithFolded(dimension.code, query.code ?? '') &&
+				containsFolded(dimension.description, query.description ?? ''),
+		);
+	}
+
+	async listSites(): Promise<X3Site[]> {
+		const n = this.names.site;
+		return await this.collect(
+			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
+			this.env.scanLimit,
+			(record) => {
+				const code = text(record[n.code]);
+				return code === null ? null : { code, name: text(record[n.name]) };
+			},
+		);
+	}
+
+	async listEntryTypes(): Promise<X3EntryType[]> {
+		const n = this.names.entryType;
+		return await this.collect(
+			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
+			this.env.scanLimit,
+			(record) => {
+				const code = text(record[n.code]);
+				return code === null ? null : { code, description: text(record[n.description]) };
+			},
+		);
+	}
+
+	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
+		const found = new Map<string, string>();
+		if (traceIds.length === 0) return found;
+		const { fields, lineTraceField } = this.env.layout.journalEntry;
+		const entry = this.names.journalEntry;
+		for await (const record of this.rest.query(entry.className, entry.representation, {
+			where: where.in(fields.traceField, traceIds),
+			count: Math.max(traceIds.length * 2, 20),
+		})) {
+			const id = text(record[fields.traceField]);
+			const number = text(record[fields.documentNumber]);
+			if (id && number && traceIds.includes(id) && !found.has(id)) found.set(id, number);
+		}
+		const remaining = traceIds.filter((id) => !found.has(id));
+		if (lineTraceField && remaining.length > 0) {
+			const line = this.names.journalEntryLine;
+			for await (const record of this.rest.query(line.className, line.representation, {
+				where: where.or(...remaining.map((id) => where.startsWith(lineTraceField, id))),
+				count: Math.max(remaining.length * 4, 20),
+			})) {
+				const id = matchLineTrace(record[lineTraceField], remaining);
+				const number = text(record[line.entryNumber]);
+				if (id && number && !found.has(id)) found.set(id, number);
+			}
+		}
+		return found;
+	}
+
+	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
+		const { fields, lineTraceField } = this.env.layout.journalEntry;
+		const entry = this.names.journalEntry;
+		const numbers = new Map<string, string | null>();
+		for await (const record of this.rest.query(entry.className, entry.representation, {
+			where: where.eq(fields.traceField, traceId),
+			maxItems: this.env.scanLimit,
+		})) {
+			const number = text(record[fields.documentNumber]);
+			if (number) numbers.set(number, text(record[fields.entryType]));
+		}
+		if (lineTraceField) {
+			const line = this.names.journalEntryLine;
+			for await (const record of this.rest.query(line.className, line.representation, {
+				where: where.startsWith(lineTraceField, traceId),
+				maxItems: this.env.scanLimit,
+			})) {
+				if (matchLineTrace(record[lineTraceField], [traceId]) === null) continue;
+				const number = text(record[line.entryNumber]);
+				if (number && !numbers.has(number)) numbers.set(number, text(record[fields.entryType]));
+			}
+		}
+		const entries: PostedJournalEntry[] = [];
+		for (const [number, entryType] of numbers) {
+			const posted = await this.details(number, entryType);
+			if (posted) entries.push(posted);
+		}
+		return entries;
+	}
+
+	async listTracedJournalEntries(range: {
+		from: string;
+		to: string;
+	}): Promise<PostedJournalEntry[]> {
+		const { fields } = this.env.layout.journalEntry;
+		const entry = this.names.journalEntry;
+		const numbers = new Map<string, string | null>();
+		for await (const record of this.rest.query(entry.className, entry.representation, {
+			where: where.and(
+				where.ge(fields.accountingDate, { date: range.from }),
+				where.le(fields.accountingDate, { date: range.to }),
+				where.startsWith(fields.traceField, this.env.tracePrefix),
+			),
+		})) {
+			const number = text(record[fields.documentNumber]);
+			if (number) numbers.set(number, text(record[fields.entryType]));
+		}
+		const entries: PostedJournalEntry[] = [];
+		for (const [number, entryType] of numbers) {
+			const posted = await this.details(number, entryType);
+			if (posted && inDateRange(posted.accountingDate, range)) entries.push(posted);
+		}
+		return entries;
+	}
+
+	private async details(
+		documentNumber: string,
+		entryType: string | null,
+	): Promise<PostedJournalEntry | null> {
+		const entry = this.names.journalEntry;
+		const key = entry.keyWithEntryType && entryType ? [entryType, documentNumber] : documentNumber;
+		const resource = await this.rest.details(entry.className, entry.representation, key);
+		if (!resource) return null;
+		const linesValue =
+			resource[entry.linesProperty] ?? resource[this.env.layout.journalEntry.linesBlock];
+		const lines = Array.isArray(linesValue)
+			? linesValue.filter(
+					(line): line is Record<string, unknown> => !!line && typeof line === 'object',
+				)
+			: [];
+		return journalFromRecords(resource, lines, this.env.layout, this.env.tracePrefix);
+	}
+
+	private async collect<T>(
+		source: AsyncGenerator<Record<string, unknown>>,
+		limit: number,
+		map: (record: Record<string, unknown>) => T | null,
+		keep: (value: T) => boolean = () => true,
+	): Promise<T[]> {
+		const results: T[] = [];
+		for await (const record of source) {
+			const value = map(record);
+			if (value !== null && keep(value)) results.push(value);
+			if (results.length >= limit) break;
+		}
+		return results;
+	}
+}

@@ -1,0 +1,548 @@
+import nock from 'nock';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { connectedAppTokens } from '../../nodes/shared/jwt';
+import { X3Error } from '../../nodes/SageX3/transport/errors';
+import { createX3Gateway } from '../../nodes/SageX3/transport/gateway';
+import type { X3GatewayOptions } from '../../nodes/SageX3/transport/gateway';
+import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
+import type { JournalEntryDraft, X3ReadApi } from '../../nodes/SageX3/transport/gateway.types';
+import { resetSharedLimiters } from '../../nodes/SageX3/transport/throttle';
+import {
+	CONNECTED_APP_CREDENTIALS,
+	fakeX3Context,
+	recordingSleep,
+	SOAP_CREDENTIALS,
+} from './x3FakeContext';
+import { soapResponse } from './x3SoapFixtures';
+
+const BASE = 'http://x3.test:8124';
+const SOAP_PATH = '/soap-generic/syracuse/collaboration/syracuse/CAdxWebServiceXmlCC';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+	nock.cleanAll();
+	resetSharedLimiters();
+	connectedAppTokens.clear();
+});
+afterAll(() => nock.enableNetConnect());
+
+function gateway(
+	readApi: X3ReadApi,
+	options: Partial<X3GatewayOptions> = {},
+	credentials = { sageX3Api: SOAP_CREDENTIALS, sageX3ConnectedAppApi: CONNECTED_APP_CREDENTIALS },
+) {
+	const context = fakeX3Context(credentials);
+	const recorder = recordingSleep();
+	return {
+		context,
+		waits: recorder.waits,
+		x3: createX3Gateway(context, {
+			readApi,
+			layout: DEFAULT_X3_LAYOUT,
+			soapCredentialType: 'sageX3Api',
+			retry: {
+				sleep: recorder.sleep,
+				random: () => 0,
+				policy: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10, maxRetryAfterMs: 10 },
+			},
+			...options,
+		}),
+	};
+}
+
+function draft(overrides: Partial<JournalEntryDraft> = {}): JournalEntryDraft {
+	return {
+		entryType: 'BRX',
+		site: 'FR011',
+		accountingDate: '2024-02-29',
+		currency: 'EUR',
+		traceId: 'BRXS-0123456789ABCD',
+		description: 'Brex',
+		lines: [
+			{
+				account: '625700',
+				debit: '10.5',
+				dimensions: { PRJ: 'PRJ-ALPHA', DEP: 'ENG' },
+				description: 'Lunch',
+				lineTraceId: 'BRXT-AAAAAAAAAAAAAA',
+			},
+			{
+				account: '467100',
+				credit: '10.50',
+				dimensions: {},
+				businessPartner: 'BRX00001',
+				taxCode: 'FR20',
+			},
+		],
+		...overrides,
+	};
+}
+
+/** objectXml of a SOAP request body, decoded. */
+function objectXmlOf(body: string): unknown {
+	const match = /<objectXml xsi:type="xsd:string">([\s\S]*?)<\/objectXml>/.exec(body);
+	const text = (match?.[1] ?? '')
+		.replace(/&quot;/g, '"')
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&apos;/g, "'")
+		.replace(/&amp;/g, '&');
+	return JSON.parse(text);
+}
+
+describe('saveJournalEntry payload', () => {
+	it('writes header and lines from the layout: YYYYMMDD, dimensions in layout order, line trace id first', async () => {
+		let sent: unknown;
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => {
+				sent = objectXmlOf(body);
+				return body.includes('<publicName xsi:type="xsd:string">YGAS</publicName>');
+			})
+			.reply(
+				200,
+				soapResponse({
+					operation: 'save',
+					status: 1,
+					resultXml: JSON.stringify({ GAS0_1: { NUM: ' BRX2402-0001 ' }, GAS1_1: [] }),
+				}),
+			);
+		const { x3 } = gateway('soap');
+		const posted = await x3.saveJournalEntry(draft());
+		expect(sent).toEqual({
+			GAS0_1: {
+				TYP: 'BRX',
+				FCY: 'FR011',
+				ACCDAT: '20240229',
+				CUR: 'EUR',
+				DESVCR: 'Brex',
+				BPRVCR: 'BRXS-0123456789ABCD',
+			},
+			GAS1_1: [
+				// DEFAULT layout types are CCT, DEP, PRJ: CCE2 = DEP, CCE3 = PRJ.
+				{
+					ACC: '625700',
+					DEB: '10.5',
+					CCE2: 'ENG',
+					CCE3: 'PRJ-ALPHA',
+					DES: 'BRXT-AAAAAAAAAAAAAA Lunch',
+				},
+				{ ACC: '467100', CDT: '10.50', BPR: 'BRX00001', TAX: 'FR20' },
+			],
+		});
+		expect(posted).toEqual({
+			documentNumber: 'BRX2402-0001',
+			entryType: 'BRX',
+			traceId: 'BRXS-0123456789ABCD',
+			accountingDate: '2024-02-29',
+			currency: 'EUR',
+			lineTraceIds: ['BRXT-AAAAAAAAAAAAAA'],
+			lines: [
+				{
+					account: '625700',
+					debit: '10.5',
+					credit: null,
+					dimensions: { PRJ: 'PRJ-ALPHA', DEP: 'ENG' },
+					businessPartner: null,
+					description: 'Lunch',
+					lineTraceId: 'BRXT-AAAAAAAAAAAAAA',
+				},
+				{
+					account: '467100',
+					debit: null,
+					credit: '10.50',
+					dimensions: {},
+					businessPartner: 'BRX00001',
+					description: null,
+					lineTraceId: null,
+				},
+			],
+		});
+	});
+
+	it('puts the line trace id alone when the line has no description, and into another field when configured', async () => {
+		const layout = {
+			...DEFAULT_X3_LAYOUT,
+			journalEntry: { ...DEFAULT_X3_LAYOUT.journalEntry, lineTraceField: 'REFLIN' },
+		};
+		let sent: { GAS1_1: Array<Record<string, string>> } | undefined;
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => {
+				sent = objectXmlOf(body) as typeof sent;
+				return true;
+			})
+			.reply(
+				200,
+				soapResponse({ operation: 'save', status: 1, resultXml: '{"GAS0_1":{"NUM":"N1"}}' }),
+			);
+		await gateway('soap', { layout }).x3.saveJournalEntry(draft());
+		expect(sent?.GAS1_1[0]).toMatchObject({ DES: 'Lunch', REFLIN: 'BRXT-AAAAAAAAAAAAAA' });
+	});
+
+	it.each([
+		[
+			'an unbalanced entry',
+			draft({
+				lines: [
+					{ account: 'A', debit: '10.00', dimensions: {} },
+					{ account: 'B', credit: '9.99', dimensions: {} },
+				],
+			}),
+			/does not balance/,
+		],
+		[
+			'a line with debit and credit',
+			draft({
+				lines: [
+					{ account: 'A', debit: '1', credit: '1', dimensions: {} },
+					{ account: 'B', credit: '0', dimensions: {} },
+				],
+			}),
+			/exactly one of debit or credit/,
+		],
+		[
+			'a negative amount',
+			draft({
+				lines: [
+					{ account: 'A', debit: '-1', dimensions: {} },
+					{ account: 'B', credit: '-1', dimensions: {} },
+				],
+			}),
+			/positive decimal/,
+		],
+		[
+			'a comma decimal',
+			draft({
+				lines: [
+					{ account: 'A', debit: '1,50', dimensions: {} },
+					{ account: 'B', credit: '1,50', dimensions: {} },
+				],
+			}),
+			/"\." as separator/,
+		],
+		[
+			'a dimension type outside the layout',
+			draft({
+				lines: [
+					{ account: 'A', debit: '1', dimensions: { XYZ: 'V' } },
+					{ account: 'B', credit: '1', dimensions: {} },
+				],
+			}),
+			/XYZ/,
+		],
+		['an impossible date', draft({ accountingDate: '2023-02-29' }), /not a calendar date/],
+		[
+			'a trace id longer than the field',
+			draft({ traceId: 'BRXS-0123456789ABCDEFGHJ' }),
+			/longer than the trace field BPRVCR \(20/,
+		],
+		[
+			'a single line',
+			draft({ lines: [{ account: 'A', debit: '1', dimensions: {} }] }),
+			/at least two lines/,
+		],
+		['no site', draft({ site: ' ' }), /Site is required/],
+	])('refuses %s before calling X3', async (_name, bad, message) => {
+		const { x3, context } = gateway('soap');
+		const error = await x3.saveJournalEntry(bad).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toMatch(message);
+		expect(context.requests).toHaveLength(0);
+	});
+});
+
+describe('saveJournalEntry when the outcome is unknown', () => {
+	const found = JSON.stringify([
+		{ TYP: 'BRX', NUM: 'BRX-9', BPRVCR: 'BRXS-0123456789ABCD', ACCDAT: '20240229' },
+	]);
+	const read = JSON.stringify({
+		GAS0_1: {
+			TYP: 'BRX',
+			NUM: 'BRX-9',
+			BPRVCR: 'BRXS-0123456789ABCD',
+			ACCDAT: '20240229',
+			CUR: 'EUR',
+		},
+		GAS1_1: [
+			{ ACC: '625700', DEB: '10.5' },
+			{ ACC: '467100', CDT: '10.5' },
+		],
+	});
+
+	it('after a 502 on save, finds the entry by trace id and does not save again', async () => {
+		const scope = nock(BASE)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:save '))
+			.once()
+			.reply(502, 'Bad gateway')
+			.post(
+				SOAP_PATH,
+				(body: string) =>
+					body.includes('<wss:query ') && body.includes('<key xsi:type="xsd:string">BPRVCR</key>'),
+			)
+			.reply(200, soapResponse({ operation: 'query', status: 1, resultXml: found }))
+			.post(
+				SOAP_PATH,
+				(body: string) =>
+					body.includes('<wss:query ') &&
+					body.includes(
+						'<key xsi:type="xsd:string">DES</key><value xsi:type="xsd:string">BRXS-0123456789ABCD*</value>',
+					),
+			)
+			.reply(200, soapResponse({ operation: 'query', status: 1, resultXml: '[]' }))
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:read ') && body.includes('BRX-9'))
+			.reply(200, soapResponse({ operation: 'read', status: 1, resultXml: read }));
+		const { x3, context } = gateway('soap');
+		const posted = await x3.saveJournalEntry(draft());
+		expect(posted).toMatchObject({
+			documentNumber: 'BRX-9',
+			traceId: 'BRXS-0123456789ABCD',
+			accountingDate: '2024-02-29',
+			currency: 'EUR',
+		});
+		expect(scope.isDone()).toBe(true);
+		expect(context.requests.filter((r) => r.body?.includes('<wss:save '))).toHaveLength(1);
+	});
+
+	it('when nothing is found, reports the original error and says it was not re-sent', async () => {
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:save '))
+			.once()
+			.reply(504, 'Gateway timeout')
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:query '))
+			.times(2)
+			.reply(200, soapResponse({ operation: 'query', status: 1, resultXml: '[]' }));
+		const { x3, context } = gateway('soap');
+		const error = (await x3.saveJournalEntry(draft()).catch((e: unknown) => e)) as X3Error;
+		expect(error).toBeInstanceOf(X3Error);
+		expect(error.statusCode).toBe(504);
+		expect(error.description).toMatch(
+			/No journal entry with trace id BRXS-0123456789ABCD was found.*not retried/,
+		);
+		expect(context.requests.filter((r) => r.body?.includes('<wss:save '))).toHaveLength(1);
+	});
+
+	it('looks the number up when a successful save does not return it', async () => {
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:save '))
+			.reply(
+				200,
+				soapResponse({ operation: 'save', status: 1, resultXml: '{"ADXTEC":{"WW_MODSTAMP":"1"}}' }),
+			)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:query '))
+			.reply(200, soapResponse({ operation: 'query', status: 1, resultXml: found }))
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:query '))
+			.reply(200, soapResponse({ operation: 'query', status: 1, resultXml: '[]' }))
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:read '))
+			.reply(200, soapResponse({ operation: 'read', status: 1, resultXml: read }));
+		await expect(gateway('soap').x3.saveJournalEntry(draft())).resolves.toMatchObject({
+			documentNumber: 'BRX-9',
+		});
+	});
+});
+
+describe('findPostedTraceIds: calls per batch', () => {
+	const ids = Array.from({ length: 120 }, (_v, i) => `BRXT-${String(i).padStart(14, '0')}`);
+
+	it('GraphQL: one request per 50 ids, entries by _in and lines by anchored regex in the same document', async () => {
+		const documents: Array<{ query: string; variables: Record<string, unknown> }> = [];
+		nock(BASE)
+			.post('/xtrem/api', (body: { query: string; variables: Record<string, unknown> }) => {
+				documents.push(body);
+				return true;
+			})
+			.times(3)
+			.reply(200, async (request: Request) => {
+				// nock 15 hands reply functions the fetch Request.
+				const variables = ((await request.json()) as { variables: { entryFilter: string } })
+					.variables;
+				const hit = variables.entryFilter.includes(ids[0]);
+				return {
+					data: {
+						x3Finance: {
+							journalEntry: {
+								query: {
+									edges: hit
+										? [{ node: { journalEntryNumber: 'JE-1', sourceDocument: ids[0] } }]
+										: [],
+									pageInfo: { hasNextPage: false, endCursor: null },
+								},
+							},
+							journalEntryLine: {
+								query: {
+									edges: hit
+										? [
+												{
+													node: {
+														lineDescription: `${ids[1]} Taxi`,
+														journalEntry: { journalEntryNumber: 'JE-2' },
+													},
+												},
+												{
+													node: {
+														lineDescription: `${ids[2]}9 other`,
+														journalEntry: { journalEntryNumber: 'JE-3' },
+													},
+												},
+											]
+										: [],
+									pageInfo: { hasNextPage: false, endCursor: null },
+								},
+							},
+						},
+					},
+				};
+			});
+		const found = await gateway('graphql').x3.findPostedTraceIds([...ids, ids[0]]);
+		expect(Object.fromEntries(found)).toEqual({ [ids[0]]: 'JE-1', [ids[1]]: 'JE-2' });
+		expect(documents).toHaveLength(3);
+		expect(documents[0].query).toMatch(
+			/x3Finance \{ journalEntry \{ query\(filter: \$entryFilter, first: \$first\).*journalEntryLine \{ query\(filter: \$lineFilter/,
+		);
+		expect(documents[0].variables.entryFilter).toBe(
+			`{sourceDocument: {_in: [${ids
+				.slice(0, 50)
+				.map((id) => `'${id}'`)
+				.join(', ')}]}}`,
+		);
+		expect(documents[0].variables.lineFilter).toBe(
+			`{lineDescription: {_regex: '^(${ids.slice(0, 50).join('|')})( |$)'}}`,
+		);
+		expect((documents[2].variables.entryFilter as string).match(/'BRXT-/g)).toHaveLength(20);
+	});
+
+	it('REST: one query on the entries and one on the lines per batch', async () => {
+		const wheres: string[] = [];
+		nock(BASE)
+			.get(/\/api1\/x3\/erp\/SEED\/GACCENTRY\?/)
+			.times(3)
+			.reply(200, (request: Request) => {
+				const where = new URL(request.url).searchParams.get('where') ?? '';
+				wheres.push(where);
+				return {
+					$resources: where.includes(ids[0]) ? [{ TYP: 'BRX', NUM: 'JE-1', BPRVCR: ids[0] }] : [],
+					$links: {},
+				};
+			})
+			.get(/\/api1\/x3\/erp\/SEED\/GACCENTRYD\?/)
+			.times(3)
+			.reply(200, (request: Request) => {
+				const where = new URL(request.url).searchParams.get('where') ?? '';
+				wheres.push(where);
+				return {
+					$resources: where.includes(ids[1])
+						? [{ TYP: 'BRX', NUM: 'JE-2', DES: `${ids[1]} Taxi` }]
+						: [],
+					$links: {},
+				};
+			});
+		const found = await gateway('rest').x3.findPostedTraceIds(ids);
+		expect(Object.fromEntries(found)).toEqual({ [ids[0]]: 'JE-1', [ids[1]]: 'JE-2' });
+		expect(wheres).toHaveLength(6);
+		expect(wheres[0]).toBe(
+			`BPRVCR in (${ids
+				.slice(0, 50)
+				.map((id) => `'${id}'`)
+				.join(', ')})`,
+		);
+		expect(wheres[1]).toBe(
+			ids
+				.slice(1, 50)
+				.map((id) => `(DES like '${id}%')`)
+				.join(' or '),
+		);
+	});
+
+	it('SOAP: one query per id on the trace field, plus the line field for ids not found', async () => {
+		const keys: string[] = [];
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => {
+				const match =
+					/<key xsi:type="xsd:string">(\w+)<\/key><value xsi:type="xsd:string">([^<]*)<\/value>/.exec(
+						body,
+					);
+				keys.push(`${match?.[1]}=${match?.[2]}`);
+				return true;
+			})
+			.times(3)
+			.reply(200, async (request: Request) =>
+				(await request.text()).includes('BPRVCR</key><value xsi:type="xsd:string">BRXT-A<')
+					? soapResponse({
+							operation: 'query',
+							status: 1,
+							resultXml: '[{"NUM":"JE-1","BPRVCR":"BRXT-A"}]',
+						})
+					: soapResponse({ operation: 'query', status: 1, resultXml: '[]' }),
+			);
+		const found = await gateway('soap').x3.findPostedTraceIds(['BRXT-A', 'BRXT-B']);
+		expect(Object.fromEntries(found)).toEqual({ 'BRXT-A': 'JE-1' });
+		expect(keys.sort()).toEqual(['BPRVCR=BRXT-A', 'BPRVCR=BRXT-B', 'DES=BRXT-B*']);
+	});
+});
+
+describe('wiring', () => {
+	it('says which credential field is missing instead of failing on a request', async () => {
+		const { x3 } = gateway(
+			'soap',
+			{},
+			{
+				sageX3Api: { ...SOAP_CREDENTIALS, poolAlias: '' },
+				sageX3ConnectedAppApi: CONNECTED_APP_CREDENTIALS,
+			},
+		);
+		await expect(x3.getSupplier('A')).rejects.toThrow(
+			'The sageX3Api credential is incomplete: the SOAP pool alias is empty',
+		);
+		const { x3: badUrl } = gateway(
+			'rest',
+			{},
+			{
+				sageX3Api: { ...SOAP_CREDENTIALS, url: 'x3.test' },
+				sageX3ConnectedAppApi: CONNECTED_APP_CREDENTIALS,
+			},
+		);
+		await expect(badUrl.getSupplier('A')).rejects.toThrow(/is not a server URL/);
+	});
+
+	it('builds the X3 Cloud data-service URL for the cloud credential', async () => {
+		nock('https://api.eu-sagex3.com')
+			.post('/v1/service/SEED/api')
+			.matchHeader('authorization', 'Bearer cloud-token')
+			.reply(200, {
+				data: {
+					x3MasterData: {
+						supplier: { query: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } },
+					},
+				},
+			});
+		const { x3 } = gateway('graphql', { graphqlCredentialType: 'sageX3CloudOAuth2Api' }, {
+			sageX3Api: SOAP_CREDENTIALS,
+			sageX3CloudOAuth2Api: {
+				region: 'eu',
+				endpoint: 'SEED',
+				customerId: 'C1',
+				oauthTokenData: { access_token: 'cloud-token' },
+			},
+		} as never);
+		await expect(x3.getSupplier('NOPE')).resolves.toBeNull();
+	});
+
+	it('after an ambiguous supplier save with a known code, returns the supplier X3 created', async () => {
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:save '))
+			.reply(500, 'Internal error')
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:read '))
+			.reply(
+				200,
+				soapResponse({
+					operation: 'read',
+					status: 1,
+					resultXml:
+						'{"BPS0_1":{"BPSNUM":"BRNEW","BPSNAM":"New Co","BSGCOD":"SUPUS","ENAFLG":"2"}}',
+				}),
+			);
+		const { x3 } = gateway('soap');
+		await expect(
+			x3.createSupplier({ code: 'BRNEW', name: 'New Co', category: 'SUPUS' }),
+		).resolves.toMatchObject({ code: 'BRNEW', name: 'New Co' });
+	});
+});
