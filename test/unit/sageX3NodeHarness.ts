@@ -192,7 +192,18 @@ export class FakeX3Gateway implements X3Gateway {
 		this.count('listTracedJournalEntries', [range]);
 		return this.entries
 			.filter((e) => (e.accountingDate ?? '') >= range.from && (e.accountingDate ?? '') <= range.to)
-			.map(({ draft: _draft, ...entry }) => entry);
+			.map(({ draft, ...entry }) => ({
+				...entry,
+				lines: draft.lines.map((l) => ({
+					account: l.account,
+					debit: l.debit ?? null,
+					credit: l.credit ?? null,
+					dimensions: l.dimensions,
+					businessPartner: l.businessPartner ?? null,
+					description: l.description ?? null,
+					lineTraceId: l.lineTraceId ?? null,
+				})),
+			}));
 	}
 
 	/** Lines posted for an item trace id, across all entries. */
