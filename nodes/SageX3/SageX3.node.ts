@@ -30,7 +30,12 @@ export class SageX3 implements INodeType {
 			{
 				name: 'sageX3ConnectedAppApi',
 				required: true,
-				displayOptions: { show: { readApi: ['graphql'] } },
+				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['connectedApp'] } },
+			},
+			{
+				name: 'sageX3CloudOAuth2Api',
+				required: true,
+				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['cloudOAuth2'] } },
 			},
 		],
 		properties,

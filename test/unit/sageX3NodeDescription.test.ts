@@ -32,13 +32,18 @@ describe('Sage X3 node description', () => {
 		expect(codex.categories).toEqual(['Finance & Accounting']);
 	});
 
-	it('always uses the basic-auth credential (tested by the SOAP test) and the connected app only for GraphQL', () => {
+	it('always uses the basic-auth credential (tested by the SOAP test) and a GraphQL credential only for GraphQL', () => {
 		expect(description.credentials).toEqual([
 			{ name: 'sageX3Api', required: true, testedBy: 'sageX3ApiTest' },
 			{
 				name: 'sageX3ConnectedAppApi',
 				required: true,
-				displayOptions: { show: { readApi: ['graphql'] } },
+				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['connectedApp'] } },
+			},
+			{
+				name: 'sageX3CloudOAuth2Api',
+				required: true,
+				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['cloudOAuth2'] } },
 			},
 		]);
 		expect(node.methods.credentialTest.sageX3ApiTest).toBe(testSageX3ApiCredential);

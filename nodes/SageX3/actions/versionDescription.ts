@@ -27,6 +27,27 @@ export const readApiProperty: INodeProperties = {
 	description: 'API used for lookups. Writes (entries, suppliers) always use SOAP web services.',
 };
 
+export const graphqlAuthenticationProperty: INodeProperties = {
+	displayName: 'GraphQL Authentication',
+	name: 'graphqlAuthentication',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { readApi: ['graphql'] } },
+	options: [
+		{
+			name: 'Connected App (On-Premises)',
+			value: 'connectedApp',
+			description: 'A JWT signed locally with the connected application secret',
+		},
+		{
+			name: 'OAuth2 (Sage X3 Cloud)',
+			value: 'cloudOAuth2',
+			description: 'Authorization code flow of Sage X3 Cloud',
+		},
+	],
+	default: 'connectedApp',
+};
+
 export const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
 	name: 'resource',
@@ -165,6 +186,7 @@ export const x3SetupProperty: INodeProperties = {
 
 export const properties: INodeProperties[] = [
 	readApiProperty,
+	graphqlAuthenticationProperty,
 	resourceProperty,
 	...supplier.description,
 	...account.description,

@@ -1,17 +1,21 @@
 import { createX3Gateway } from '../transport/gateway';
 import type { X3Gateway } from '../transport/gateway.types';
-import { getLayout, getReadApi } from './context';
+import { getLayout, getReadApi, nodeParameter } from './context';
 import type { NodeContext } from './context';
 
 /**
  * The one place operations and dropdowns get their X3Gateway from; unit tests replace this module with an
  * in-memory gateway. The transport reads the credentials (sageX3Api for SOAP and REST, sageX3ConnectedAppApi
- * for GraphQL) and shares the X3 pool throttle between executions.
+ * or sageX3CloudOAuth2Api for GraphQL) and shares the X3 pool throttle between executions.
  */
 export async function getGateway(context: NodeContext): Promise<X3Gateway> {
 	return createX3Gateway(context, {
 		readApi: getReadApi(context),
 		layout: getLayout(context),
 		soapCredentialType: 'sageX3Api',
+		graphqlCredentialType:
+			nodeParameter<string>(context, 'graphqlAuthentication', 'connectedApp') === 'cloudOAuth2'
+				? 'sageX3CloudOAuth2Api'
+				: 'sageX3ConnectedAppApi',
 	});
 }
