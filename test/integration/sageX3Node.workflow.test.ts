@@ -4,184 +4,25 @@
  */
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialsExpressionResolveValues,
 	IDataObject,
-	IHttpRequestOptions,
 	INode,
-	INodeCredentialsDetails,
 	INodeExecutionData,
-	INodeType,
-	INodeTypeData,
-	INodeTypeDescription,
 	INodeParameters,
-	INodeTypes,
-	IExecuteFunctions,
-	IRun,
-	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 
-import { SageX3ConnectedAppApi } from '../../credentials/SageX3ConnectedAppApi.credentials';
-import { SageX3 } from '../../nodes/SageX3/SageX3.node';
 import type { SpendItem } from '../../nodes/shared/spendItemTypes';
 import { spendTraceId } from '../../nodes/shared/traceId';
 import { startX3Emulator } from '../emulators/x3/server';
 import type { X3Emulator } from '../emulators/x3/server';
 import { CHART, DEPARTMENTS, LOCATIONS, seedVendors } from '../emulators/seed';
-
-/** Emits the spend items given in its parameters, like the Brex trigger would. */
-class SpendSource implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Spend Source',
-		name: 'spendSource',
-		group: ['input'],
-		version: 1,
-		description: 'Test source of spend items',
-		defaults: { name: 'Spend Source' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
-		return [items.map((json) => ({ json }))];
-	}
-}
-
-const NODE_TYPES: INodeTypeData = {
-	'test.spendSource': { type: new SpendSource(), sourcePath: '' },
-	'n8n-nodes-brex-sage-x3.sageX3': { type: new SageX3(), sourcePath: '' },
-};
-
-const nodeTypes: INodeTypes = {
-	getByName: (type) => NODE_TYPES[type].type,
-	getByNameAndVersion: (type) => NODE_TYPES[type].type as INodeType,
-	getKnownTypes: () => ({}),
-};
-
-/** Hands out the test credentials and applies them as n8n's credentials helper does. */
-class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
-		super();
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	async runPreAuthentication() {
-		return undefined;
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		if (typeName === 'sageX3ConnectedAppApi') {
-			return await new SageX3ConnectedAppApi().authenticate(credentials, requestOptions);
-		}
-		return {
-			...requestOptions,
-			auth: { username: String(credentials.user), password: String(credentials.password) },
-		};
-	}
-
-	async preAuthentication() {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<never> {
-		throw new Error('not used');
-	}
-
-	async getDecrypted(
-		_additionalData: IWorkflowExecuteAdditionalData,
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		_mode?: unknown,
-		_executeData?: unknown,
-		_raw?: boolean,
-		_expressionResolveValues?: ICredentialsExpressionResolveValues,
-	): Promise<ICredentialDataDecryptedObject> {
-		const found = this.credentials[type];
-		if (!found) throw new Error(`No test credential ${type} (${nodeCredentials.name})`);
-		return { ...found };
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties() {
-		return [];
-	}
-}
-
-function additionalData(
-	credentials: Record<string, ICredentialDataDecryptedObject>,
-): IWorkflowExecuteAdditionalData {
-	return {
-		credentialsHelper: new TestCredentialsHelper(credentials),
-		hooks: new ExecutionLifecycleHooks('manual', 'test-execution', {
-			id: 'wf',
-			nodes: [],
-			connections: {},
-		} as never),
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		userId: 'test-user',
-		variables: {},
-		logAiEvent: async () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
-}
+import { chain, runWorkflow, sageX3Node, spendSourceNode, x3Credentials } from './n8nCoreHarness';
 
 let emulator: X3Emulator;
 let credentials: Record<string, ICredentialDataDecryptedObject>;
 
 beforeAll(async () => {
 	emulator = await startX3Emulator();
-	credentials = {
-		sageX3ConnectedAppApi: {
-			url: emulator.url,
-			endpoint: emulator.config.endpoint,
-			clientId: emulator.config.clientId,
-			clientSecret: emulator.config.clientSecret,
-			user: emulator.config.user,
-			audience: emulator.config.audience,
-			jwtLifetimeSeconds: 120,
-			maxConcurrentCalls: 4,
-			requestTimeoutSeconds: 30,
-		},
-		sageX3Api: {
-			url: emulator.url,
-			endpoint: emulator.config.endpoint,
-			poolAlias: emulator.config.poolAlias,
-			language: 'ENG',
-			user: emulator.config.user,
-			password: emulator.config.password,
-			maxConcurrentCalls: 4,
-			requestTimeoutSeconds: 30,
-		},
-	};
+	credentials = x3Credentials(emulator);
 });
 
 afterAll(async () => {
@@ -250,19 +91,7 @@ function spendItems(count: number, vendorOffset = 0): SpendItem[] {
 }
 
 function sageNode(name: string, parameters: INodeParameters, position: [number, number]): INode {
-	return {
-		id: name,
-		name,
-		type: 'n8n-nodes-brex-sage-x3.sageX3',
-		typeVersion: 1,
-		position,
-		parameters,
-		credentials: {
-			sageX3Api: { id: 'cred-1', name: 'X3 emulator' },
-			sageX3ConnectedAppApi: { id: 'cred-2', name: 'X3 emulator connected app' },
-		},
-		onError: 'continueErrorOutput',
-	};
+	return sageX3Node(name, parameters, position, { onError: 'continueErrorOutput' });
 }
 
 /** Spend Source -> Find or Create supplier -> Post Spend; returns each X3 node's outputs [success, error]. */
@@ -272,14 +101,7 @@ async function runSync(
 	common: IDataObject = {},
 ) {
 	const nodes: INode[] = [
-		{
-			id: 'source',
-			name: 'Spend Source',
-			type: 'test.spendSource',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { items: JSON.stringify(items) },
-		},
+		spendSourceNode(items as unknown as IDataObject[]),
 		sageNode(
 			'Find Supplier',
 			{
@@ -311,35 +133,16 @@ async function runSync(
 			[400, 0],
 		),
 	];
-	const workflow = new Workflow({
-		id: 'wf-sync',
-		name: 'Brex to X3',
+	const result = await runWorkflow(
 		nodes,
-		connections: {
-			'Spend Source': {
-				main: [[{ node: 'Find Supplier', type: NodeConnectionTypes.Main, index: 0 }]],
-			},
-			'Find Supplier': {
-				main: [[{ node: 'Post Spend', type: NodeConnectionTypes.Main, index: 0 }]],
-			},
-		},
-		active: false,
-		nodeTypes,
-		settings: { executionOrder: 'v1' },
-	});
-	const run: IRun = await new WorkflowExecute(additionalData(credentials), 'manual').run({
-		workflow,
-		startNode: nodes[0],
-	});
-	const outputOf = (name: string) => {
-		const task = run.data.resultData.runData[name]?.[0];
-		if (!task)
-			throw new Error(`${name} did not run: ${JSON.stringify(run.data.resultData.error ?? null)}`);
-		if (task.error) throw task.error;
-		const main = task.data?.main ?? [];
-		return { success: main[0] ?? [], error: main[1] ?? [] };
+		chain('Spend Source', 'Find Supplier', 'Post Spend'),
+		credentials,
+	);
+	return {
+		run: result.run,
+		supplier: result.output('Find Supplier'),
+		post: result.output('Post Spend'),
 	};
-	return { run, supplier: outputOf('Find Supplier'), post: outputOf('Post Spend') };
 }
 
 const statusOf = (item: INodeExecutionData) => (item.json.postResult as IDataObject).status;
