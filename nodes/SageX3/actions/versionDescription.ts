@@ -116,6 +116,14 @@ export const x3SetupProperty: INodeProperties = {
 				'Your dimension type codes, comma-separated, in the order of the line dimension fields (CCE1, CCE2, …)',
 		},
 		{
+			displayName: 'API Name Overrides (JSON)',
+			name: 'apiNames',
+			type: 'json',
+			default: '{}',
+			description:
+				'Names the read APIs use beyond the publications above, when your X3 differs from the defaults. E.g. {"soap": {"site": {"publication": "YFCY"}, "entryType": {"publication": "YGTE"}}, "graphql": {"account": {"requiredDimensionTypes": "mandatoryDimensionTypes.code"}, "journalEntry": {"traceField": "sourceDocument"}}, "rest": {"site": {"className": "FACILITY"}}}.',
+		},
+		{
 			displayName: 'Field Names (JSON)',
 			name: 'fieldNames',
 			type: 'json',

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { X3Layout, X3ReadApi } from '../transport/gateway.types';
-import { LayoutError, layoutFromSetup } from './layout';
-import type { X3SetupParameters } from './layout';
+import { apiNamesFromSetup, LayoutError, layoutFromSetup } from './layout';
+import type { ApiNameOverrides, X3SetupParameters } from './layout';
 
 /** Node-level settings read the same way from an execution or from a dropdown (list search, load options). */
 export type NodeContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -23,9 +23,17 @@ export function getReadApi(context: NodeContext): X3ReadApi {
 }
 
 export function getLayout(context: NodeContext): X3Layout {
+	return fromSetup(context, layoutFromSetup);
+}
+
+export function getApiNames(context: NodeContext): ApiNameOverrides {
+	return fromSetup(context, apiNamesFromSetup);
+}
+
+function fromSetup<T>(context: NodeContext, read: (setup: X3SetupParameters) => T): T {
 	const setup = nodeParameter<X3SetupParameters>(context, 'x3Setup', {});
 	try {
-		return layoutFromSetup(setup);
+		return read(setup);
 	} catch (error) {
 		if (error instanceof LayoutError) {
 			throw new NodeOperationError(context.getNode(), `X3 Setup: ${error.message}`, {

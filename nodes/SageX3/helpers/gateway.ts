@@ -1,6 +1,6 @@
 import { createX3Gateway } from '../transport/gateway';
 import type { X3Gateway } from '../transport/gateway.types';
-import { getLayout, getReadApi, nodeParameter } from './context';
+import { getApiNames, getLayout, getReadApi, nodeParameter } from './context';
 import type { NodeContext } from './context';
 
 /**
@@ -9,7 +9,11 @@ import type { NodeContext } from './context';
  * or sageX3CloudOAuth2Api for GraphQL) and shares the X3 pool throttle between executions.
  */
 export async function getGateway(context: NodeContext): Promise<X3Gateway> {
+	const apiNames = getApiNames(context);
 	return createX3Gateway(context, {
+		soapNames: apiNames.soap,
+		graphqlNames: apiNames.graphql,
+		restNames: apiNames.rest,
 		readApi: getReadApi(context),
 		layout: getLayout(context),
 		soapCredentialType: 'sageX3Api',

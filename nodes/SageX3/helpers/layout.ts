@@ -26,6 +26,41 @@ export interface X3SetupParameters {
 	chartOfAccounts?: string;
 	/** JSON: { "journalEntry": { "<field key>": "<X3 field>" }, "supplier": { ... } } */
 	fieldNames?: string | IDataObject;
+	/** JSON: { "soap": {...}, "graphql": {...}, "rest": {...} } overrides of the read APIs' names (transport/names.ts). */
+	apiNames?: string | IDataObject;
+}
+
+export interface ApiNameOverrides {
+	soap?: IDataObject;
+	graphql?: IDataObject;
+	rest?: IDataObject;
+}
+
+/** Parses the "API Name Overrides" setting; only objects under soap/graphql/rest are accepted. */
+export function apiNamesFromSetup(setup: X3SetupParameters = {}): ApiNameOverrides {
+	let value: unknown = setup.apiNames ?? {};
+	if (typeof value === 'string') {
+		if (value.trim() === '') return {};
+		try {
+			value = JSON.parse(value);
+		} catch (error) {
+			throw new LayoutError(`API Name Overrides is not valid JSON: ${(error as Error).message}`);
+		}
+	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw new LayoutError('API Name Overrides must be a JSON object with "soap", "graphql" or "rest" keys');
+	}
+	const overrides: ApiNameOverrides = {};
+	for (const [key, names] of Object.entries(value as IDataObject)) {
+		if (key !== 'soap' && key !== 'graphql' && key !== 'rest') {
+			throw new LayoutError(`API Name Overrides: unknown key "${key}" (use "soap", "graphql" or "rest")`);
+		}
+		if (typeof names !== 'object' || names === null || Array.isArray(names)) {
+			throw new LayoutError(`API Name Overrides: "${key}" must be an object`);
+		}
+		overrides[key] = names as IDataObject;
+	}
+	return overrides;
 }
 
 export class LayoutError extends Error {

@@ -297,7 +297,7 @@ export class SoapReader implements X3Reader {
 	private requirePublication(publication: string, what: string): string {
 		if (!publication) {
 			throw new NodeOperationError(this.env.node, `No SOAP publication is configured for ${what}`, {
-				description: `Set the publication for ${what} in the SOAP names, or read through GraphQL or REST.`,
+				description: `Publish it in X3 (GESAWE) and name it in the node's X3 Setup → API Name Overrides ({"soap": {"site": {"publication": "…"}}}), or read through GraphQL or REST.`,
 			});
 		}
 		return publication;
