@@ -6,6 +6,8 @@ const shared = {
 	transformIgnorePatterns: ['/node_modules/(?!(svix|nock|@mswjs/interceptors|@open-draft/until|rettime)/)'],
 	moduleNameMapper: { '^svix$': '<rootDir>/node_modules/svix/dist/index.mjs' },
 	moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+	// dist/ and build/ hold compiled copies (with their own package.json) that jest must not index.
+	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/build/'],
 };
 module.exports = {
 	projects: [

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# End-to-end tests in a real n8n (pinned by test/e2e/n8n-host/package-lock.json): installs the tools on first
+# use, builds and packs this package once, then runs jest's 'e2e' project in band. Extra args go to jest
+# (for example a test file name).
+#
+#   BREX_X3_SKIP_BUILD=1   skip `npm run build` (scripts/test.sh built already)
+#   BREX_X3_E2E_KEEP=1     keep the n8n folders and logs after a successful run
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=../../scripts/lib/env.sh
+source scripts/lib/env.sh
+ensure_deps
+ensure_n8n
+
+if [ "${BREX_X3_SKIP_BUILD:-}" != 1 ]; then
+	npm run --silent build >/dev/null
+fi
+
+# Fail early, with the fix, when dist/ lacks a file package.json's n8n lists name (the tarball would too).
+node -e '
+const p = require("./package.json");
+const missing = [...p.n8n.nodes, ...p.n8n.credentials].filter((f) => !require("fs").existsSync(f));
+if (missing.length) {
+	console.error(`[brex-x3] not built: ${missing.join(", ")} (run: npm run build)`);
+	process.exit(1);
+}'
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/brex-x3-e2e.XXXXXX")
+export BREX_X3_E2E_WORK_DIR=$work
+
+cleanup() {
+	local status=$?
+	# n8n processes the harness could not stop (jest killed hard): their process-group ids are in pid files.
+	local pidfile
+	for pidfile in "$work"/*/*.pgid; do
+		[ -f "$pidfile" ] || continue
+		kill -KILL -- "-$(cat "$pidfile")" 2>/dev/null || true
+	done
+	if [ "$status" -ne 0 ]; then
+		local log
+		for log in "$work"/*/n8n.log; do
+			[ -f "$log" ] || continue
+			echo "----- last 80 lines of $log -----" >&2
+			tail -n 80 "$log" >&2
+		done
+	fi
+	if [ "$status" -eq 0 ] && [ "${BREX_X3_E2E_KEEP:-}" != 1 ] || [ "${CI:-}" = true ]; then
+		rm -rf "$work"
+	else
+		echo "[brex-x3] e2e folders and logs kept in $work" >&2
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+
+# Pack once for every test file (each starts its own n8n and installs this tarball into it).
+BREX_X3_E2E_PACKAGE="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+export BREX_X3_E2E_PACKAGE
+
+jest_args=(--selectProjects e2e --runInBand)
+[ "${CI:-}" = true ] && jest_args+=(--ci)
+node_modules/.bin/jest "${jest_args[@]}" "$@"
