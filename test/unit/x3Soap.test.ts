@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { XMLParser } from 'fast-xml-parser';
 import nock from 'nock';
@@ -21,9 +22,12 @@ import { ConcurrencyLimiter, X3CallRunner } from '../../nodes/SageX3/transport/t
 import { XmlError } from '../../nodes/shared/xml';
 import { fakeX3Context, recordingSleep, SOAP_CREDENTIALS, TEST_NODE } from './x3FakeContext';
 import { soapFault, soapResponse } from './x3SoapFixtures';
+import { referenceDir } from '../referenceDir';
 
-const WSDL_PATH =
-	'/work/shared/reference/sage-x3/wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl';
+const WSDL_PATH = join(
+	referenceDir(),
+	'sage-x3/wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl',
+);
 
 const parser = new XMLParser({
 	ignoreAttributes: false,

@@ -15,8 +15,9 @@ import {
 	XmlError,
 } from '../../nodes/shared/xml';
 import type { XmlElement, XmlNode } from '../../nodes/shared/xml';
+import { referenceDir } from '../referenceDir';
 
-const REFERENCE = '/work/shared/reference/sage-x3';
+const REFERENCE = join(referenceDir(), 'sage-x3');
 
 const oracle = new XMLParser({
 	ignoreAttributes: false,

@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DOCUMENTED_LATER_WEBHOOK_EVENT_TYPES } from './routes';
+import { referenceDir } from '../../referenceDir';
 
 type Json = Record<string, unknown>;
 
@@ -20,9 +21,7 @@ type Json = Record<string, unknown>;
 export function findSpecDir(): string {
 	const candidates = [
 		process.env.BREX_OPENAPI_DIR,
-		path.resolve(__dirname, '../../../../shared/reference/brex-openapi'),
-		path.resolve(process.cwd(), '../shared/reference/brex-openapi'),
-		'/work/shared/reference/brex-openapi',
+		path.join(referenceDir(), 'brex-openapi'),
 	].filter((c): c is string => typeof c === 'string' && c !== '');
 	for (const candidate of candidates) {
 		if (existsSync(path.join(candidate, 'expenses.json'))) return candidate;

@@ -7,8 +7,8 @@
  */
 
 import type { IncomingMessage } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ObjectKey, Operation, OpResult, runOperation } from './objects';
 import {
 	Payload,
@@ -35,6 +35,7 @@ import {
 	parseXml,
 	textOf,
 } from './xml';
+import { referenceDir } from '../../referenceDir';
 
 export const SOAP_PATH = '/soap-generic/syracuse/collaboration/syracuse/CAdxWebServiceXmlCC';
 export const WSDL_PATH = '/soap-wsdl/syracuse/collaboration/syracuse/CAdxWebServiceXmlCC';
@@ -47,24 +48,14 @@ export interface HttpAnswer {
 }
 
 const WSDL_FILE =
-	'reference/sage-x3/wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl';
+	'sage-x3/wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl';
 
 /**
  * The Syracuse v7+ WSDL from the reference folder (`../shared` beside the project root, found by walking up
  * from this file so it works from the source tree and from build/), with its address pointed at the emulator.
  */
 export function wsdlDocument(baseUrl: string, wsdlPath?: string): string {
-	let path = wsdlPath ?? null;
-	for (let dir = __dirname; !path; ) {
-		if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, '..', 'shared', WSDL_FILE))) {
-			path = join(dir, '..', 'shared', WSDL_FILE);
-			break;
-		}
-		const parent = dirname(dir);
-		if (parent === dir)
-			throw new Error(`Syracuse WSDL not found: ../shared/${WSDL_FILE} beside the project root`);
-		dir = parent;
-	}
+	const path = wsdlPath ?? join(referenceDir(), WSDL_FILE);
 	const text = readFileSync(path, 'utf8');
 	return text.replace(
 		/location="[^"]*CAdxWebServiceXmlCC"/,

@@ -9,17 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import jwt from 'jsonwebtoken';
+import { referenceDir } from '../../referenceDir';
 
-export const REFERENCE_DIR = join(
-	__dirname,
-	'..',
-	'..',
-	'..',
-	'..',
-	'shared',
-	'reference',
-	'sage-x3',
-);
+export const REFERENCE_DIR = join(referenceDir(), 'sage-x3');
 export const WSDL_FILE = join(
 	REFERENCE_DIR,
 	'wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl',
