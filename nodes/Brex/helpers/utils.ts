@@ -171,9 +171,54 @@ function invalidRecordError(
 	);
 }
 
-/** Stops when enough items are collected: `limit` is undefined when returning all. */
-export function isFull(collected: unknown[], limit: number | undefined): boolean {
-	return limit !== undefined && collected.length >= limit;
+/** The start and end parameters of a list operation as Brex date-times (undefined when empty). */
+export function readDateRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	labels: { start: string; end: string },
+): { start: string | undefined; end: string | undefined } {
+	return {
+		start: toBrexDateTime(
+			ctx,
+			ctx.getNodeParameter('startDate', itemIndex, ''),
+			'start',
+			labels.start,
+			itemIndex,
+		),
+		end: toBrexDateTime(
+			ctx,
+			ctx.getNodeParameter('endDate', itemIndex, ''),
+			'end',
+			labels.end,
+			itemIndex,
+		),
+	};
+}
+
+/**
+ * The list loop shared by the Get Many operations: normalises each accepted record (per the "On Invalid
+ * Record" option), and stops at the limit. With "skip", invalid records do not count against the limit.
+ */
+export async function collectSpendItems(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	kind: SpendRecordKind,
+	normalise: (raw: IDataObject) => SpendItem,
+	records: (maxItems: number | undefined) => AsyncIterable<IDataObject>,
+	accept: (record: IDataObject) => boolean = () => true,
+): Promise<INodeExecutionData[]> {
+	const options = getOptions(ctx, itemIndex);
+	const handling = (options.onInvalidRecord ?? 'error') as InvalidRecordHandling;
+	const includeRaw = options.includeRaw !== false;
+	const limit = readLimit(ctx, itemIndex);
+	const output: INodeExecutionData[] = [];
+	for await (const record of records(handling === 'skip' ? undefined : limit)) {
+		if (!accept(record)) continue;
+		const item = normaliseForList(ctx, record, kind, normalise, handling, includeRaw, itemIndex);
+		if (item) output.push(item);
+		if (limit !== undefined && output.length >= limit) break;
+	}
+	return output;
 }
 
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {

@@ -8,14 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { brexItems } from '../../../shared/brex/client';
 import { normaliseAccountingRecord } from '../../../shared/spendItem';
-import {
-	type InvalidRecordHandling,
-	clientOptions,
-	getOptions,
-	normaliseForList,
-	readLimit,
-	toBrexDateTime,
-} from '../../helpers/utils';
+import { clientOptions, collectSpendItems, readDateRange } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
 
 const show = { resource: ['accountingRecord'], operation: ['getAll'] };
@@ -96,51 +89,29 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const reviewStatus = this.getNodeParameter('reviewStatus', itemIndex, '') as string;
-	const start = toBrexDateTime(
-		this,
-		this.getNodeParameter('startDate', itemIndex, ''),
-		'start',
-		'Updated After',
-		itemIndex,
-	);
-	const end = toBrexDateTime(
-		this,
-		this.getNodeParameter('endDate', itemIndex, ''),
-		'end',
-		'Updated Before',
-		itemIndex,
-	);
+	const { start, end } = readDateRange(this, itemIndex, {
+		start: 'Updated After',
+		end: 'Updated Before',
+	});
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const options = getOptions(this, itemIndex);
-	const handling = (options.onInvalidRecord ?? 'error') as InvalidRecordHandling;
-	const includeRaw = options.includeRaw !== false;
-	const limit = readLimit(this, itemIndex);
-
-	const output: INodeExecutionData[] = [];
 	// The updated_at bounds are in Brex's current docs but not in the Jan 2026 spec: send them, and apply them
 	// here too, so an API that ignores them still gives the asked range.
-	for await (const record of brexItems<IDataObject>(this, clientOptions(this, itemIndex), {
-		method: 'GET',
-		path: '/v3/accounting/records',
-		qs: {
-			review_status: reviewStatus,
-			source_type: filters.sourceType,
-			'updated_at[gte]': start,
-			'updated_at[lte]': end,
-		},
-	})) {
-		if (!withinRange(record, start, end)) continue;
-		const item = normaliseForList(
-			this,
-			record,
-			'accountingRecord',
-			normaliseAccountingRecord,
-			handling,
-			includeRaw,
-			itemIndex,
-		);
-		if (item) output.push(item);
-		if (limit !== undefined && output.length >= limit) break;
-	}
-	return output;
+	return await collectSpendItems(
+		this,
+		itemIndex,
+		'accountingRecord',
+		normaliseAccountingRecord,
+		() =>
+			brexItems<IDataObject>(this, clientOptions(this, itemIndex), {
+				method: 'GET',
+				path: '/v3/accounting/records',
+				qs: {
+					review_status: reviewStatus,
+					source_type: filters.sourceType,
+					'updated_at[gte]': start,
+					'updated_at[lte]': end,
+				},
+			}),
+		(record) => withinRange(record, start, end),
+	);
 }

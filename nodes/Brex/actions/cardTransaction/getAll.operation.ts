@@ -8,15 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { brexItems } from '../../../shared/brex/client';
 import { normaliseCardTransaction } from '../../../shared/spendItem';
-import {
-	type InvalidRecordHandling,
-	clientOptions,
-	getOptions,
-	idList,
-	normaliseForList,
-	readLimit,
-	toBrexDateTime,
-} from '../../helpers/utils';
+import { clientOptions, collectSpendItems, idList, readDateRange } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
 import { CARD_TRANSACTIONS_PATH, transactionTypesProperty } from './shared';
 
@@ -72,49 +64,24 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const start = toBrexDateTime(
-		this,
-		this.getNodeParameter('startDate', itemIndex, ''),
-		'start',
-		'Start Date',
-		itemIndex,
-	);
-	const end = toBrexDateTime(
-		this,
-		this.getNodeParameter('endDate', itemIndex, ''),
-		'end',
-		'End Date',
-		itemIndex,
-	);
+	const { start, end } = readDateRange(this, itemIndex, { start: 'Start Date', end: 'End Date' });
 	const types = this.getNodeParameter('transactionTypes', itemIndex, []) as string[];
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const options = getOptions(this, itemIndex);
-	const handling = (options.onInvalidRecord ?? 'error') as InvalidRecordHandling;
-	const includeRaw = options.includeRaw !== false;
-	const limit = readLimit(this, itemIndex);
 	// posted_at_date is a calendar date; compare it with the end bound's UTC date.
 	const endDate = end?.slice(0, 10);
-
-	const output: INodeExecutionData[] = [];
-	for await (const record of brexItems<IDataObject>(this, clientOptions(this, itemIndex), {
-		method: 'GET',
-		path: CARD_TRANSACTIONS_PATH,
-		qs: { posted_at_start: start, user_ids: idList(filters.userIds) },
-	})) {
-		if (types.length > 0 && !types.includes(String(record.type ?? ''))) continue;
-		if (endDate && typeof record.posted_at_date === 'string' && record.posted_at_date > endDate)
-			continue;
-		const item = normaliseForList(
-			this,
-			record,
-			'cardTransaction',
-			normaliseCardTransaction,
-			handling,
-			includeRaw,
-			itemIndex,
-		);
-		if (item) output.push(item);
-		if (limit !== undefined && output.length >= limit) break;
-	}
-	return output;
+	return await collectSpendItems(
+		this,
+		itemIndex,
+		'cardTransaction',
+		normaliseCardTransaction,
+		() =>
+			brexItems<IDataObject>(this, clientOptions(this, itemIndex), {
+				method: 'GET',
+				path: CARD_TRANSACTIONS_PATH,
+				qs: { posted_at_start: start, user_ids: idList(filters.userIds) },
+			}),
+		(record) =>
+			(types.length === 0 || types.includes(String(record.type ?? ''))) &&
+			!(endDate && typeof record.posted_at_date === 'string' && record.posted_at_date > endDate),
+	);
 }

@@ -9,13 +9,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { brexItems } from '../../../shared/brex/client';
 import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
 import {
-	type InvalidRecordHandling,
 	clientOptions,
+	collectSpendItems,
 	getOptions,
 	idList,
-	normaliseForList,
-	readLimit,
-	toBrexDateTime,
+	readDateRange,
 } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
 
@@ -153,24 +151,9 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const dateField = this.getNodeParameter('dateField', itemIndex, 'purchased') as string;
 	const prefix = dateField === 'updated' ? 'updated_at' : 'purchased_at';
-	const start = toBrexDateTime(
-		this,
-		this.getNodeParameter('startDate', itemIndex, ''),
-		'start',
-		'Start Date',
-		itemIndex,
-	);
-	const end = toBrexDateTime(
-		this,
-		this.getNodeParameter('endDate', itemIndex, ''),
-		'end',
-		'End Date',
-		itemIndex,
-	);
+	const { start, end } = readDateRange(this, itemIndex, { start: 'Start Date', end: 'End Date' });
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = getOptions(this, itemIndex);
-	const limit = readLimit(this, itemIndex);
-
 	const qs: IDataObject = {
 		'expand[]': EXPENSE_EXPAND,
 		load_custom_fields: options.loadCustomFields !== false,
@@ -182,29 +165,12 @@ export async function execute(
 		'user_id[]': idList(filters.userIds),
 		'budget_id[]': idList(filters.budgetIds),
 	};
-	const handling = (options.onInvalidRecord ?? 'error') as InvalidRecordHandling;
-	const includeRaw = options.includeRaw !== false;
-
-	const output: INodeExecutionData[] = [];
-	// With "skip", invalid records do not count against the limit, so page on until it is reached.
-	const maxItems = handling === 'skip' ? undefined : limit;
-	for await (const record of brexItems<IDataObject>(
-		this,
-		clientOptions(this, itemIndex),
-		{ method: 'GET', path: '/v1/expenses', qs },
-		{ maxItems },
-	)) {
-		const item = normaliseForList(
+	return await collectSpendItems(this, itemIndex, 'expense', normaliseExpense, (maxItems) =>
+		brexItems<IDataObject>(
 			this,
-			record,
-			'expense',
-			normaliseExpense,
-			handling,
-			includeRaw,
-			itemIndex,
-		);
-		if (item) output.push(item);
-		if (limit !== undefined && output.length >= limit) break;
-	}
-	return output;
+			clientOptions(this, itemIndex),
+			{ method: 'GET', path: '/v1/expenses', qs },
+			{ maxItems },
+		),
+	);
 }
