@@ -87,6 +87,14 @@ export const x3SetupProperty: INodeProperties = {
 			description: 'Public name of the GL account (GAC) web service',
 		},
 		{
+			displayName: 'API Name Overrides (JSON)',
+			name: 'apiNames',
+			type: 'json',
+			default: '{}',
+			description:
+				'Names the read APIs use beyond the publications above, when your X3 differs from the defaults. E.g. {"soap": {"site": {"publication": "YFCY"}, "entryType": {"publication": "YGTE"}}, "graphql": {"account": {"requiredDimensionTypes": "mandatoryDimensionTypes.code"}, "journalEntry": {"traceField": "sourceDocument"}}, "rest": {"site": {"className": "FACILITY"}}}.',
+		},
+		{
 			displayName: 'Chart of Accounts',
 			name: 'chartOfAccounts',
 			type: 'string',
@@ -114,14 +122,6 @@ export const x3SetupProperty: INodeProperties = {
 			default: 'CCT,DEP,PRJ',
 			description:
 				'Your dimension type codes, comma-separated, in the order of the line dimension fields (CCE1, CCE2, …)',
-		},
-		{
-			displayName: 'API Name Overrides (JSON)',
-			name: 'apiNames',
-			type: 'json',
-			default: '{}',
-			description:
-				'Names the read APIs use beyond the publications above, when your X3 differs from the defaults. E.g. {"soap": {"site": {"publication": "YFCY"}, "entryType": {"publication": "YGTE"}}, "graphql": {"account": {"requiredDimensionTypes": "mandatoryDimensionTypes.code"}, "journalEntry": {"traceField": "sourceDocument"}}, "rest": {"site": {"className": "FACILITY"}}}.',
 		},
 		{
 			displayName: 'Field Names (JSON)',

@@ -41,19 +41,27 @@ export function apiNamesFromSetup(setup: X3SetupParameters = {}): ApiNameOverrid
 	let value: unknown = setup.apiNames ?? {};
 	if (typeof value === 'string') {
 		if (value.trim() === '') return {};
+		let parseError: string | null = null;
 		try {
 			value = JSON.parse(value);
 		} catch (error) {
-			throw new LayoutError(`API Name Overrides is not valid JSON: ${(error as Error).message}`);
+			parseError = (error as Error).message;
+		}
+		if (parseError !== null) {
+			throw new LayoutError(`API Name Overrides is not valid JSON: ${parseError}`);
 		}
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		throw new LayoutError('API Name Overrides must be a JSON object with "soap", "graphql" or "rest" keys');
+		throw new LayoutError(
+			'API Name Overrides must be a JSON object with "soap", "graphql" or "rest" keys',
+		);
 	}
 	const overrides: ApiNameOverrides = {};
 	for (const [key, names] of Object.entries(value as IDataObject)) {
 		if (key !== 'soap' && key !== 'graphql' && key !== 'rest') {
-			throw new LayoutError(`API Name Overrides: unknown key "${key}" (use "soap", "graphql" or "rest")`);
+			throw new LayoutError(
+				`API Name Overrides: unknown key "${key}" (use "soap", "graphql" or "rest")`,
+			);
 		}
 		if (typeof names !== 'object' || names === null || Array.isArray(names)) {
 			throw new LayoutError(`API Name Overrides: "${key}" must be an object`);
