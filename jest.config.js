@@ -3,7 +3,9 @@
 const shared = {
 	testEnvironment: 'node',
 	transform: { '^.+\\.(ts|mjs|js)$': '<rootDir>/test/jest/esmTransform.js' },
-	transformIgnorePatterns: ['/node_modules/(?!(svix|nock|@mswjs/interceptors|@open-draft/until|rettime)/)'],
+	transformIgnorePatterns: [
+		'/node_modules/(?!(svix|nock|@mswjs/interceptors|@open-draft/until|rettime)/)',
+	],
 	moduleNameMapper: { '^svix$': '<rootDir>/node_modules/svix/dist/index.mjs' },
 	moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 	// dist/ and build/ hold compiled copies (with their own package.json) that jest must not index.
@@ -17,7 +19,11 @@ module.exports = {
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 			setupFilesAfterEnv: ['<rootDir>/test/jest/restoreNock.js'],
 		},
-		{ ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+		{
+			...shared,
+			displayName: 'integration',
+			testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+		},
 		// Real n8n 2.x (installed outside the repo by scripts/lib/env.sh); slow, run on their own by test/e2e/run.sh.
 		{ ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'] },
 	],

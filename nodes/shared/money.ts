@@ -4,7 +4,23 @@
  */
 
 const ZERO_DECIMAL = new Set([
-	'BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF',
+	'BIF',
+	'CLP',
+	'DJF',
+	'GNF',
+	'ISK',
+	'JPY',
+	'KMF',
+	'KRW',
+	'PYG',
+	'RWF',
+	'UGX',
+	'UYI',
+	'VND',
+	'VUV',
+	'XAF',
+	'XOF',
+	'XPF',
 ]);
 const THREE_DECIMAL = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
 const FOUR_DECIMAL = new Set(['CLF', 'UYW']);
@@ -25,7 +41,10 @@ export class MoneyError extends Error {}
 export function isKnownCurrency(code: unknown): code is string {
 	return (
 		typeof code === 'string' &&
-		(TWO_DECIMAL.has(code) || ZERO_DECIMAL.has(code) || THREE_DECIMAL.has(code) || FOUR_DECIMAL.has(code))
+		(TWO_DECIMAL.has(code) ||
+			ZERO_DECIMAL.has(code) ||
+			THREE_DECIMAL.has(code) ||
+			FOUR_DECIMAL.has(code))
 	);
 }
 
@@ -43,7 +62,8 @@ export function minorToDecimal(minor: number | bigint | string, currency: string
 	let value: bigint;
 	if (typeof minor === 'bigint') value = minor;
 	else if (typeof minor === 'number') {
-		if (!Number.isSafeInteger(minor)) throw new MoneyError(`Amount ${minor} is not a whole number of minor units`);
+		if (!Number.isSafeInteger(minor))
+			throw new MoneyError(`Amount ${minor} is not a whole number of minor units`);
 		value = BigInt(minor);
 	} else if (/^-?\d+$/.test(minor)) value = BigInt(minor);
 	else throw new MoneyError(`Amount "${minor}" is not a whole number of minor units`);
@@ -70,7 +90,9 @@ export function decimalToMinor(amount: string | number, currency: string): bigin
 	const [, sign, whole, fracRaw = ''] = match;
 	const frac = fracRaw.replace(/0+$/, '');
 	if (frac.length > decimals) {
-		throw new MoneyError(`Amount "${text}" has more than ${decimals} decimals allowed for ${currency}`);
+		throw new MoneyError(
+			`Amount "${text}" has more than ${decimals} decimals allowed for ${currency}`,
+		);
 	}
 	const value = BigInt(whole + frac.padEnd(decimals, '0'));
 	return sign === '-' ? -value : value;
@@ -82,7 +104,10 @@ export function normaliseDecimal(amount: string | number, currency: string): str
 }
 
 export function addDecimals(a: string, b: string, currency: string): string {
-	return formatMinor(decimalToMinor(a, currency) + decimalToMinor(b, currency), currencyDecimals(currency));
+	return formatMinor(
+		decimalToMinor(a, currency) + decimalToMinor(b, currency),
+		currencyDecimals(currency),
+	);
 }
 
 export function sumDecimals(amounts: string[], currency: string): string {

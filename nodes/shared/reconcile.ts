@@ -67,7 +67,8 @@ export function reconcile(
 				(line.credit ? decimalToMinor(line.credit, currency) : 0n);
 			target.net.set(currency, (target.net.get(currency) ?? 0n) + minor);
 		}
-		if (itemLines.length === 0 && entry.traceId) booking(entry.traceId).documentNumbers.add(entry.documentNumber);
+		if (itemLines.length === 0 && entry.traceId)
+			booking(entry.traceId).documentNumbers.add(entry.documentNumber);
 		for (const traceId of entry.lineTraceIds) {
 			if (!lines.length) booking(traceId).documentNumbers.add(entry.documentNumber);
 		}

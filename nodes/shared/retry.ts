@@ -68,7 +68,10 @@ export function backoffDelayMs(
 	if (retryAfterMs !== undefined && retryAfterMs > 0) {
 		return Math.min(retryAfterMs, policy.maxRetryAfterMs);
 	}
-	const exponential = Math.min(policy.initialDelayMs * 2 ** Math.max(0, retryNumber - 1), policy.maxDelayMs);
+	const exponential = Math.min(
+		policy.initialDelayMs * 2 ** Math.max(0, retryNumber - 1),
+		policy.maxDelayMs,
+	);
 	const jittered = exponential * 0.5 * (1 + random());
 	return Math.round(Math.max(policy.initialDelayMs, jittered));
 }

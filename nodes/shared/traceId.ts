@@ -45,7 +45,9 @@ export const TRACE_ID_MIN_LENGTH = 12;
  */
 export function spendTraceId(kind: SpendRecordKind, brexId: string, maxLength = 20): string {
 	if (maxLength < TRACE_ID_MIN_LENGTH) {
-		throw new Error(`A trace id needs at least ${TRACE_ID_MIN_LENGTH} characters; the field allows ${maxLength}`);
+		throw new Error(
+			`A trace id needs at least ${TRACE_ID_MIN_LENGTH} characters; the field allows ${maxLength}`,
+		);
 	}
 	const prefix = `BRX${KIND_LETTER[kind]}-`;
 	return prefix + hashToBase32(`${kind}:${brexId}`, Math.min(maxLength, 32) - prefix.length);

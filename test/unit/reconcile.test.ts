@@ -3,7 +3,12 @@ import type { PostedJournalEntry } from '../../nodes/SageX3/transport/gateway.ty
 
 const LIABILITY = '467100';
 
-function perItemEntry(doc: string, traceId: string, amount: string, currency = 'USD'): PostedJournalEntry {
+function perItemEntry(
+	doc: string,
+	traceId: string,
+	amount: string,
+	currency = 'USD',
+): PostedJournalEntry {
 	const refund = amount.startsWith('-');
 	const abs = refund ? amount.slice(1) : amount;
 	return {
@@ -14,8 +19,24 @@ function perItemEntry(doc: string, traceId: string, amount: string, currency = '
 		currency,
 		lineTraceIds: [traceId],
 		lines: [
-			{ account: '625100', debit: refund ? null : abs, credit: refund ? abs : null, dimensions: {}, businessPartner: null, description: null, lineTraceId: traceId },
-			{ account: LIABILITY, debit: refund ? abs : null, credit: refund ? null : abs, dimensions: {}, businessPartner: null, description: null, lineTraceId: null },
+			{
+				account: '625100',
+				debit: refund ? null : abs,
+				credit: refund ? abs : null,
+				dimensions: {},
+				businessPartner: null,
+				description: null,
+				lineTraceId: traceId,
+			},
+			{
+				account: LIABILITY,
+				debit: refund ? abs : null,
+				credit: refund ? null : abs,
+				dimensions: {},
+				businessPartner: null,
+				description: null,
+				lineTraceId: null,
+			},
 		],
 	};
 }
@@ -30,7 +51,13 @@ describe('reconcile', () => {
 			[perItemEntry('D1', 'T1', '10.00'), perItemEntry('D2', 'T2', '-4.50')],
 			{ liabilityAccount: LIABILITY },
 		);
-		expect(report.counts).toEqual({ matched: 2, missing_in_x3: 0, duplicated_in_x3: 0, amount_mismatch: 0, unknown_to_brex: 0 });
+		expect(report.counts).toEqual({
+			matched: 2,
+			missing_in_x3: 0,
+			duplicated_in_x3: 0,
+			amount_mismatch: 0,
+			unknown_to_brex: 0,
+		});
 	});
 
 	it('finds items inside grouped entries by their line trace ids', () => {
@@ -42,9 +69,33 @@ describe('reconcile', () => {
 			currency: 'EUR',
 			lineTraceIds: ['A', 'B'],
 			lines: [
-				{ account: '625100', debit: '3.00', credit: null, dimensions: {}, businessPartner: null, description: null, lineTraceId: 'A' },
-				{ account: '606400', debit: '7.25', credit: null, dimensions: {}, businessPartner: null, description: null, lineTraceId: 'B' },
-				{ account: LIABILITY, debit: null, credit: '10.25', dimensions: {}, businessPartner: null, description: null, lineTraceId: null },
+				{
+					account: '625100',
+					debit: '3.00',
+					credit: null,
+					dimensions: {},
+					businessPartner: null,
+					description: null,
+					lineTraceId: 'A',
+				},
+				{
+					account: '606400',
+					debit: '7.25',
+					credit: null,
+					dimensions: {},
+					businessPartner: null,
+					description: null,
+					lineTraceId: 'B',
+				},
+				{
+					account: LIABILITY,
+					debit: null,
+					credit: '10.25',
+					dimensions: {},
+					businessPartner: null,
+					description: null,
+					lineTraceId: null,
+				},
 			],
 		};
 		const report = reconcile(
@@ -67,10 +118,21 @@ describe('reconcile', () => {
 				{ id: 'e1', traceId: 'T1', amount: '10.00', currency: 'USD' },
 				{ id: 'e2', traceId: 'T2', amount: '5.00', currency: 'USD' },
 			],
-			[perItemEntry('D1', 'T1', '10.00'), perItemEntry('D2', 'T1', '10.00'), perItemEntry('D3', 'T2', '5.01'), perItemEntry('D4', 'TX', '1.00')],
+			[
+				perItemEntry('D1', 'T1', '10.00'),
+				perItemEntry('D2', 'T1', '10.00'),
+				perItemEntry('D3', 'T2', '5.01'),
+				perItemEntry('D4', 'TX', '1.00'),
+			],
 			{ liabilityAccount: LIABILITY },
 		);
-		expect(report.counts).toEqual({ matched: 0, missing_in_x3: 0, duplicated_in_x3: 1, amount_mismatch: 1, unknown_to_brex: 1 });
+		expect(report.counts).toEqual({
+			matched: 0,
+			missing_in_x3: 0,
+			duplicated_in_x3: 1,
+			amount_mismatch: 1,
+			unknown_to_brex: 1,
+		});
 		expect(report.lines.find((l) => l.traceId === 'T1')?.documentNumbers).toEqual(['D1', 'D2']);
 		expect(report.lines.find((l) => l.traceId === 'T2')?.x3Amount).toBe('5.01');
 	});

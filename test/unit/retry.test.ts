@@ -7,7 +7,9 @@ import {
 } from '../../nodes/shared/retry';
 
 describe('which failures are retried', () => {
-	it.each([429, 500, 502, 503, 504])('retries %i', (status) => expect(isRetryableStatus(status)).toBe(true));
+	it.each([429, 500, 502, 503, 504])('retries %i', (status) =>
+		expect(isRetryableStatus(status)).toBe(true),
+	);
 	it.each([200, 400, 401, 403, 404, 409, 422, undefined])('does not retry %p', (status) =>
 		expect(isRetryableStatus(status)).toBe(false),
 	);
@@ -49,7 +51,8 @@ describe('backoff', () => {
 	it('is capped and never below the initial delay', () => {
 		expect(backoffDelayMs(20, policy, undefined, () => 1)).toBe(1000);
 		expect(backoffDelayMs(20, policy, undefined, () => 0)).toBe(500);
-		for (let i = 1; i < 10; i++) expect(backoffDelayMs(i, policy, undefined, () => 0)).toBeGreaterThanOrEqual(100);
+		for (let i = 1; i < 10; i++)
+			expect(backoffDelayMs(i, policy, undefined, () => 0)).toBeGreaterThanOrEqual(100);
 	});
 
 	it('honours Retry-After up to the policy limit', () => {

@@ -63,11 +63,17 @@ describe('Journal Entry: Reconcile', () => {
 			unposted,
 		]);
 		expect(summary2.json).toMatchObject({ balanced: false });
-		expect(summary2.json.counts).toMatchObject({ matched: 3, missing_in_x3: 1, amount_mismatch: 1 });
+		expect(summary2.json.counts).toMatchObject({
+			matched: 3,
+			missing_in_x3: 1,
+			amount_mismatch: 1,
+		});
 		const byStatus = Object.fromEntries(differences.map((d) => [d.json.status, d.json]));
 		expect(byStatus.missing_in_x3).toMatchObject({ brexId: 'expense_5' });
 		expect(byStatus.amount_mismatch).toMatchObject({ brexAmount: '99.00', x3Amount: '20.00' });
-		expect(differences.find((d) => d.json.status === 'missing_in_x3')?.pairedItem).toEqual({ item: 4 });
+		expect(differences.find((d) => d.json.status === 'missing_in_x3')?.pairedItem).toEqual({
+			item: 4,
+		});
 	});
 
 	it('refuses a reversed date range before calling X3', async () => {

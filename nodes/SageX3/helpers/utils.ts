@@ -50,7 +50,11 @@ export function failureItem(
 	record: IDataObject = {},
 	extra: IDataObject = {},
 ): INodeExecutionData {
-	return failedItem(context.getNode(), itemIndex, reason, { record, details: extra, recordIsInput: true });
+	return failedItem(context.getNode(), itemIndex, reason, {
+		record,
+		details: extra,
+		recordIsInput: true,
+	});
 }
 
 /**

@@ -217,9 +217,16 @@ export interface X3Gateway {
 	searchSuppliers(query: { code?: string; name?: string; limit?: number }): Promise<X3Supplier[]>;
 	createSupplier(draft: X3SupplierDraft): Promise<X3Supplier>;
 	getAccount(code: string): Promise<X3Account | null>;
-	searchAccounts(query: { code?: string; description?: string; limit?: number }): Promise<X3Account[]>;
+	searchAccounts(query: {
+		code?: string;
+		description?: string;
+		limit?: number;
+	}): Promise<X3Account[]>;
 	listDimensionTypes(): Promise<X3DimensionType[]>;
-	searchDimensions(type: string, query: { code?: string; description?: string; limit?: number }): Promise<X3Dimension[]>;
+	searchDimensions(
+		type: string,
+		query: { code?: string; description?: string; limit?: number },
+	): Promise<X3Dimension[]>;
 	listSites(): Promise<X3Site[]>;
 	listEntryTypes(): Promise<X3EntryType[]>;
 	/** Saves a balanced entry with SOAP `save`; returns the X3 document number. Throws X3BusinessError on status 0. */

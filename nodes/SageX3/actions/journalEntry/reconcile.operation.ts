@@ -37,7 +37,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 467100',
 		description:
-			'The balancing account Post Spend uses; its lines are left out when an item\'s booked amount is computed',
+			"The balancing account Post Spend uses; its lines are left out when an item's booked amount is computed",
 	},
 	{
 		displayName: 'Include Matched Records',
@@ -64,8 +64,12 @@ export async function execute(
 	items: INodeExecutionData[],
 	gateway: X3Gateway,
 ): Promise<INodeExecutionData[]> {
-	const dateFrom = String(this.getNodeParameter('dateFrom', 0, '')).trim().slice(0, 10);
-	const dateTo = String(this.getNodeParameter('dateTo', 0, '')).trim().slice(0, 10);
+	const dateFrom = String(this.getNodeParameter('dateFrom', 0, ''))
+		.trim()
+		.slice(0, 10);
+	const dateTo = String(this.getNodeParameter('dateTo', 0, ''))
+		.trim()
+		.slice(0, 10);
 	const liabilityAccount = String(this.getNodeParameter('cardLiabilityAccount', 0, '')).trim();
 	const includeMatched = this.getNodeParameter('includeMatched', 0, false) as boolean;
 	if (!DATE.test(dateFrom) || !DATE.test(dateTo) || dateFrom > dateTo) {
@@ -85,7 +89,12 @@ export async function execute(
 	items.forEach((item, index) => {
 		const json = item.json;
 		const traceId = typeof json.traceId === 'string' ? json.traceId : null;
-		if (!traceId || typeof json.amount !== 'string' || typeof json.currency !== 'string' || json.error) {
+		if (
+			!traceId ||
+			typeof json.amount !== 'string' ||
+			typeof json.currency !== 'string' ||
+			json.error
+		) {
 			ignoredInputs++;
 			return;
 		}
