@@ -190,6 +190,21 @@ describe('Supplier: Find or Create', () => {
 		expect(gateway.callCount('createSupplier')).toBe(0);
 	});
 
+	it('passes an item without any vendor name on without a supplier under the create policy', async () => {
+		const gateway = seededGateway();
+		const output = await run(gateway, findOrCreate({ notFoundPolicy: 'create' }), [
+			vendor(1, null, { merchant: { name: null, mcc: null, country: null } }),
+		]);
+		expect(supplierOf(output[0])).toEqual({
+			code: null,
+			name: null,
+			matchedBy: 'default',
+			note: 'The item has no vendor name',
+		});
+		expect(gateway.callCount('createSupplier')).toBe(0);
+		expect(gateway.callCount('searchSuppliers')).toBe(0);
+	});
+
 	it('applies the skip policy with an audit reason', async () => {
 		const gateway = seededGateway();
 		const output = await run(gateway, findOrCreate({ notFoundPolicy: 'skip' }), [

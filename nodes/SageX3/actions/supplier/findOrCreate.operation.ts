@@ -319,33 +319,27 @@ export async function execute(
 				supplierDecision: decision,
 			});
 
+			// The default supplier (or none) and the default expense account: the "use default" policy, and what
+			// an item without any vendor name gets under "create" (accounting records of card spend have no
+			// vendor; there is nothing to create, and a GL line needs no business partner).
+			const useDefault = (why: string): IDataObject => {
+				const code = String(this.getNodeParameter('defaultSupplierCode', itemIndex, '')).trim();
+				const account = String(
+					this.getNodeParameter('defaultExpenseAccount', itemIndex, ''),
+				).trim();
+				const fallback: SupplierOnItem = {
+					code: code || null,
+					name: null,
+					matchedBy: 'default',
+					note: why,
+				};
+				if (account) fallback.defaultExpenseAccount = account;
+				return withSupplier(fallback);
+			};
+
 			const notFound = async (why: string): Promise<IDataObject> => {
 				if (policy === 'skip') return withDecision({ action: 'skip', reason: why, vendorName });
-				if (policy === 'useDefault') {
-					const code = String(this.getNodeParameter('defaultSupplierCode', itemIndex, '')).trim();
-					const account = String(
-						this.getNodeParameter('defaultExpenseAccount', itemIndex, ''),
-					).trim();
-					const fallback: SupplierOnItem = {
-						code: code || null,
-						name: null,
-						matchedBy: 'default',
-						note: why,
-					};
-					if (account) fallback.defaultExpenseAccount = account;
-					return withSupplier(fallback);
-				}
-				if (vendorName === '') {
-					throw new NodeOperationError(
-						this.getNode(),
-						'The item has no vendor name to find or create a supplier for',
-						{
-							itemIndex,
-							description:
-								'Choose "Skip Item" or "Use Default" for items without a vendor, or give the name as a parameter.',
-						},
-					);
-				}
+				if (policy === 'useDefault' || vendorName === '') return useDefault(why);
 				const category = String(this.getNodeParameter('category', itemIndex, '')).trim();
 				if (category === '') {
 					throw new NodeOperationError(
