@@ -57,6 +57,7 @@ trap cleanup EXIT
 BREX_X3_E2E_PACKAGE="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 export BREX_X3_E2E_PACKAGE
 
-jest_args=(--selectProjects e2e --runInBand)
+# --forceExit: a failed test can leave an emulator socket open; the harness stops n8n itself (pgid files above).
+jest_args=(--selectProjects e2e --runInBand --forceExit)
 [ "${CI:-}" = true ] && jest_args+=(--ci)
 node_modules/.bin/jest "${jest_args[@]}" "$@"

@@ -63,7 +63,7 @@ const DELIVERY_INTERVAL_MS = 2_000;
  * One execution per Brex event costs n8n 2.41 two expression isolates (webhook phase and run); without a
  * limit a burst of redeliveries after the restart starts dozens of executions at once on 2 cores and n8n
  * starves (its DB health check times out and every webhook gets 503). A production limit queues them
- * instead: the setting this repo's README recommends for the sync.
+ * instead: the setting the template's overview note recommends.
  */
 const SYNC_N8N_ENV = { N8N_CONCURRENCY_PRODUCTION_LIMIT: '4' };
 /** n8n is killed once the ledger holds this share of the expected postings. */
@@ -247,7 +247,7 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 				const found = [...brex.state.webhooks.values()].filter((hook) => hook.url === hookUrl);
 				return found.length > 0 ? found : undefined;
 			},
-			{ timeoutMs: 30_000, describe: () => `a Brex webhook subscription for ${hookUrl}` },
+			{ timeoutMs: 120_000, describe: () => `a Brex webhook subscription for ${hookUrl}` },
 		);
 		expect(subscriptions).toHaveLength(1);
 		expect(subscriptions[0].event_types).toEqual(

@@ -91,13 +91,26 @@ export async function setFieldValues(
 	});
 }
 
+/** The first item the Reconcile operation outputs. */
+export interface ReconciliationSummary {
+	dateFrom: string;
+	dateTo: string;
+	brexRecords: number;
+	x3Entries: number;
+	counts: Record<
+		'matched' | 'missing_in_x3' | 'duplicated_in_x3' | 'amount_mismatch' | 'unknown_to_brex',
+		number
+	>;
+	balanced: boolean;
+}
+
 /** Runs the reconciliation template for a date range; returns the execution and the summary item. */
 export async function runReconciliation(
 	n8n: N8nApi,
 	workflowId: string,
 	range: { dateFrom: string; dateTo: string },
 	timeoutMs?: number,
-): Promise<{ execution: ExecutionSummary; summary: Record<string, any> }> {
+): Promise<{ execution: ExecutionSummary; summary: ReconciliationSummary }> {
 	await setFieldValues(n8n, workflowId, RECONCILIATION_NODES.dateRange, range);
 	const execution = await runManually(n8n, workflowId, RECONCILIATION_NODES.start, timeoutMs);
 	const runs = execution.data?.resultData?.runData?.[RECONCILIATION_NODES.reconcile] ?? [];
@@ -106,7 +119,7 @@ export async function runReconciliation(
 		const ran = Object.keys(execution.data?.resultData?.runData ?? {}).join(', ');
 		throw new Error(`"${RECONCILIATION_NODES.reconcile}" gave no summary (nodes that ran: ${ran})`);
 	}
-	return { execution, summary: first as Record<string, any> };
+	return { execution, summary: first as unknown as ReconciliationSummary };
 }
 
 interface EventSender {
