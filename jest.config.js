@@ -26,5 +26,17 @@ module.exports = {
 		},
 		// Real n8n 2.x (installed outside the repo by scripts/lib/env.sh); slow, run on their own by test/e2e/run.sh.
 		{ ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'] },
+		// Fault matrix, attack corpus, hostile input and secret hygiene in a real n8n: scripts/reliability.sh.
+		{
+			...shared,
+			displayName: 'reliability',
+			testMatch: ['<rootDir>/test/reliability/**/*.reliability.test.ts'],
+		},
+		// The n8n editor in headless Chromium (Debian's chromium + playwright-core): test/browser/run.sh.
+		{
+			...shared,
+			displayName: 'browser',
+			testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'],
+		},
 	],
 };
