@@ -69,6 +69,7 @@ export class SageX3Api implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
+			description: 'Password of that X3 user',
 			required: true,
 		},
 		{

@@ -103,6 +103,7 @@ export class SageX3ConnectedAppApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 5, maxValue: 600 },
 			default: 60,
+			description: 'How long one GraphQL call may take',
 		},
 	];
 

@@ -43,6 +43,7 @@ export class Brex implements INodeType {
 				displayName: 'Authentication',
 				name: 'authentication',
 				type: 'options',
+				description: 'How to authenticate with Brex: a user token, or an OAuth 2.0 app',
 				options: [
 					{ name: 'Access Token', value: 'accessToken' },
 					{ name: 'OAuth2', value: 'oAuth2' },

@@ -31,6 +31,8 @@ export const graphqlAuthenticationProperty: INodeProperties = {
 	displayName: 'GraphQL Authentication',
 	name: 'graphqlAuthentication',
 	type: 'options',
+	description:
+		"Credential for GraphQL reads: a connected app (JWT signed with its secret, on-premise V12+) or Sage's cloud OAuth 2.0",
 	noDataExpression: true,
 	displayOptions: { show: { readApi: ['graphql'] } },
 	options: [

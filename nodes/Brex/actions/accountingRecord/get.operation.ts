@@ -26,6 +26,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'Extra data to include in the output',
 		placeholder: 'Add Option',
 		default: {},
 		options: [includeRawOption],

@@ -47,6 +47,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
+		description: 'Narrow the accounting records Brex returns; empty means no filter',
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
@@ -54,6 +55,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Source Type',
 				name: 'sourceType',
 				type: 'options',
+				description: 'Only records created from this kind of Brex activity',
 				options: [
 					{ name: 'Bill', value: 'BILL' },
 					{ name: 'Card', value: 'CARD' },
@@ -67,6 +69,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'Extra data to include in the output',
 		placeholder: 'Add Option',
 		default: {},
 		options: [includeRawOption, invalidRecordOption],

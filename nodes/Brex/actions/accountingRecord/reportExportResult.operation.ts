@@ -25,6 +25,8 @@ const properties: INodeProperties[] = [
 		displayName: 'Outcome',
 		name: 'outcome',
 		type: 'options',
+		description:
+			'Whether the record reached the ledger (Brex marks it exported) or failed (Brex shows the error)',
 		options: [
 			{
 				name: 'Success',

@@ -36,6 +36,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
+		description: 'Narrow the card transactions Brex returns; empty means no filter',
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
@@ -52,6 +53,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'Extra data to include in the output',
 		placeholder: 'Add Option',
 		default: {},
 		options: [includeRawOption, invalidRecordOption],

@@ -56,6 +56,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
+		description: 'Narrow the expenses Brex returns; empty means no filter',
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
@@ -70,6 +71,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Expense Types',
 				name: 'expenseTypes',
 				type: 'multiOptions',
+				description: 'Only expenses of these types',
 				options: [
 					{ name: 'Bill Pay', value: 'BILLPAY' },
 					{ name: 'Card', value: 'CARD' },
@@ -83,6 +85,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Payment Statuses',
 				name: 'paymentStatuses',
 				type: 'multiOptions',
+				description: 'Only expenses with these payment statuses',
 				options: [
 					{ name: 'Awaiting Payment', value: 'AWAITING_PAYMENT' },
 					{ name: 'Canceled', value: 'CANCELED' },
@@ -102,6 +105,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Statuses',
 				name: 'statuses',
 				type: 'multiOptions',
+				description: 'Only expenses with these review statuses',
 				options: [
 					{ name: 'Approved', value: 'APPROVED' },
 					{ name: 'Canceled', value: 'CANCELED' },
@@ -127,6 +131,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'Extra data to include in the output',
 		placeholder: 'Add Option',
 		default: {},
 		options: [

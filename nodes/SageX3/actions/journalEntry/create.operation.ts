@@ -48,6 +48,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Lines Input',
 		name: 'linesInput',
 		type: 'options',
+		description: 'How the entry lines are given',
 		noDataExpression: true,
 		options: [
 			{ name: 'Fields', value: 'fields', description: 'Enter each line below' },
@@ -59,6 +60,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Lines',
 		name: 'lines',
 		type: 'fixedCollection',
+		description: 'Entry lines; debits and credits must balance',
 		placeholder: 'Add Line',
 		typeOptions: { multipleValues: true },
 		default: {},
@@ -103,6 +105,7 @@ const properties: INodeProperties[] = [
 						displayName: 'Description',
 						name: 'description',
 						type: 'string',
+						description: 'Line description',
 						default: '',
 					},
 					{
@@ -118,6 +121,7 @@ const properties: INodeProperties[] = [
 						displayName: 'Tax Code',
 						name: 'taxCode',
 						type: 'string',
+						description: 'X3 tax code of the line, if the account needs one',
 						default: '',
 					},
 				],
@@ -138,6 +142,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
+		description: 'Optional entry fields',
 		placeholder: 'Add Field',
 		default: {},
 		options: [
@@ -160,6 +165,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Reference',
 				name: 'reference',
 				type: 'string',
+				description: 'Entry reference (header REF)',
 				default: '',
 			},
 			{

@@ -43,6 +43,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Grouping',
 		name: 'grouping',
 		type: 'options',
+		description: 'How spend items become journal entries',
 		noDataExpression: true,
 		options: [
 			{
@@ -103,6 +104,7 @@ const properties: INodeProperties[] = [
 						displayName: 'Value',
 						name: 'value',
 						type: 'string',
+						description: 'Dimension value code (an expression may map it from the spend item)',
 						default: '',
 						placeholder: 'e.g. CC-HQ',
 					},
@@ -114,6 +116,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'Descriptions, checks and output settings of the posting',
 		placeholder: 'Add Option',
 		default: {},
 		options: [

@@ -33,6 +33,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
+		description: 'Optional supplier fields; X3 defaults apply to the others',
 		placeholder: 'Add Field',
 		default: {},
 		options: [

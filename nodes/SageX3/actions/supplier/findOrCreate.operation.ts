@@ -25,6 +25,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Vendor Name From',
 		name: 'vendorNameSource',
 		type: 'options',
+		description: 'Where the vendor name to look up comes from',
 		noDataExpression: true,
 		options: [
 			{
@@ -44,6 +45,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Vendor Name',
 		name: 'vendorName',
 		type: 'string',
+		description: 'Vendor name to look up in X3 suppliers (accent- and case-insensitive)',
 		default: '',
 		required: true,
 		placeholder: 'e.g. Acme Corp',
@@ -53,6 +55,7 @@ const properties: INodeProperties[] = [
 		displayName: 'If Not Found',
 		name: 'notFoundPolicy',
 		type: 'options',
+		description: 'What to do when no X3 supplier matches the vendor',
 		noDataExpression: true,
 		options: [
 			{
@@ -131,6 +134,7 @@ const properties: INodeProperties[] = [
 						displayName: 'Supplier Code',
 						name: 'supplierCode',
 						type: 'string',
+						description: 'X3 supplier code (BPSNUM) this vendor name stands for',
 						default: '',
 						placeholder: 'e.g. AMAZON',
 					},
@@ -142,6 +146,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'Settings of supplier creation and matching',
 		placeholder: 'Add Option',
 		default: {},
 		options: [
