@@ -1,5 +1,6 @@
 /**
- * Copies the node and credential icons (and codex files tsc does not emit) next to the compiled code in dist/.
+ * Copies the node and credential icons (and codex files tsc does not emit) next to the compiled code in dist/,
+ * and the package entry point index.js into dist/ (package.json "main"), so the published tarball is dist/ only.
  * Works as a gulp file (`gulp build:icons`) and standalone (`node gulpfile.js build:icons`), so the build needs
  * no gulp install.
  */
@@ -30,6 +31,10 @@ function buildIcons(done) {
 			copied++;
 		}
 	}
+	// npm always packs the "main" file; pointing it into dist/ keeps the tarball to dist/ + README + LICENSE.
+	fs.mkdirSync(path.join(ROOT, 'dist'), { recursive: true });
+	fs.copyFileSync(path.join(ROOT, 'index.js'), path.join(ROOT, 'dist', 'index.js'));
+	copied++;
 	if (typeof done === 'function') done();
 	return copied;
 }
