@@ -5,7 +5,8 @@
  *
  * Env: BENCH_QUICK=1 (small N), BENCH_ONLY=a,b (scenario ids, see SCENARIOS), BENCH_SKIP_BASELINE=1,
  * BENCH_RESTART=0 (keep one n8n for all scenarios), BENCH_WEBHOOK_RATE / BENCH_WEBHOOK_SECONDS,
- * BENCH_WEBHOOK_DRAIN_S, BENCH_CHUNK (50k backfill chunk size), BENCH_N_LARGE (default 10000).
+ * BENCH_WEBHOOK_DRAIN_S, BENCH_CHUNK (50k backfill chunk size), BENCH_N_LARGE (default 10000),
+ * BENCH_X3_READ_API=rest|graphql|soap (the template's X3 reads through another API; results-<api>-reads.md).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -65,7 +66,12 @@ const WEBHOOK_DRAIN_S = Number(process.env.BENCH_WEBHOOK_DRAIN_S ?? (QUICK ? 120
 const POLL_N = QUICK ? 200 : 1_000;
 /** Covers every seeded purchase date (2026-07-01 .. 2026-09-30). */
 const FULL_RANGE = { dateFrom: '2026-06-01', dateTo: '2026-12-31' };
-const RESULTS_BASE = path.join(BENCH_ROOT, QUICK ? 'results-quick' : 'results');
+/** BENCH_X3_READ_API=rest|graphql|soap: the template's X3 nodes read through that API (see workflows.ts). */
+const READ_API = process.env.BENCH_X3_READ_API ?? '';
+const RESULTS_BASE = path.join(
+	BENCH_ROOT,
+	`${QUICK ? 'results-quick' : 'results'}${READ_API ? `-${READ_API}-reads` : ''}`,
+);
 
 const SCENARIOS = [
 	'ours-entrySet-small',
@@ -365,7 +371,10 @@ async function backfill(
 		notes.push(`${figures.duplicateItemTraces.length} duplicate trace ids`);
 	const row: Row = {
 		id,
-		label: kind === 'ours' ? `ours (${grouping})` : 'baseline (stock nodes)',
+		label:
+			kind === 'ours'
+				? `ours (${grouping}${READ_API ? `, ${READ_API} reads` : ''})`
+				: 'baseline (stock nodes)',
 		n,
 		wallS,
 		brexCalls: brex.stats.total,

@@ -126,6 +126,14 @@ export function backfillWorkflow(grouping: Grouping): WorkflowFixture {
 	);
 	const post = copied[copied.length - 1];
 	post.parameters = { ...post.parameters, grouping };
+	// BENCH_X3_READ_API=rest|graphql|soap measures the same template with another X3 read API (same credential
+	// for rest and soap); unset keeps the template's own choice.
+	const readApi = process.env.BENCH_X3_READ_API;
+	if (readApi) {
+		for (const node of copied.filter((n) => n.type === 'n8n-nodes-brex-sage-x3.sageX3')) {
+			node.parameters = { ...node.parameters, readApi };
+		}
+	}
 	const nodes = [start, range, list, ...copied];
 	// Ready for the ledger? → true branch only (the false branch is the template's audit of skipped records).
 	const connections = chain([
