@@ -263,7 +263,7 @@ export function normaliseAccountingRecord(
 		budget: null,
 		memo: memo(record.memo) ?? memo(firstLineMemo),
 		receiptUrls: receiptUrls(record.receipts),
-		customFields: accountingFieldValues(lineItems),
+		customFields: accountingFieldValues(lineItems, isRefund),
 		status: text(record.review_status),
 		paymentStatus: null,
 		expenseType: text(record.source_type),
@@ -548,14 +548,20 @@ function customFieldText(data: unknown, dataType: string | null): string | null 
 }
 
 /**
- * GL coding of an accounting record: accounting_field_values of its debit lines (the spend side), keyed by the
+ * GL coding of an accounting record: accounting_field_values of its expense-side lines (debits, or credits for a
+ * refund), keyed by the
  * ERP field id when Brex knows it (else Brex's), valued by the ERP value id (else Brex's). Different values on
  * several lines are joined, so a split record shows all its codings.
  */
-function accountingFieldValues(lineItems: unknown[]): Record<string, string> {
+function accountingFieldValues(lineItems: unknown[], isRefund: boolean): Record<string, string> {
 	const collected = new Map<string, string[]>();
-	const debitLines = lineItems.map(asObject).filter((line) => line && text(line.type) !== 'CREDIT');
-	for (const line of debitLines) {
+	// The coded lines are the expense side: debits for spend, credits for a refund (Brex swaps the sides of a
+	// refund and keeps amounts positive); the other side is the card liability, which carries no expense coding.
+	const balancingSide = isRefund ? 'DEBIT' : 'CREDIT';
+	const expenseLines = lineItems
+		.map(asObject)
+		.filter((line) => line && text(line.type) !== balancingSide);
+	for (const line of expenseLines) {
 		const values = Array.isArray(line?.accounting_field_values) ? line.accounting_field_values : [];
 		for (const entry of values) {
 			const fieldValue = asObject(entry);

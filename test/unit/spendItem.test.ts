@@ -423,6 +423,26 @@ describe('normaliseAccountingRecord', () => {
 		});
 	});
 
+	it('takes the coding of a refund from its credit lines (the expense side), not the card liability', () => {
+		const spend = accountingRecord();
+		const lines = spend.line_items as IDataObject[];
+		// A refund as Brex sends it: the sides swapped, amounts still positive.
+		const refund = accountingRecord({
+			type: 'CARD_EXPENSE_REFUND',
+			line_items: [
+				{ ...lines[0], type: 'CREDIT' },
+				{ ...lines[1], type: 'DEBIT' },
+			],
+		});
+		expect(normaliseAccountingRecord(refund).customFields).toEqual({
+			GL: '606400',
+			ef_456: 'efo_456',
+		});
+		expect(normaliseAccountingRecord(spend).customFields).toEqual(
+			normaliseAccountingRecord(refund).customFields,
+		);
+	});
+
 	it.each<[string, IDataObject, Partial<Record<string, unknown>>]>([
 		[
 			'CARD_EXPENSE_REFUND is negative',
