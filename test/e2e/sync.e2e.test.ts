@@ -334,6 +334,14 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 		// 3. Reconciliation of the seeded period: queues what a crash lost, audits what is skipped. It reads
 		// every traced entry of the period at once, so it runs while X3 answers normally.
 		x3.setFaults({ poolBusyProbability: 0, http500Probability: 0 });
+		// The audit write that a kill -9 can lose after the X3 save: drop one record's posted row on purpose, so
+		// the reconciliation's repair is exercised on every run, not only when the kill happens to hit it.
+		const auditBefore = await tables.rows(AUDIT_TABLE);
+		const lostAuditRow = auditBefore.find((row) => row.decision === 'posted');
+		if (!lostAuditRow) throw new Error('no posted audit row before the reconciliation');
+		await tables.deleteRows(AUDIT_TABLE, { brexId: lostAuditRow.brexId, decision: 'posted' });
+		const postedBeforeReconciliation = postedIds(await tables.rows(AUDIT_TABLE));
+		expect(postedBeforeReconciliation.has(String(lostAuditRow.brexId))).toBe(false);
 		const reconciled = await runReconciliation(n, reconciliation.id, SEEDED_PERIOD);
 		const summary = reconciled.summary;
 		log(`reconciliation before replay: ${JSON.stringify(summary)}`);
@@ -418,6 +426,29 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 			duplicated_in_x3: 0,
 			amount_mismatch: 0,
 		});
+
+		// The audit trail: every posted record has its posted/already_posted row (the reconciliation writes
+		// the row a kill -9 between the X3 save and the audit write lost), and no record has a decision twice.
+		const finalAudit = await tables.rows(AUDIT_TABLE);
+		const finalPosted = postedIds(finalAudit);
+		const withoutPostedRow = [...expected.postings.keys()].filter((id) => !finalPosted.has(id));
+		const decisionKeys = finalAudit.map((row) => `${row.brexId}|${row.decision}`);
+		const repeatedDecisions = decisionKeys.filter((key, i) => decisionKeys.indexOf(key) !== i);
+		// The reconciliation writes a row only where the sync's own row is missing, never over it.
+		const recoveredIds = finalAudit
+			.filter((row) => String(row.reason ?? '').startsWith('Found in X3 by the reconciliation'))
+			.map((row) => String(row.brexId));
+		const recoveredByReconciliation = recoveredIds.length;
+		const overwritten = recoveredIds.filter((id) => postedBeforeReconciliation.has(id));
+		log(
+			`audit after reconciliation: ${finalAudit.length} rows (${decisionCounts(finalAudit)}); posted records ` +
+				`with a posted/already_posted row: ${expected.postings.size - withoutPostedRow.length}/${expected.postings.size} ` +
+				`(${recoveredByReconciliation} written by the reconciliation); repeated record+decision: ${repeatedDecisions.length}`,
+		);
+		expect(withoutPostedRow).toEqual([]);
+		expect(repeatedDecisions).toEqual([]);
+		expect(overwritten).toEqual([]);
+		expect(recoveredIds).toContain(String(lostAuditRow.brexId));
 	});
 
 	it('with write-back on, posts queued accounting records and reports their X3 document number to Brex', async () => {
@@ -498,6 +529,15 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 		}
 	});
 });
+
+/** Brex ids with a posted or already_posted audit row. */
+function postedIds(audit: TableRow[]): Set<string> {
+	return new Set(
+		audit
+			.filter((row) => row.decision === 'posted' || row.decision === 'already_posted')
+			.map((row) => String(row.brexId)),
+	);
+}
 
 /** Skipped records (expenses not ready, accounting records) that have a 'skipped' audit row with a reason. */
 function skippedAudited(

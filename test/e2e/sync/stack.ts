@@ -237,6 +237,24 @@ export class DataTables {
 		await this.n8n.api('POST', `/data-tables/${id}/rows`, { data: rows, returnType: 'count' });
 	}
 
+	/** Deletes the rows whose columns equal the given values (all conditions). */
+	async deleteRows(name: string, equals: TableRow): Promise<void> {
+		const id = await this.id(name);
+		if (!id) throw new Error(`No data table named ${name}`);
+		const filter = {
+			type: 'and',
+			filters: Object.entries(equals).map(([columnName, value]) => ({
+				columnName,
+				condition: 'eq',
+				value,
+			})),
+		};
+		await this.n8n.api(
+			'DELETE',
+			`/data-tables/${id}/rows/delete?filter=${encodeURIComponent(JSON.stringify(filter))}`,
+		);
+	}
+
 	/** Every row of the table (all pages); an empty list when the table does not exist yet. */
 	async rows(name: string): Promise<TableRow[]> {
 		const id = await this.id(name);
