@@ -67,8 +67,11 @@ export async function forEachItem(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 	run: (itemIndex: number, item: INodeExecutionData) => Promise<IDataObject | IDataObject[]>,
-	options: { keepInputOnError?: boolean } = {},
+	options: { keepInputOnError?: boolean; concurrency?: number } = {},
 ): Promise<INodeExecutionData[]> {
+	if ((options.concurrency ?? 1) > 1 && items.length > 1) {
+		return await forEachItemConcurrently(context, items, run, options.concurrency ?? 1, options);
+	}
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -82,6 +85,53 @@ export async function forEachItem(
 			}
 			throw toItemError(context, error, itemIndex);
 		}
+	}
+	return output;
+}
+
+type ItemOutcome =
+	| { kind: 'ok'; result: IDataObject | IDataObject[] }
+	| { kind: 'error'; error: unknown }
+	| { kind: 'notRun' };
+
+/**
+ * forEachItem with up to `concurrency` items in flight (lookups that wait on X3's latency, not on each other),
+ * output in input order and the same failure rules: with continueOnFail every failure is an error item;
+ * without it the first failing item (in input order) stops the node and no further item is started.
+ */
+async function forEachItemConcurrently(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: (itemIndex: number, item: INodeExecutionData) => Promise<IDataObject | IDataObject[]>,
+	concurrency: number,
+	options: { keepInputOnError?: boolean },
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = context.continueOnFail();
+	let stopped = false;
+	const outcomes = await mapWithConcurrency(
+		items,
+		concurrency,
+		async (item, itemIndex): Promise<ItemOutcome> => {
+			if (stopped) return { kind: 'notRun' };
+			try {
+				return { kind: 'ok', result: await run(itemIndex, item) };
+			} catch (error) {
+				if (!continueOnFail) stopped = true;
+				return { kind: 'error', error };
+			}
+		},
+	);
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
+		const outcome = outcomes[itemIndex];
+		if (outcome.kind === 'ok') {
+			output.push(...pairedResults(context, outcome.result, itemIndex));
+		} else if (outcome.kind === 'error') {
+			if (!continueOnFail) throw toItemError(context, outcome.error, itemIndex);
+			const record = options.keepInputOnError ? { ...items[itemIndex].json } : {};
+			output.push(failureItem(context, itemIndex, errorReason(outcome.error), record));
+		}
+		// 'notRun' only follows an error in input order, which has thrown above.
 	}
 	return output;
 }
