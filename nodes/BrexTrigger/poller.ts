@@ -26,6 +26,7 @@ import {
 	normaliseAccountingRecord,
 	normaliseCardTransaction,
 	normaliseExpense,
+	unusableRecordFields,
 } from '../shared/spendItem';
 import type { SpendItem } from '../shared/spendItemTypes';
 import {
@@ -45,7 +46,7 @@ import { toNodeError } from './errors';
  * SpendItems in timestamp order; the cursor logic is in shared/brex/pollCursor.ts. The stored state changes
  * only after every page of the poll was read, so a failed poll throws (n8n records a failed execution) and the
  * next poll reads the same window again. A record that cannot be normalised is emitted once as an item with
- * `error` and `reason` (and the raw record), so it is neither lost nor blocking.
+ * `error` and `reason` (and its kind, statuses and the raw record), so it is neither lost nor blocking.
  */
 
 export const POLL_STATE_KEY = 'pollState';
@@ -221,7 +222,15 @@ export function toOutputItem(
 		pc.logger.warn(
 			`Brex Trigger: ${POLL_RESOURCES[resource].label} ${recordId ?? '(no id)'} is output as an error item: ${reason}`,
 		);
-		return { json: { recordId, recordKind: resource, error: reason, reason, raw: record } };
+		return {
+			json: {
+				recordId,
+				...unusableRecordFields(resource, record),
+				error: reason,
+				reason,
+				raw: record,
+			},
+		};
 	}
 }
 

@@ -12,6 +12,7 @@ import {
 	SpendItemError,
 	normaliseAccountingRecord,
 	normaliseExpense,
+	unusableRecordFields,
 } from '../shared/spendItem';
 import { credentialTypeOf } from './constants';
 import { forgetDelivery, rememberDelivery, wasDelivered } from './deliveryMemory';
@@ -28,7 +29,8 @@ import { type SecretsResult, getWebhookSecrets, refreshWebhookSecrets } from './
  *   senders retry non-2xx answers later, so nothing is lost; the webhook id is not recorded until a delivery
  *   is accepted.
  * - 200 and an execution: everything else; a record that cannot be normalised becomes an item with `error`
- *   and `reason` (retrying would not fix it).
+ *   and `reason` (retrying would not fix it), plus its recordKind and statuses, so the workflow can fail a
+ *   malformed record that was ready for the ledger (and replay it once fixed) and skip one that was not.
  */
 
 /** The Accounting API takes at most this many ids per query page. */
@@ -81,7 +83,13 @@ async function enrichExpense(
 	const expenseId = event.expense_id;
 	if (typeof expenseId !== 'string' || expenseId === '') {
 		return {
-			items: [failedRecord(base, null, 'The EXPENSE_PAYMENT_UPDATED event has no expense_id')],
+			items: [
+				failedRecord(
+					{ ...base, recordKind: 'expense' },
+					null,
+					'The EXPENSE_PAYMENT_UPDATED event has no expense_id',
+				),
+			],
 		};
 	}
 	let expense: IDataObject;
@@ -97,7 +105,15 @@ async function enrichExpense(
 	try {
 		return { items: [{ json: { ...normaliseExpense(expense), ...base } }] };
 	} catch (error) {
-		return { items: [failedRecord({ ...base, raw: expense }, expenseId, describeError(error))] };
+		return {
+			items: [
+				failedRecord(
+					{ ...base, ...unusableRecordFields('expense', expense), raw: expense },
+					expenseId,
+					describeError(error),
+				),
+			],
+		};
 	}
 }
 
@@ -119,7 +135,7 @@ async function enrichAccountingRecords(
 		return {
 			items: [
 				failedRecord(
-					base,
+					{ ...base, recordKind: 'accountingRecord' },
 					null,
 					'The ACCOUNTING_RECORD_READY_FOR_EXPORT event has no accountingRecordIds',
 				),
@@ -162,7 +178,7 @@ async function enrichAccountingRecords(
 		const record = found.get(id);
 		if (!record) {
 			return failedRecord(
-				base,
+				{ ...base, recordKind: 'accountingRecord' },
 				id,
 				`Brex did not return accounting record ${id} named by the event`,
 			);
@@ -170,7 +186,11 @@ async function enrichAccountingRecords(
 		try {
 			return { json: { ...normaliseAccountingRecord(record), ...base } };
 		} catch (error) {
-			return failedRecord({ ...base, raw: record }, id, describeError(error));
+			return failedRecord(
+				{ ...base, ...unusableRecordFields('accountingRecord', record), raw: record },
+				id,
+				describeError(error),
+			);
 		}
 	});
 	return { items };

@@ -271,6 +271,21 @@ export function normaliseAccountingRecord(
 	};
 }
 
+/**
+ * Routing fields of a record that could not be normalised: its kind and its statuses (review status for
+ * accounting records), read leniently from the raw record (null when absent or not text). With them a
+ * workflow tells a record that should have been posted (malformed: a failure to fix and replay) from one
+ * that is not ready for the ledger anyway.
+ */
+export function unusableRecordFields(kind: SpendRecordKind, raw: unknown): IDataObject {
+	const record = asObject(raw);
+	return {
+		recordKind: kind,
+		status: text(kind === 'accountingRecord' ? record?.review_status : record?.status),
+		paymentStatus: kind === 'expense' ? text(record?.payment_status) : null,
+	};
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Readers. Each takes `fail` so that every error names the record it came from.
 

@@ -388,6 +388,10 @@ describe('BrexTrigger.webhook', () => {
 			webhookId: 'msg_bad',
 			error: expect.stringContaining('billing_amount'),
 			reason: expect.stringContaining('billing_amount'),
+			// What the template needs to fail (not skip) a malformed record that was ready for the ledger.
+			recordKind: 'expense',
+			status: 'APPROVED',
+			paymentStatus: 'PROCESSING',
 		});
 	});
 
@@ -426,7 +430,10 @@ describe('BrexTrigger.webhook', () => {
 		expect(items[2]).toMatchObject({
 			recordId: 'accr_3',
 			reason: expect.stringContaining('CARD_PAYMENT'),
+			recordKind: 'accountingRecord',
+			status: 'READY_FOR_EXPORT',
 		});
+		expect(items[1]).toMatchObject({ recordKind: 'accountingRecord' });
 	});
 
 	it('neither checks nor records webhook ids in a manual (test) run', async () => {

@@ -14,6 +14,8 @@ export class SupplierResolver {
 
 	private readonly creations = new Map<string, Promise<X3Supplier>>();
 
+	private readonly queues = new Map<string, Promise<unknown>>();
+
 	constructor(
 		private readonly gateway: X3Gateway,
 		private readonly searchLimit = 50,
@@ -48,6 +50,20 @@ export class SupplierResolver {
 			lookup.catch(() => this.byCode.delete(code));
 		}
 		return await lookup;
+	}
+
+	/** Runs tasks with the same key one after another (in call order); other keys are not held up. */
+	async oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+		const previous = this.queues.get(key) ?? Promise.resolve();
+		const run = previous.then(task, task);
+		this.queues.set(
+			key,
+			run.then(
+				() => undefined,
+				() => undefined,
+			),
+		);
+		return await run;
 	}
 
 	/** Creates the supplier for a vendor once per execution, whatever the number of items naming it. */

@@ -106,8 +106,16 @@ const FOLD_CLASSES: Record<string, string> = {
 };
 
 /**
+ * Combining diacritical marks (U+0300..U+036F), as literal characters: a name stored decomposed ("e" + U+0301
+ * instead of "é") carries them after the base letter.
+ */
+const COMBINING_MARKS = '[\u0300-\u036f]';
+
+/**
  * A regex matching `text` anywhere, ignoring case and common Latin accents, without relying on regex flags (whose
- * support on the X3 side is not documented): each letter becomes a character class.
+ * support on the X3 side is not documented): each letter becomes a character class, followed by optional
+ * combining marks, so precomposed and decomposed spellings of an accented name both match (as the SOAP and REST
+ * readers' local folding does). Combining marks in `text` itself are dropped for the same reason.
  */
 export function insensitiveRegex(text: string): string {
 	let out = '';
@@ -116,6 +124,7 @@ export function insensitiveRegex(text: string): string {
 			.normalize('NFD')
 			.replace(/[\u0300-\u036f]/g, '')
 			.toLowerCase();
+		if (base === '' && /^[\u0300-\u036f]$/.test(char)) continue;
 		const fold = FOLD_CLASSES[base];
 		if (fold) {
 			const variants = new Set<string>();
@@ -123,9 +132,9 @@ export function insensitiveRegex(text: string): string {
 				variants.add(variant);
 				variants.add(variant.toUpperCase());
 			}
-			out += `[${[...variants].join('')}]`;
+			out += `[${[...variants].join('')}]${COMBINING_MARKS}*`;
 		} else if (/^[a-z]$/i.test(base) && base.length === 1) {
-			out += `[${base.toLowerCase()}${base.toUpperCase()}]`;
+			out += `[${base.toLowerCase()}${base.toUpperCase()}]${COMBINING_MARKS}*`;
 		} else {
 			out += escapeRegex(char);
 		}

@@ -275,6 +275,29 @@ function str(value: unknown): string {
 	return value === null || value === undefined ? '' : String(value).trim();
 }
 
+/**
+ * The reason carried by an input item that is an error from an earlier step (a Brex record the trigger or the
+ * Brex node could not normalise), or null. Such an item is no spend item and fails with that reason instead of
+ * a generic "not a spend item", so the audit tells a finance user what is wrong with the Brex record.
+ */
+function upstreamFailure(json: IDataObject): string | null {
+	const error = json.error;
+	const message =
+		typeof error === 'string'
+			? error
+			: error && typeof error === 'object' && typeof (error as IDataObject).message === 'string'
+				? ((error as IDataObject).message as string)
+				: '';
+	if (message.trim() === '') return null;
+	if (/cannot be used/.test(message)) return message;
+	const id = str(json.recordId) || str(json.id) || '(without a usable id)';
+	const kind =
+		str(json.recordKind)
+			.replace(/([A-Z])/g, ' $1')
+			.toLowerCase() || 'record';
+	return `Brex ${kind} ${id} cannot be used: ${str(json.reason) || message}`;
+}
+
 function missingSpendFields(json: IDataObject): string[] {
 	return ['traceId', 'amount', 'currency', 'accountingDate'].filter((key) => str(json[key]) === '');
 }
@@ -396,7 +419,8 @@ export async function execute(
 			if (missing.length > 0) {
 				failState(
 					state,
-					`The input item is not a Brex spend item: ${missing.join(', ')} missing. Connect the Brex trigger or Brex node output.`,
+					upstreamFailure(json) ??
+						`The input item is not a Brex spend item: ${missing.join(', ')} missing. Connect the Brex trigger or Brex node output.`,
 				);
 				continue;
 			}

@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { X3Gateway, X3SupplierDraft } from '../../transport/gateway.types';
+import { cutToLength } from '../../../shared/fieldText';
 import { forEachItem } from '../../helpers/utils';
 
 const properties: INodeProperties[] = [
@@ -96,7 +97,7 @@ export function supplierDraft(
 	const draft: X3SupplierDraft = {
 		name,
 		category,
-		shortName: (fields.shortName || name).slice(0, 10).trim(),
+		shortName: cutToLength(fields.shortName || name, 10).trim(),
 	};
 	if (fields.code?.trim()) draft.code = fields.code.trim();
 	if (fields.country?.trim()) draft.country = fields.country.trim();

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { cutToLength } from '../../../shared/fieldText';
 import { findSupplierAlias, foldName } from '../../../shared/supplierMatch';
 import type {
 	SupplierAlias,
@@ -298,6 +299,9 @@ export function generatedSupplierCode(prefix: string, vendorName: string, length
 	return cleanPrefix + hashToBase32(foldName(vendorName), Math.max(4, length - cleanPrefix.length));
 }
 
+/** Items looked up at once; X3 calls stay within the credential's Max Concurrent Calls (gateway limiter). */
+const LOOKUP_CONCURRENCY = 8;
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -306,126 +310,131 @@ export async function execute(
 	const firstOptions = this.getNodeParameter('options', 0, {}) as FindOrCreateOptions;
 	const resolver = new SupplierResolver(gateway, firstOptions.searchLimit ?? 50);
 
-	return await forEachItem(
-		this,
-		items,
-		async (itemIndex, item) => {
-			const options = this.getNodeParameter('options', itemIndex, {}) as FindOrCreateOptions;
-			const policy = this.getNodeParameter('notFoundPolicy', itemIndex, 'create') as NotFoundPolicy;
-			// A re-run on enriched items replaces the earlier outcome.
-			const json: IDataObject = { ...item.json };
-			delete json.supplier;
-			delete json.supplierDecision;
-			const vendorName = vendorNameOf(this, itemIndex, item.json);
-			const maxNameLength = options.nameMaxLength ?? 35;
-			const withSupplier = (supplier: SupplierOnItem): IDataObject => ({ ...json, supplier });
-			const withDecision = (decision: SupplierDecision): IDataObject => ({
-				...json,
-				supplierDecision: decision,
-			});
+	const resolveItem = async (itemIndex: number, item: INodeExecutionData): Promise<IDataObject> => {
+		const options = this.getNodeParameter('options', itemIndex, {}) as FindOrCreateOptions;
+		const policy = this.getNodeParameter('notFoundPolicy', itemIndex, 'create') as NotFoundPolicy;
+		// A re-run on enriched items replaces the earlier outcome.
+		const json: IDataObject = { ...item.json };
+		delete json.supplier;
+		delete json.supplierDecision;
+		const vendorName = vendorNameOf(this, itemIndex, item.json);
+		const maxNameLength = options.nameMaxLength ?? 35;
+		const withSupplier = (supplier: SupplierOnItem): IDataObject => ({ ...json, supplier });
+		const withDecision = (decision: SupplierDecision): IDataObject => ({
+			...json,
+			supplierDecision: decision,
+		});
 
-			// The default supplier (or none) and the default expense account: the "use default" policy, and what
-			// an item without any vendor name gets under "create" (accounting records of card spend have no
-			// vendor; there is nothing to create, and a GL line needs no business partner).
-			const useDefault = (why: string): IDataObject => {
-				const code = String(this.getNodeParameter('defaultSupplierCode', itemIndex, '')).trim();
-				const account = String(
-					this.getNodeParameter('defaultExpenseAccount', itemIndex, ''),
-				).trim();
-				const fallback: SupplierOnItem = {
-					code: code || null,
-					name: null,
-					matchedBy: 'default',
-					note: why,
-				};
-				if (account) fallback.defaultExpenseAccount = account;
-				return withSupplier(fallback);
+		// The default supplier (or none) and the default expense account: the "use default" policy, and what
+		// an item without any vendor name gets under "create" (accounting records of card spend have no
+		// vendor; there is nothing to create, and a GL line needs no business partner).
+		const useDefault = (why: string): IDataObject => {
+			const code = String(this.getNodeParameter('defaultSupplierCode', itemIndex, '')).trim();
+			const account = String(this.getNodeParameter('defaultExpenseAccount', itemIndex, '')).trim();
+			const fallback: SupplierOnItem = {
+				code: code || null,
+				name: null,
+				matchedBy: 'default',
+				note: why,
 			};
+			if (account) fallback.defaultExpenseAccount = account;
+			return withSupplier(fallback);
+		};
 
-			const notFound = async (why: string): Promise<IDataObject> => {
-				if (policy === 'skip') return withDecision({ action: 'skip', reason: why, vendorName });
-				if (policy === 'useDefault' || vendorName === '') return useDefault(why);
-				const category = String(this.getNodeParameter('category', itemIndex, '')).trim();
-				if (category === '') {
-					throw new NodeOperationError(
-						this.getNode(),
-						'Supplier Category is required to create suppliers',
-						{
-							itemIndex,
-							description:
-								'Set the X3 supplier category (BSGCOD) whose defaults new suppliers take.',
-						},
-					);
-				}
-				const name = vendorName.slice(0, maxNameLength).trim();
-				const draft = supplierDraft(name, category, {
-					code: options.codePrefix?.trim()
-						? generatedSupplierCode(options.codePrefix, vendorName)
-						: undefined,
-					country: options.country,
-					currency:
-						options.currency || (typeof json.currency === 'string' ? json.currency : undefined),
-					addressCode: options.addressCode,
-				});
-				const created = await resolver.create(vendorName, draft);
-				return withSupplier(supplierOnItem(created, 'created', { note: why }));
-			};
-
-			if (vendorName === '') return await notFound('The item has no vendor name');
-
-			const alias = findSupplierAlias(vendorName, aliasList(this, itemIndex, options));
-			if (alias) {
-				if (options.verifyAliases === false) {
-					return withSupplier({ code: alias.supplierCode, name: null, matchedBy: 'alias' });
-				}
-				const supplier = await resolver.getByCode(alias.supplierCode);
-				if (!supplier) {
-					throw new NodeOperationError(
-						this.getNode(),
-						`The alias for "${vendorName}" points to supplier "${alias.supplierCode}", which X3 does not have`,
-						{ itemIndex, description: 'Correct the alias, or create the supplier in X3.' },
-					);
-				}
-				return withSupplier(supplierOnItem(supplier, 'alias'));
-			}
-
-			let pick = await resolver.findByName(vendorName);
-			if (pick.kind === 'none' && vendorName.length > maxNameLength) {
-				// A supplier created by an earlier run carries the name cut to the X3 field width.
-				pick = await resolver.findByName(vendorName.slice(0, maxNameLength).trim());
-			}
-			if (pick.kind === 'match') {
-				return withSupplier(supplierOnItem(pick.supplier, 'name', { matchQuality: pick.quality }));
-			}
-			if (pick.kind === 'ambiguous') {
-				const list = pick.candidates.map((s) => `${s.code} "${s.name}"`).join(', ');
+		const notFound = async (why: string): Promise<IDataObject> => {
+			if (policy === 'skip') return withDecision({ action: 'skip', reason: why, vendorName });
+			if (policy === 'useDefault' || vendorName === '') return useDefault(why);
+			const category = String(this.getNodeParameter('category', itemIndex, '')).trim();
+			if (category === '') {
 				throw new NodeOperationError(
 					this.getNode(),
-					`Vendor "${vendorName}" matches several X3 suppliers: ${list}`,
+					'Supplier Category is required to create suppliers',
 					{
 						itemIndex,
-						description: 'Add an alias for this vendor name to choose the supplier.',
+						description: 'Set the X3 supplier category (BSGCOD) whose defaults new suppliers take.',
 					},
 				);
 			}
-			if (pick.kind === 'inactive') {
-				const list = pick.candidates.map((s) => `${s.code} "${s.name}"`).join(', ');
-				if (policy === 'create') {
-					throw new NodeOperationError(
-						this.getNode(),
-						`Vendor "${vendorName}" matches only inactive X3 supplier(s) ${list}; not creating a duplicate`,
-						{
-							itemIndex,
-							description: 'Reactivate the supplier in X3, or add an alias to another supplier.',
-						},
-					);
-				}
-				return await notFound(
-					`Vendor "${vendorName}" matches only inactive X3 supplier(s) ${list}`,
+			const name = cutToLength(vendorName, maxNameLength).trim();
+			const draft = supplierDraft(name, category, {
+				code: options.codePrefix?.trim()
+					? generatedSupplierCode(options.codePrefix, vendorName)
+					: undefined,
+				country: options.country,
+				currency:
+					options.currency || (typeof json.currency === 'string' ? json.currency : undefined),
+				addressCode: options.addressCode,
+			});
+			const created = await resolver.create(vendorName, draft);
+			return withSupplier(supplierOnItem(created, 'created', { note: why }));
+		};
+
+		if (vendorName === '') return await notFound('The item has no vendor name');
+
+		const alias = findSupplierAlias(vendorName, aliasList(this, itemIndex, options));
+		if (alias) {
+			if (options.verifyAliases === false) {
+				return withSupplier({ code: alias.supplierCode, name: null, matchedBy: 'alias' });
+			}
+			const supplier = await resolver.getByCode(alias.supplierCode);
+			if (!supplier) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The alias for "${vendorName}" points to supplier "${alias.supplierCode}", which X3 does not have`,
+					{ itemIndex, description: 'Correct the alias, or create the supplier in X3.' },
 				);
 			}
-			return await notFound(`No X3 supplier matches vendor "${vendorName}"`);
-		},
-		{ keepInputOnError: true },
+			return withSupplier(supplierOnItem(supplier, 'alias'));
+		}
+
+		let pick = await resolver.findByName(vendorName);
+		const cutName = cutToLength(vendorName, maxNameLength).trim();
+		if (pick.kind === 'none' && cutName !== vendorName) {
+			// A supplier created by an earlier run carries the name cut to the X3 field width.
+			pick = await resolver.findByName(cutName);
+		}
+		if (pick.kind === 'match') {
+			return withSupplier(supplierOnItem(pick.supplier, 'name', { matchQuality: pick.quality }));
+		}
+		if (pick.kind === 'ambiguous') {
+			const list = pick.candidates.map((s) => `${s.code} "${s.name}"`).join(', ');
+			throw new NodeOperationError(
+				this.getNode(),
+				`Vendor "${vendorName}" matches several X3 suppliers: ${list}`,
+				{
+					itemIndex,
+					description: 'Add an alias for this vendor name to choose the supplier.',
+				},
+			);
+		}
+		if (pick.kind === 'inactive') {
+			const list = pick.candidates.map((s) => `${s.code} "${s.name}"`).join(', ');
+			if (policy === 'create') {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Vendor "${vendorName}" matches only inactive X3 supplier(s) ${list}; not creating a duplicate`,
+					{
+						itemIndex,
+						description: 'Reactivate the supplier in X3, or add an alias to another supplier.',
+					},
+				);
+			}
+			return await notFound(`Vendor "${vendorName}" matches only inactive X3 supplier(s) ${list}`);
+		}
+		return await notFound(`No X3 supplier matches vendor "${vendorName}"`);
+	};
+
+	// Items wait on X3's latency, not on each other, so several are in flight (the gateway's limiter keeps X3
+	// within its pool). Items of the same vendor go one after another, so the first creates a missing supplier
+	// and the next ones find it by name, as they would in order.
+	return await forEachItem(
+		this,
+		items,
+		async (itemIndex, item) =>
+			await resolver.oneAtATime(
+				foldName(vendorNameOf(this, itemIndex, item.json)),
+				async () => await resolveItem(itemIndex, item),
+			),
+		{ keepInputOnError: true, concurrency: LOOKUP_CONCURRENCY },
 	);
 }
