@@ -30,12 +30,12 @@ export class SageX3 implements INodeType {
 			{
 				name: 'sageX3ConnectedAppApi',
 				required: true,
-				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['connectedApp'] } },
+				displayOptions: { show: { readApi: ['graphql'] } },
 			},
 			{
 				name: 'sageX3CloudOAuth2Api',
 				required: true,
-				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['cloudOAuth2'] } },
+				displayOptions: { show: { readApi: ['graphqlCloud'] } },
 			},
 		],
 		properties,

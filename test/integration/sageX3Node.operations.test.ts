@@ -52,7 +52,7 @@ const READ_APIS: ReadApi[] = ['soap', 'graphql', 'rest'];
 
 /** Node parameters selecting a read API (GraphQL with the on-premises connected app). */
 function readApiParameters(readApi: ReadApi): INodeParameters {
-	return readApi === 'graphql' ? { readApi, graphqlAuthentication: 'connectedApp' } : { readApi };
+	return { readApi };
 }
 
 /** No read went through another API than `readApi` (writes are always SOAP `save`). */

@@ -38,12 +38,12 @@ describe('Sage X3 node description', () => {
 			{
 				name: 'sageX3ConnectedAppApi',
 				required: true,
-				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['connectedApp'] } },
+				displayOptions: { show: { readApi: ['graphql'] } },
 			},
 			{
 				name: 'sageX3CloudOAuth2Api',
 				required: true,
-				displayOptions: { show: { readApi: ['graphql'], graphqlAuthentication: ['cloudOAuth2'] } },
+				displayOptions: { show: { readApi: ['graphqlCloud'] } },
 			},
 		]);
 		expect(node.methods.credentialTest.sageX3ApiTest).toBe(testSageX3ApiCredential);

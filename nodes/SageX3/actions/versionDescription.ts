@@ -14,7 +14,13 @@ export const readApiProperty: INodeProperties = {
 		{
 			name: 'GraphQL (Connected App)',
 			value: 'graphql',
-			description: 'X3 V12+ GraphQL API with a connected-application token',
+			description:
+				'X3 V12+ GraphQL API on-premises, with a token signed by a connected application (Sage X3 Connected App credential)',
+		},
+		{
+			name: 'GraphQL (Sage X3 Cloud)',
+			value: 'graphqlCloud',
+			description: 'X3 Cloud GraphQL API with OAuth 2.0 (Sage X3 Cloud OAuth2 credential)',
 		},
 		{
 			name: 'REST (Api1)',
@@ -24,30 +30,10 @@ export const readApiProperty: INodeProperties = {
 		{ name: 'SOAP', value: 'soap', description: 'The same SOAP pool as writes' },
 	],
 	default: 'soap',
-	description: 'API used for lookups. Writes (entries, suppliers) always use SOAP web services.',
-};
-
-export const graphqlAuthenticationProperty: INodeProperties = {
-	displayName: 'GraphQL Authentication',
-	name: 'graphqlAuthentication',
-	type: 'options',
+	// One parameter picks both the API and, for GraphQL, the credential: n8n's editor takes the parameter the
+	// credentials' display conditions depend on as the node's authentication choice, and a second one hid this.
 	description:
-		"Credential for GraphQL reads: a connected app (JWT signed with its secret, on-premise V12+) or Sage's cloud OAuth 2.0",
-	noDataExpression: true,
-	displayOptions: { show: { readApi: ['graphql'] } },
-	options: [
-		{
-			name: 'Connected App (On-Premises)',
-			value: 'connectedApp',
-			description: 'A JWT signed locally with the connected application secret',
-		},
-		{
-			name: 'OAuth2 (Sage X3 Cloud)',
-			value: 'cloudOAuth2',
-			description: 'Authorization code flow of Sage X3 Cloud',
-		},
-	],
-	default: 'connectedApp',
+		'API used for lookups, and for GraphQL which credential signs in. Writes (entries, suppliers) always use SOAP web services with the Sage X3 API credential.',
 };
 
 export const resourceProperty: INodeProperties = {
@@ -196,7 +182,6 @@ export const x3SetupProperty: INodeProperties = {
 
 export const properties: INodeProperties[] = [
 	readApiProperty,
-	graphqlAuthenticationProperty,
 	resourceProperty,
 	...supplier.description,
 	...account.description,

@@ -19,7 +19,9 @@ export function nodeParameter<T>(context: NodeContext, name: string, fallback: T
 
 export function getReadApi(context: NodeContext): X3ReadApi {
 	const readApi = nodeParameter<string>(context, 'readApi', 'soap');
-	return readApi === 'graphql' || readApi === 'rest' ? readApi : 'soap';
+	// 'graphqlCloud' is GraphQL signed in with the cloud OAuth 2.0 credential (see helpers/gateway.ts).
+	if (readApi === 'graphql' || readApi === 'graphqlCloud') return 'graphql';
+	return readApi === 'rest' ? 'rest' : 'soap';
 }
 
 export function getLayout(context: NodeContext): X3Layout {

@@ -18,7 +18,7 @@ export async function getGateway(context: NodeContext): Promise<X3Gateway> {
 		layout: getLayout(context),
 		soapCredentialType: 'sageX3Api',
 		graphqlCredentialType:
-			nodeParameter<string>(context, 'graphqlAuthentication', 'connectedApp') === 'cloudOAuth2'
+			nodeParameter<string>(context, 'readApi', 'soap') === 'graphqlCloud'
 				? 'sageX3CloudOAuth2Api'
 				: 'sageX3ConnectedAppApi',
 	});

@@ -27,7 +27,9 @@ export const QUEUE_TABLE = 'brex_x3_replay_queue';
 export const SYNC_NODES = {
 	webhookTrigger: 'Brex Trigger (webhook)',
 	setupTables: 'Set up tables (run once)',
-	replayNow: 'Replay now',
+	// Replay on demand runs the schedule trigger by hand: n8n keeps one Manual Trigger per workflow in the
+	// editor, and that one is "Set up tables (run once)".
+	replayNow: 'Replay every 15 minutes',
 	postSpend: 'Post spend',
 	settings: 'Sync settings',
 } as const;
