@@ -1132,11 +1132,16 @@ describe('Sage X3 node operations in an n8n execution against the X3 emulator', 
 			});
 		} else if (readApi === 'soap') {
 			// GAP: no SOAP publication for sites or entry types by default (and the node offers no setting for one).
-			it('getSites and getEntryTypes: SOAP has no publication for them and says so before any call', async () => {
-				await expect(getSites()).rejects.toThrow('No SOAP publication is configured for sites');
-				await expect(getEntryTypes()).rejects.toThrow(
-					'No SOAP publication is configured for journal entry types',
-				);
+			it('getSites and getEntryTypes: SOAP has no publication for them and says so in the list, before any call', async () => {
+				for (const [options, what] of [
+					[await getSites(), 'site'],
+					[await getEntryTypes(), 'entry type'],
+				] as const) {
+					expect(options).toHaveLength(1);
+					expect(options[0].value).toBe('');
+					expect(options[0].name).toContain(`Type the ${what} code`);
+					expect(options[0].name).toContain('API Name Overrides');
+				}
 				expect(emulator.stats.http.requests).toBe(0);
 			});
 		} else {

@@ -42,17 +42,46 @@ export async function getDimensions(this: ILoadOptionsFunctions): Promise<INodeP
 	}));
 }
 
+/**
+ * Sites and entry types have no standard SOAP publication: when none is configured the list says so as its only
+ * entry (with an empty value, the parameter's default) instead of failing the dropdown; the code can still be
+ * typed or set by an expression.
+ */
+async function listOrHint(
+	load: () => Promise<INodePropertyOptions[]>,
+	what: string,
+): Promise<INodePropertyOptions[]> {
+	// Any other failure stays the dropdown's error (it is already a NodeOperationError or NodeApiError).
+	const options = await load().catch(async (error: unknown) =>
+		error instanceof Error && error.message.startsWith('No SOAP publication is configured')
+			? null
+			: await Promise.reject(error),
+	);
+	return (
+		options ?? [
+			{
+				name: `Type the ${what} code (no SOAP publication lists them; see X3 Setup → API Name Overrides)`,
+				value: '',
+			},
+		]
+	);
+}
+
 export async function getSites(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const gateway = await getGateway(this);
-	const sites = await gateway.listSites();
-	return sites.map((site) => ({ name: label(site.code, site.name), value: site.code }));
+	return await listOrHint(async () => {
+		const sites = await gateway.listSites();
+		return sites.map((site) => ({ name: label(site.code, site.name), value: site.code }));
+	}, 'site');
 }
 
 export async function getEntryTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const gateway = await getGateway(this);
-	const entryTypes = await gateway.listEntryTypes();
-	return entryTypes.map((entryType) => ({
-		name: label(entryType.code, entryType.description),
-		value: entryType.code,
-	}));
+	return await listOrHint(async () => {
+		const entryTypes = await gateway.listEntryTypes();
+		return entryTypes.map((entryType) => ({
+			name: label(entryType.code, entryType.description),
+			value: entryType.code,
+		}));
+	}, 'entry type');
 }
