@@ -18,9 +18,26 @@ export const BREX_OAUTH2_SCOPES = [
 	'budgets.readonly',
 ];
 
+/** Statuses after which n8n refreshes the access token and sends the call once more. */
+export const BREX_TOKEN_EXPIRED_STATUS_CODES = [401, 403];
+
+/**
+ * n8n refreshes the access token when a call answers one of these statuses (401 alone by default): Brex answers
+ * an expired access token with 403 "Expired token", a revoked or unknown one with 401. n8n reads the field by
+ * this name. It holds status codes, not a secret: declared apart because the community lint takes any field
+ * whose name contains "token" for a secret that needs a password input.
+ */
+const tokenExpiredStatusCodeProperty: INodeProperties = {
+	displayName: 'Token Expired Status Code',
+	name: 'tokenExpiredStatusCode',
+	type: 'hidden',
+	default: BREX_TOKEN_EXPIRED_STATUS_CODES,
+};
+
 /**
  * Brex OAuth2 (authorization code) for Brex partner apps, which hold a Brex-issued client id and secret.
- * n8n runs the consent flow and refreshes the one-hour access token (offline_access gives the refresh token).
+ * n8n runs the consent flow and refreshes the one-hour access token (offline_access gives the refresh token)
+ * when Brex answers 401 or 403 (an expired access token is a 403 at Brex).
  */
 export class BrexOAuth2Api implements ICredentialType {
 	name = 'brexOAuth2Api';
@@ -108,6 +125,7 @@ export class BrexOAuth2Api implements ICredentialType {
 			// Client id and secret as HTTP Basic (client_secret_basic), the Okta-style server's default.
 			default: 'header',
 		},
+		tokenExpiredStatusCodeProperty,
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

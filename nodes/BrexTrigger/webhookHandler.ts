@@ -5,7 +5,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { type BrexClientOptions, brexRequest } from '../shared/brex/client';
+import { BrexApiError, type BrexClientOptions, brexRequest } from '../shared/brex/client';
 import { verifyBrexWebhook } from '../shared/brex/webhookSignature';
 import {
 	EXPENSE_EXPAND,
@@ -20,7 +20,8 @@ import { type SecretsResult, getWebhookSecrets, refreshWebhookSecrets } from './
 
 /**
  * Handling of one Brex delivery. Answers, and whether a workflow execution starts:
- * - 401, no execution: signature, timestamp or headers do not verify, or no secret can be fetched (fail closed).
+ * - 401, no execution: signature, timestamp or headers do not verify, or no secret can be fetched (fail closed);
+ *   503 instead when the secrets could not be fetched because Brex was rate-limiting, failing or unreachable.
  * - 400, no execution: the verified body is not a JSON object with an event_type. (A body n8n itself cannot
  *   parse as JSON is answered 422 by n8n before the node runs.)
  * - 200, no execution: an event type that is not selected (or unknown), or a webhook id this process
@@ -67,6 +68,13 @@ function failedRecord(
 	reason: string,
 ): INodeExecutionData {
 	return { json: { ...base, recordId, error: reason, reason } };
+}
+
+/** Brex rate-limited or failed on its side, or could not be reached: worth retrying later. */
+function brexUnavailable(error: unknown): boolean {
+	if (!(error instanceof BrexApiError)) return false;
+	const status = error.brex.status;
+	return status === null || status === 429 || status >= 500;
 }
 
 function describeError(error: unknown): string {
@@ -221,6 +229,11 @@ export async function handleBrexWebhook(this: IWebhookFunctions): Promise<IWebho
 		this.logger.warn(
 			`Brex Trigger: could not fetch the webhook signing secrets: ${describeError(error)}`,
 		);
+		// Fail closed either way (no execution); when Brex was only busy or down, 503 makes the sender retry a
+		// delivery that may well be genuine, instead of a 401 that reads as a forgery.
+		if (brexUnavailable(error)) {
+			return respond(this, 503, { error: 'Brex is unavailable; retry later' });
+		}
 		return respond(this, 401, { error: 'Signature verification failed' });
 	}
 	let verification = verifyBrexWebhook(rawBody, headers, secrets.secrets);

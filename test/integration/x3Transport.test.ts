@@ -242,6 +242,18 @@ describe('writes (SOAP save)', () => {
 		expect(posted.traceId).toBe('BRXS-TIMEOUT000001');
 	});
 
+	it('after a timeout, when a concurrent run saved the same items too, reports the latest such entry', async () => {
+		// The other run's entry first; then this run's save, processed by X3 but answered too late.
+		await gateway('soap').saveJournalEntry(draft('BRXS-TIMEOUT000002'));
+		emulator.setFaults({ timeoutProbability: 1, timeoutMs: 1500, scope: ['soap'] });
+		const x3 = gateway('graphql', {}, { requestTimeoutSeconds: 0.4 });
+		const posted = await x3.saveJournalEntry(draft('BRXS-TIMEOUT000002'));
+		const numbers = emulator.state.journalEntries.map((entry) => entry.documentNumber);
+		expect(numbers).toHaveLength(2);
+		// The later one may be this run's: reporting it lets the check after the save withdraw it.
+		expect(posted.documentNumber).toBe(numbers[1]);
+	});
+
 	it('keeps SOAP calls within the pool size, so X3 never answers busy', async () => {
 		emulator.settings.poolSize = 2;
 		emulator.settings.poolWaitMs = 0;
@@ -352,6 +364,46 @@ describe.each(['soap', 'graphql', 'rest'] as const)('reads through %s', (readApi
 			expect(emulator.stats.calls.graphql['x3Finance.journalEntry.query']).toBe(2); // 63 ids: 2 batches
 		if (readApi === 'rest') expect(calls).toBeLessThanOrEqual(4);
 		if (readApi === 'soap') expect(calls).toBeGreaterThanOrEqual(63);
+	});
+
+	it('lists every entry holding a trace id (an item posted twice), and removes one of them', async () => {
+		const writer = gateway('soap');
+		const line = (lineTraceId: string): Partial<JournalEntryDraft> => ({
+			lines: [
+				{ account: '625700', debit: '5.00', dimensions: { DEP: 'FIN' }, lineTraceId },
+				{ account: '467100', credit: '5.00', dimensions: {} },
+			],
+		});
+		const first = await writer.saveJournalEntry(
+			draft('BRXS-TWICE000000001', line('BRXT-TWICELINE0001')),
+		);
+		const second = await writer.saveJournalEntry(
+			draft('BRXS-TWICE000000002', line('BRXT-TWICELINE0001')),
+		);
+		const reader = gateway(readApi);
+		const holders = await reader.findTraceHolders([
+			'BRXT-TWICELINE0001',
+			'BRXS-TWICE000000002',
+			'BRXT-NOPE000000001',
+		]);
+		expect(Object.fromEntries(holders)).toEqual({
+			'BRXT-TWICELINE0001': [first.documentNumber, second.documentNumber],
+			'BRXS-TWICE000000002': [second.documentNumber],
+		});
+		// The first holder is what findPostedTraceIds reports.
+		expect(
+			(await reader.findPostedTraceIds(['BRXT-TWICELINE0001'])).get('BRXT-TWICELINE0001'),
+		).toBe(first.documentNumber);
+
+		await reader.deleteJournalEntry({ documentNumber: second.documentNumber, entryType: 'BRX' });
+		// Removing it again (a retried delete) is no error.
+		await reader.deleteJournalEntry({ documentNumber: second.documentNumber, entryType: 'BRX' });
+		expect(emulator.ledger().entries.map((entry) => entry.documentNumber)).toEqual([
+			first.documentNumber,
+		]);
+		expect(Object.fromEntries(await reader.findTraceHolders(['BRXT-TWICELINE0001']))).toEqual({
+			'BRXT-TWICELINE0001': [first.documentNumber],
+		});
 	});
 
 	it('reads entries back by trace id with their lines, and lists traced entries by date', async () => {

@@ -379,7 +379,7 @@ describe('brexRequest', () => {
 		);
 	});
 
-	it('with OAuth2, asks n8n to throw on 401 (so n8n refreshes the token) and still reports it', async () => {
+	it('with OAuth2, asks n8n to throw on 401 and 403 (so n8n refreshes the token) and still reports it', async () => {
 		const harness = createHarness({ credentialType: 'brexOAuth2Api' });
 		nock(BASE_URL, { reqheaders: { authorization: `Bearer ${OAUTH_ACCESS_TOKEN}` } })
 			.get('/v1/expenses/e')
@@ -391,7 +391,7 @@ describe('brexRequest', () => {
 				{ method: 'GET', path: '/v1/expenses/e' },
 			),
 		);
-		expect(harness.requests[0].ignoreHttpStatusErrors).toEqual({ ignore: true, except: [401] });
+		expect(harness.requests[0].ignoreHttpStatusErrors).toEqual({ ignore: true, except: [401, 403] });
 		expect(error.httpCode).toBe('401');
 		expect(error.brex.type).toBe('UNAUTHORIZED');
 		expect(JSON.stringify(error)).not.toContain(OAUTH_ACCESS_TOKEN);

@@ -119,6 +119,12 @@ describe('BrexOAuth2Api credential', () => {
 		expect(evaluateSelfExpression(tokenUrl, emulator)).toBe(emulator.customAccessTokenUrl);
 	});
 
+	it('has n8n refresh the access token on 403 "Expired token" (Brex) as well as on 401', () => {
+		const statusCodes = property(credential.properties, 'tokenExpiredStatusCode');
+		expect(statusCodes.type).toBe('hidden');
+		expect(statusCodes.default).toEqual([401, 403]);
+	});
+
 	it('shows the custom URLs only for the custom environment, and always the API base URL', () => {
 		expect(property(credential.properties, 'environment').default).toBe('production');
 		expect(property(credential.properties, 'customAuthUrl').displayOptions).toEqual({

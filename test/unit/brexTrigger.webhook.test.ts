@@ -241,11 +241,25 @@ describe('BrexTrigger.webhook', () => {
 		}
 	});
 
-	it('answers 401 when the signing secrets cannot be fetched (fail closed)', async () => {
+	it('answers 503 and starts nothing when Brex fails while the signing secrets are fetched (retry later)', async () => {
 		nock(TRIGGER_BASE_URL)
 			.get('/v1/webhooks/secrets')
 			.times(2)
 			.reply(500, { type: 'INTERNAL', message: 'down' });
+		const h = delivery(paymentEvent);
+		const result = await trigger.webhook.call(h.webhook);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(h.response.status).toBe(503);
+		expect(
+			h.logs.some((log) => log.message.includes('could not fetch the webhook signing secrets')),
+		).toBe(true);
+		expect(JSON.stringify(h.logs)).not.toContain(TRIGGER_TOKEN);
+	});
+
+	it('answers 401 when the signing secrets cannot be fetched with this credential (fail closed)', async () => {
+		nock(TRIGGER_BASE_URL)
+			.get('/v1/webhooks/secrets')
+			.reply(401, { type: 'UNAUTHORIZED', message: 'invalid token' });
 		const h = delivery(paymentEvent);
 		const result = await trigger.webhook.call(h.webhook);
 		expect(result).toEqual({ noWebhookResponse: true });

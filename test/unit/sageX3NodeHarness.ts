@@ -181,6 +181,24 @@ export class FakeX3Gateway implements X3Gateway {
 		return found;
 	}
 
+	async findTraceHolders(traceIds: string[]) {
+		this.count('findTraceHolders', [traceIds]);
+		const found = new Map<string, string[]>();
+		for (const entry of this.entries) {
+			for (const id of traceIds) {
+				if (entry.traceId === id || entry.lineTraceIds.includes(id)) {
+					found.set(id, [...(found.get(id) ?? []), entry.documentNumber]);
+				}
+			}
+		}
+		return found;
+	}
+
+	async deleteJournalEntry(entry: { documentNumber: string; entryType: string | null }) {
+		this.count('deleteJournalEntry', [entry]);
+		this.entries = this.entries.filter((e) => e.documentNumber !== entry.documentNumber);
+	}
+
 	async findJournalEntriesByTraceId(traceId: string) {
 		this.count('findJournalEntriesByTraceId', [traceId]);
 		return this.entries

@@ -108,7 +108,7 @@ function mixedBatch() {
 }
 
 describe('Post Spend', () => {
-	it('posts entry sets: one trace check and one save per set, items paired and audited', async () => {
+	it('posts entry sets: one trace check, one save and one check after it per set, items paired and audited', async () => {
 		const gateway = seededGateway();
 		const items = mixedBatch();
 		const output = await run(gateway, items);
@@ -117,7 +117,9 @@ describe('Post Spend', () => {
 		expect(results(output).map((r) => r.status)).toEqual(Array(6).fill('posted'));
 		expect(gateway.callCount('saveJournalEntry')).toBe(3);
 		expect(gateway.callCount('findPostedTraceIds')).toBe(3);
-		expect(gateway.totalCalls()).toBe(6);
+		// After each save: does an earlier entry hold one of its items (a concurrent run)?
+		expect(gateway.callCount('findTraceHolders')).toBe(3);
+		expect(gateway.totalCalls()).toBe(9);
 
 		const [first, meal, refund, euro, office] = results(output);
 		expect(first).toMatchObject({

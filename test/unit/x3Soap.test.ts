@@ -488,6 +488,70 @@ describe('X3SoapClient over HTTP (nock)', () => {
 		expect(error.transient).toBe(false);
 	});
 
+	it('an HTTP 500 server fault while X3 ran a read is retried, and the read succeeds', async () => {
+		const recorder = recordingSleep();
+		const scope = nock('http://x3.test:8124')
+			.post(SOAP_PATH)
+			.reply(500, soapFault('Internal server error'))
+			.post(SOAP_PATH)
+			.reply(200, soapResponse({ operation: 'query', status: 1, resultXml: '[{"NUM":"BRX1"}]' }));
+		const { client: soap } = client(3, recorder.sleep);
+		const result = await soap.query('YGAS', [{ key: 'BPRVCR', value: 'BRXE-1' }], 20);
+		expect(resultRows(result.data)).toEqual([{ NUM: 'BRX1' }]);
+		expect(recorder.waits).toHaveLength(1);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('an HTTP 500 server fault on a save is not sent again: transient, but maybe processed', async () => {
+		const recorder = recordingSleep();
+		const scope = nock('http://x3.test:8124')
+			.post(SOAP_PATH)
+			.reply(500, soapFault('Internal server error'));
+		const { client: soap } = client(3, recorder.sleep);
+		const error = (await soap
+			.save('YGAS', { GAS0_1: { TYP: 'ODT' } })
+			.catch((e: unknown) => e)) as X3Error;
+		expect(error.kind).toBe('soapFault');
+		// The gateway then looks the entry up by trace id instead (transient, not "certainly not processed").
+		expect(error.transient).toBe(true);
+		expect(error.notProcessed).toBe(false);
+		expect(recorder.waits).toEqual([]);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('a write the caller made harmless to repeat (idempotent: true) is retried like a read', async () => {
+		const recorder = recordingSleep();
+		const scope = nock('http://x3.test:8124')
+			.post(SOAP_PATH)
+			.reply(500, soapFault('Internal server error'))
+			.post(SOAP_PATH)
+			.reply(200, soapResponse({ operation: 'delete', status: 1, resultXml: null }));
+		const { client: soap } = client(3, recorder.sleep);
+		const result = await soap.delete('YGAS', [{ key: 'NUM', value: 'BRX1' }], {
+			idempotent: true,
+		});
+		expect(result.status).toBe(1);
+		expect(recorder.waits).toHaveLength(1);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('client faults and faults naming a setting are not retried', async () => {
+		const cases = [
+			{ status: 500, fault: soapFault('Malformed request', 'soapenv:Client') },
+			{ status: 500, fault: soapFault("Pool alias 'BREXX' not found (classic SOAP pools)") },
+			{ status: 400, fault: soapFault('Bad request') },
+		];
+		for (const { status, fault } of cases) {
+			nock('http://x3.test:8124').post(SOAP_PATH).reply(status, fault);
+			const recorder = recordingSleep();
+			const { client: soap } = client(3, recorder.sleep);
+			const error = (await soap.read('YGAS', []).catch((e: unknown) => e)) as X3Error;
+			expect(error.kind).toBe('soapFault');
+			expect(error.transient).toBe(false);
+			expect(recorder.waits).toEqual([]);
+		}
+	});
+
 	it('"No Web services accepted" is a busy, retryable fault that names the host setting', async () => {
 		nock('http://x3.test:8124').post(SOAP_PATH).reply(500, soapFault('No Web services accepted'));
 		const { client: soap } = client();

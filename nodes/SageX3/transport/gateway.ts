@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
-import { X3Error } from './errors';
+import { X3BusinessError, X3Error } from './errors';
 import type {
 	JournalEntryDraft,
 	JournalLineDraft,
@@ -20,11 +20,25 @@ import { DEFAULT_GRAPHQL_NAMES, DEFAULT_REST_NAMES, DEFAULT_SOAP_NAMES, mergeNam
 import type { X3GraphqlNamesOverride, X3RestNamesOverride, X3SoapNamesOverride } from './names';
 import { FIND_BATCH_SIZE } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
-import { decimalScale, decimalUnits, chunk, text, toX3Date, toX3Decimal } from './records';
+import {
+	chunk,
+	decimalScale,
+	decimalUnits,
+	documentPrecedes,
+	text,
+	toX3Date,
+	toX3Decimal,
+} from './records';
 import { X3RestClient } from './rest';
 import { RestReader } from './restReader';
-import { X3SoapClient } from './soap';
-import type { X3FieldGroup, X3ObjectData, X3PayloadFormat, X3SoapCallResult } from './soap';
+import { isNotFoundResult, X3SoapClient } from './soap';
+import type {
+	X3FieldGroup,
+	X3KeyValue,
+	X3ObjectData,
+	X3PayloadFormat,
+	X3SoapCallResult,
+} from './soap';
 import { blockRecord, SoapReader } from './soapReader';
 import { sharedLimiter, throttleKey, X3CallRunner } from './throttle';
 import type { X3RetryOptions } from './throttle';
@@ -293,6 +307,19 @@ class SageX3Gateway implements X3Gateway {
 		return found;
 	}
 
+	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
+		const unique = [
+			...new Set(traceIds.filter((id) => typeof id === 'string' && id.trim() !== '')),
+		];
+		const found = new Map<string, string[]>();
+		if (unique.length === 0) return found;
+		const reader = await this.read();
+		for (const batch of chunk(unique, FIND_BATCH_SIZE)) {
+			for (const [id, numbers] of await reader.findTraceHolders(batch)) found.set(id, numbers);
+		}
+		return found;
+	}
+
 	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
 		return await (
 			await this.read()
@@ -345,6 +372,31 @@ class SageX3Gateway implements X3Gateway {
 			});
 		}
 		return this.postedFromDraft(documentNumber, draft);
+	}
+
+	async deleteJournalEntry(entry: {
+		documentNumber: string;
+		entryType: string | null;
+	}): Promise<void> {
+		const journal = this.layout.journalEntry;
+		const keys: X3KeyValue[] = [];
+		if (this.env.soapNames.readJournalWithEntryType && entry.entryType) {
+			keys.push({ key: journal.fields.entryType, value: entry.entryType });
+		}
+		keys.push({
+			key: journal.fields.documentNumber,
+			value: this.required(entry.documentNumber, 'Document number'),
+		});
+		const soap = await this.soap();
+		// Repeating a delete is harmless (the second one finds nothing), so it is retried like a read.
+		const result = await soap.delete(journal.publication, keys, {
+			allowStatusZero: true,
+			idempotent: true,
+		});
+		if (result.status === 1 || isNotFoundResult(result)) return;
+		throw new X3BusinessError(this.node, 'delete', journal.publication, result.messages, {
+			x3DocumentNumber: entry.documentNumber,
+		});
 	}
 
 	async createSupplier(draft: X3SupplierDraft): Promise<X3Supplier> {
@@ -416,7 +468,14 @@ class SageX3Gateway implements X3Gateway {
 			error.description = `${error.description ? `${error.description}\n` : ''}Checking for the entry by trace id ${draft.traceId} failed as well (${(lookupError as Error).message}).`;
 			return null;
 		}
-		if (found.length > 0) return found[0];
+		if (found.length > 0) {
+			// Entries with this trace id hold exactly these items. When a concurrent run saved them too, the one
+			// this save made cannot be told apart: take the latest, so the check after the save (which keeps the
+			// earliest entry of an item) withdraws a duplicate rather than leaving one.
+			return found.reduce((latest, entry) =>
+				documentPrecedes(latest.documentNumber, entry.documentNumber) ? entry : latest,
+			);
+		}
 		error.description = `${error.description ? `${error.description}\n` : ''}No journal entry with trace id ${draft.traceId} was found right after the failure. The save was not retried automatically, to never post twice.`;
 		return null;
 	}

@@ -236,6 +236,13 @@ export interface X3Gateway {
 	 * One call per batch of up to 50 ids on GraphQL and REST.
 	 */
 	findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>>;
+	/**
+	 * Every document number that holds each trace id (entry or line level), to spot an entry saved twice by
+	 * concurrent runs. Same cost as findPostedTraceIds on GraphQL and REST, two queries per id on SOAP.
+	 */
+	findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>>;
+	/** Removes a journal entry this node saved (SOAP `delete`); an entry that no longer exists counts as removed. */
+	deleteJournalEntry(entry: { documentNumber: string; entryType: string | null }): Promise<void>;
 	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
 	/** Journal entries with a trace id in a date range (reconciliation). */
 	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;

@@ -499,7 +499,19 @@ export class GraphqlReader implements X3Reader {
 	/** One request for the batch: entries by trace `_in`, lines by anchored prefix regex. */
 	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
 		const found = new Map<string, string>();
+		for (const [id, numbers] of await this.findTraceHolders(traceIds)) found.set(id, numbers[0]);
+		return found;
+	}
+
+	/** The same request as findPostedTraceIds; keeps every document number (entry level first). */
+	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
+		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
+		const add = (id: string, number: string) => {
+			const numbers = found.get(id);
+			if (!numbers) found.set(id, [number]);
+			else if (!numbers.includes(number)) numbers.push(number);
+		};
 		const e = this.names.journalEntry;
 		const l = this.names.journalEntryLine;
 		const entryFilter = nestFilter(e.traceField, { _in: traceIds });
@@ -521,12 +533,12 @@ export class GraphqlReader implements X3Reader {
 		const record = (entryNode: Node) => {
 			const id = text(getPath(entryNode, e.traceField));
 			const number = text(getPath(entryNode, e.documentNumber));
-			if (id && number && traceIds.includes(id) && !found.has(id)) found.set(id, number);
+			if (id && number && traceIds.includes(id)) add(id, number);
 		};
 		const recordLine = (lineNode: Node) => {
 			const id = matchLineTrace(getPath(lineNode, l.description), traceIds);
 			const number = text(getPath(lineNode, l.entryNumber));
-			if (id && number && !found.has(id)) found.set(id, number);
+			if (id && number) add(id, number);
 		};
 		const entries = connectionAt<Node>(data, rootPath(e.root));
 		const lines = connectionAt<Node>(data, rootPath(l.root));

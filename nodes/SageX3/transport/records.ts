@@ -154,3 +154,11 @@ export function chunk<T>(items: T[], size: number): T[][] {
 		chunks.push(items.slice(index, index + size));
 	return chunks;
 }
+
+/**
+ * Which of two X3 document numbers was assigned first. Numbers of one entry type and year come from one X3
+ * sequence, same length; any other pair still gets one fixed order, which is all the callers need.
+ */
+export function documentPrecedes(a: string, b: string): boolean {
+	return a.length !== b.length ? a.length < b.length : a < b;
+}

@@ -174,7 +174,26 @@ export class RestReader implements X3Reader {
 
 	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
 		const found = new Map<string, string>();
+		for (const [id, numbers] of await this.traceHolders(traceIds, false)) found.set(id, numbers[0]);
+		return found;
+	}
+
+	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
+		return await this.traceHolders(traceIds, true);
+	}
+
+	/** Entry level first; line level for the ids not found there, or for all of them with `everyHolder`. */
+	private async traceHolders(
+		traceIds: string[],
+		everyHolder: boolean,
+	): Promise<Map<string, string[]>> {
+		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
+		const add = (id: string, number: string) => {
+			const numbers = found.get(id);
+			if (!numbers) found.set(id, [number]);
+			else if (!numbers.includes(number)) numbers.push(number);
+		};
 		const { fields, lineTraceField } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
 		for await (const record of this.rest.query(entry.className, entry.representation, {
@@ -183,9 +202,9 @@ export class RestReader implements X3Reader {
 		})) {
 			const id = text(record[fields.traceField]);
 			const number = text(record[fields.documentNumber]);
-			if (id && number && traceIds.includes(id) && !found.has(id)) found.set(id, number);
+			if (id && number && traceIds.includes(id)) add(id, number);
 		}
-		const remaining = traceIds.filter((id) => !found.has(id));
+		const remaining = everyHolder ? traceIds : traceIds.filter((id) => !found.has(id));
 		if (lineTraceField && remaining.length > 0) {
 			const line = this.names.journalEntryLine;
 			for await (const record of this.rest.query(line.className, line.representation, {
@@ -194,7 +213,7 @@ export class RestReader implements X3Reader {
 			})) {
 				const id = matchLineTrace(record[lineTraceField], remaining);
 				const number = text(record[line.entryNumber]);
-				if (id && number && !found.has(id)) found.set(id, number);
+				if (id && number) add(id, number);
 			}
 		}
 		return found;

@@ -544,6 +544,11 @@ export interface X3SoapCallResult extends X3SoapResult {
 export interface X3SoapCallOptions {
 	/** Return status 0 results instead of throwing X3BusinessError (busy still throws). */
 	allowStatusZero?: boolean;
+	/**
+	 * The caller makes a repeated write harmless (a delete whose "record does not exist" counts as done), so it
+	 * may be retried like a read. Default: read, query and getDescription only.
+	 */
+	idempotent?: boolean;
 }
 
 const IDEMPOTENT_OPERATIONS = new Set<X3SoapOperation>(['read', 'query', 'getDescription']);
@@ -578,7 +583,7 @@ export class X3SoapClient {
 		const envelope = buildSoapEnvelope(operation, this.callContext, parameters);
 		return await this.runner.run(
 			async () => await this.attempt(operation, parameters.publicName, envelope, options),
-			{ idempotent: IDEMPOTENT_OPERATIONS.has(operation) },
+			{ idempotent: options.idempotent ?? IDEMPOTENT_OPERATIONS.has(operation) },
 		);
 	}
 
@@ -738,7 +743,8 @@ export class X3SoapClient {
 			description: noWebServices
 				? 'Syracuse accepts no web service calls: set "Number of Web services children" above 0 on the host, and check the SOAP pool is started.'
 				: fault.detail || undefined,
-			transient: busy,
+			transient: busy || isServerSideFault(fault, statusCode),
+			// Only a busy pool certainly did nothing: after any other server fault a save is looked up by trace id.
 			notProcessed: busy,
 			data: { faultCode: fault.faultCode },
 		});
@@ -772,6 +778,20 @@ export class X3SoapClient {
 			retryAfterMs: parseRetryAfterHeader(headers['retry-after']),
 		});
 	}
+}
+
+/** Faults that name a setting (pool alias, publication): the same call fails again until someone fixes it. */
+const CONFIGURATION_FAULT_PATTERN =
+	/(pool alias|alias '[^']*' not found|invalid publication|not published|web service \S+ does not exist|unknown operation)/i;
+
+/**
+ * An HTTP 5xx fault the server raised (faultcode Server, or none) while running the call: worth another attempt
+ * for a read. Client faults (malformed request) and configuration faults are not.
+ */
+export function isServerSideFault(fault: X3SoapFault, statusCode: number): boolean {
+	if (statusCode < 500) return false;
+	if (/(^|:)client$/i.test(fault.faultCode.trim())) return false;
+	return !CONFIGURATION_FAULT_PATTERN.test(`${fault.faultString} ${fault.detail}`);
 }
 
 function parseRetryAfterHeader(value: string | undefined): number | undefined {

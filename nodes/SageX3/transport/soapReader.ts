@@ -30,9 +30,9 @@ import type { X3KeyValue, X3ResultData, X3SoapClient } from './soap';
  * description searches scan up to `scanLimit` rows and filter locally.
  *
  * Cost of the trace lookups: findPostedTraceIds makes one query per trace id on the entry trace field, plus one on
- * the line trace field (`id*`) for ids not found at entry level, so 1 to 2 calls per id (GraphQL and REST do a
- * batch of 50 ids in one call). findJournalEntriesByTraceId and listTracedJournalEntries add one `read` per entry
- * found, because `query` returns left-list fields only.
+ * the line trace field (`id*`) for ids not found at entry level, so 1 to 2 calls per id (findTraceHolders always
+ * makes both; GraphQL and REST do a batch of 50 ids in one call). findJournalEntriesByTraceId and
+ * listTracedJournalEntries add one `read` per entry found, because `query` returns left-list fields only.
  */
 export class SoapReader implements X3Reader {
 	constructor(
@@ -168,6 +168,23 @@ export class SoapReader implements X3Reader {
 		for (const [traceId, refs] of results)
 			if (refs.length > 0) found.set(traceId, refs[0].documentNumber);
 		return found;
+	}
+
+	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
+		const results = await Promise.all(
+			traceIds.map(
+				async (traceId) => [traceId, await this.documentNumbersForTrace(traceId, false)] as const,
+			),
+		);
+		const holders = new Map<string, string[]>();
+		for (const [traceId, refs] of results) {
+			if (refs.length > 0)
+				holders.set(
+					traceId,
+					refs.map((ref) => ref.documentNumber),
+				);
+		}
+		return holders;
 	}
 
 	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {

@@ -137,9 +137,10 @@ export async function brexRequest<T = IDataObject>(
 		json: true,
 		arrayFormat: 'repeat',
 		returnFullResponse: true,
-		// OAuth2 needs the 401 thrown so that n8n refreshes the access token and retries once.
+		// OAuth2 needs 401 and 403 thrown so that n8n refreshes the access token and retries once (Brex answers
+		// an expired access token with 403; the credential lists both as tokenExpiredStatusCode).
 		ignoreHttpStatusErrors:
-			client.credentialType === 'brexOAuth2Api' ? { ignore: true, except: [401] } : true,
+			client.credentialType === 'brexOAuth2Api' ? { ignore: true, except: [401, 403] } : true,
 	};
 	const qs = cleanQuery(options.qs);
 	if (qs) request.qs = qs;
