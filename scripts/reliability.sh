@@ -45,46 +45,10 @@ fi
 if [ "${BREX_X3_SKIP_BUILD:-}" != 1 ]; then
 	npm run --silent build >/dev/null || exit 1
 fi
-node -e '
-const p = require("./package.json");
-const missing = [...p.n8n.nodes, ...p.n8n.credentials].filter((f) => !require("fs").existsSync(f));
-if (missing.length) {
-	console.error(`[brex-x3] not built: ${missing.join(", ")} (run: npm run build)`);
-	process.exit(1);
-}' || exit 1
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/brex-x3-reliability.XXXXXX")
-# PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the folder.
-chmod 755 "$work"
-export BREX_X3_E2E_WORK_DIR=$work
-export BREX_X3_RELIABILITY_REPORT_DIR=$work/report
-
-cleanup() {
-	local status=$?
-	# Processes the tests could not stop (jest killed hard): their process-group ids are in pid files.
-	local pidfile
-	while IFS= read -r pidfile; do
-		kill -KILL -- "-$(cat "$pidfile")" 2>/dev/null || true
-	done < <(find "$work" -name '*.pgid' -type f 2>/dev/null)
-	if [ "$status" -ne 0 ]; then
-		local log
-		for log in "$work"/*/n8n*.log; do
-			[ -f "$log" ] || continue
-			echo "----- last 40 lines of $log -----" >&2
-			tail -n 40 "$log" >&2
-		done
-	fi
-	if [ "$status" -eq 0 ] && [ "${BREX_X3_E2E_KEEP:-}" != 1 ] || [ "${CI:-}" = true ]; then
-		rm -rf "$work"
-	else
-		echo "[brex-x3] reliability folders and logs kept in $work" >&2
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-
-BREX_X3_E2E_PACKAGE="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
-export BREX_X3_E2E_PACKAGE
+# shellcheck source=lib/n8nTestRun.sh
+source scripts/lib/n8nTestRun.sh
+brex_n8n_test_run reliability
+export BREX_X3_RELIABILITY_REPORT_DIR=$BREX_X3_E2E_WORK_DIR/report
 
 # The caller's args first: jest's list options (--selectProjects, --testPathIgnorePatterns) would take a test
 # file name that follows them as one more list value.

@@ -50,6 +50,7 @@ import {
 	SYNC_NODES,
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
+	emulatorEndpoints,
 	ledgerFigures,
 	readTemplate,
 	runManually,
@@ -368,20 +369,7 @@ async function main(started: Started): Promise<void> {
 	const credentialsFile = path.join(folder, 'credentials.json');
 	fs.writeFileSync(
 		credentialsFile,
-		JSON.stringify(
-			emulatorCredentials({
-				brex: { url: brex.url, token: brex.token },
-				x3: {
-					url: x3.url,
-					user: x3.config.user,
-					password: x3.config.password,
-					poolAlias: x3.config.poolAlias,
-					endpoint: x3.config.endpoint,
-				},
-			}),
-			null,
-			2,
-		),
+		JSON.stringify(emulatorCredentials(emulatorEndpoints(brex, x3)), null, 2),
 	);
 	await n8n.cli(['import:credentials', `--input=${credentialsFile}`]);
 	for (const file of [SYNC_TEMPLATE_FILE, RECONCILIATION_TEMPLATE_FILE]) {

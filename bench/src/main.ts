@@ -27,6 +27,7 @@ import {
 	SYNC_NODES,
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
+	emulatorEndpoints,
 	ledgerFigures,
 	readTemplate,
 	runManually,
@@ -174,16 +175,7 @@ async function startStack(): Promise<Stack> {
 		name: 'bench',
 	});
 	const credentials: CredentialFixture[] = [
-		...emulatorCredentials({
-			brex: { url: brex.url, token: brex.token },
-			x3: {
-				url: x3.url,
-				user: x3.config.user,
-				password: x3.config.password,
-				poolAlias: x3.config.poolAlias,
-				endpoint: x3.config.endpoint,
-			},
-		}),
+		...emulatorCredentials(emulatorEndpoints(brex, x3)),
 		{
 			...BASELINE_CREDENTIALS.brexHeader,
 			type: 'httpHeaderAuth',

@@ -21,6 +21,7 @@ import {
 	SYNC_NODES,
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
+	emulatorEndpoints,
 	readTemplate,
 	templateCredential,
 } from '../e2e/sync/stack';
@@ -100,18 +101,7 @@ beforeAll(async () => {
 		seedOptions: { seed: SEED, vendorCount: VENDORS, knownVendorShare: KNOWN_VENDOR_SHARE },
 	});
 	n8n = await N8nInstance.create({ name: 'browser' });
-	await n8n.importCredentials(
-		emulatorCredentials({
-			brex: { url: brex.url, token: brex.token },
-			x3: {
-				url: x3.url,
-				user: x3.config.user,
-				password: x3.config.password,
-				poolAlias: x3.config.poolAlias,
-				endpoint: x3.config.endpoint,
-			},
-		}),
-	);
+	await n8n.importCredentials(emulatorCredentials(emulatorEndpoints(brex, x3)));
 	await n8n.start();
 	browser = await launchChromium();
 	page = browser.page;

@@ -37,6 +37,7 @@ import {
 	SYNC_NODES,
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
+	emulatorEndpoints,
 	ledgerFigures,
 	readTemplate,
 	runManually,
@@ -103,18 +104,7 @@ beforeAll(async () => {
 		poolSize: 4,
 	});
 	n8n = await N8nInstance.create({ name: 'sync', env: SYNC_N8N_ENV });
-	await n8n.importCredentials(
-		emulatorCredentials({
-			brex: { url: brex.url, token: brex.token },
-			x3: {
-				url: x3.url,
-				user: x3.config.user,
-				password: x3.config.password,
-				poolAlias: x3.config.poolAlias,
-				endpoint: x3.config.endpoint,
-			},
-		}),
-	);
+	await n8n.importCredentials(emulatorCredentials(emulatorEndpoints(brex, x3)));
 	// The template files as they are in the repo, through n8n's own importer.
 	for (const file of [SYNC_TEMPLATE_FILE, RECONCILIATION_TEMPLATE_FILE]) {
 		await n8n.cli(['import:workflow', `--input=${file}`]);

@@ -90,6 +90,21 @@ export interface EmulatorEndpoints {
 	x3: { url: string; user: string; password: string; poolAlias: string; endpoint: string };
 }
 
+/** The endpoints of running emulators (anything with their url, token and X3 config). */
+export function emulatorEndpoints(
+	brex: { url: string; token: string },
+	x3: {
+		url: string;
+		config: { user: string; password: string; poolAlias: string; endpoint: string };
+	},
+): EmulatorEndpoints {
+	const { user, password, poolAlias, endpoint } = x3.config;
+	return {
+		brex: { url: brex.url, token: brex.token },
+		x3: { url: x3.url, user, password, poolAlias, endpoint },
+	};
+}
+
 /** Credentials pointing at the emulators, with the ids and names both templates reference. */
 export function emulatorCredentials(endpoints: EmulatorEndpoints): CredentialFixture[] {
 	const sync = readTemplate(SYNC_TEMPLATE_FILE);

@@ -23,6 +23,7 @@ import {
 	SYNC_NODES,
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
+	emulatorEndpoints,
 	readTemplate,
 	runManually,
 	templateNode,
@@ -91,18 +92,7 @@ export async function startHardeningStack(options: HardeningStackOptions): Promi
 			// The production setting the template's overview note recommends.
 			env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '4', ...options.n8nEnv },
 		});
-		await n8n.importCredentials(
-			emulatorCredentials({
-				brex: { url: brex.url, token: brex.token },
-				x3: {
-					url: x3.url,
-					user: x3.config.user,
-					password: x3.config.password,
-					poolAlias: x3.config.poolAlias,
-					endpoint: x3.config.endpoint,
-				},
-			}),
-		);
+		await n8n.importCredentials(emulatorCredentials(emulatorEndpoints(brex, x3)));
 		await n8n.cli(['import:workflow', `--input=${SYNC_TEMPLATE_FILE}`]);
 		await n8n.start();
 		await runManually(n8n, sync.id, SYNC_NODES.setupTables);
