@@ -28,6 +28,7 @@ import {
 } from '../test/emulators/brex/server';
 import { startX3Emulator, type X3Emulator } from '../test/emulators/x3/server';
 import { CHART } from '../test/emulators/seed';
+import { N8nClient } from '../test/e2e/lib/n8nClient';
 import { installIntoUserFolder, packRepo } from '../test/e2e/lib/package';
 import {
 	REPO_ROOT,
@@ -99,8 +100,7 @@ async function assertPortFree(port: number, variable: string): Promise<void> {
 class SandboxN8n implements N8nApi {
 	readonly baseUrl: string;
 	private child: ChildProcess | undefined;
-	private cookie: string | undefined;
-	private key: string | undefined;
+	private readonly client: N8nClient;
 	private readonly encryptionKey = randomBytes(24).toString('hex');
 	private readonly passwordHash: string;
 	private commands = 0;
@@ -112,6 +112,7 @@ class SandboxN8n implements N8nApi {
 		private readonly cliBrokerPort: number,
 	) {
 		this.baseUrl = `http://127.0.0.1:${port}`;
+		this.client = new N8nClient(this.baseUrl, OWNER, BROWSER_ID);
 		const bcrypt = requireFromN8n<{ hashSync(password: string, rounds: number): string }>(
 			'bcryptjs',
 		);
@@ -229,6 +230,14 @@ class SandboxN8n implements N8nApi {
 		return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
 	}
 
+	async rest<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		return await this.client.rest<T>(method, urlPath, body);
+	}
+
+	async api<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		return await this.client.api<T>(method, urlPath, body);
+	}
+
 	/** SIGTERM to n8n's process group, SIGKILL after 20 s; the task runner child goes with it. */
 	async stop(): Promise<void> {
 		const child = this.child;
@@ -242,63 +251,6 @@ class SandboxN8n implements N8nApi {
 		}
 		if (processGroupAlive(child.pid)) killProcessGroup(child.pid, 'SIGKILL');
 		this.child = undefined;
-	}
-
-	private async login(): Promise<string> {
-		if (this.cookie) return this.cookie;
-		const response = await fetch(`${this.baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		if (!response.ok)
-			throw new SandboxError(`n8n login failed: ${response.status} ${await response.text()}`);
-		this.cookie = response.headers
-			.getSetCookie()
-			.map((cookie) => cookie.split(';')[0])
-			.join('; ');
-		return this.cookie;
-	}
-
-	async rest<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.baseUrl}${urlPath}`, {
-			method,
-			headers: {
-				cookie: await this.login(),
-				'browser-id': BROWSER_ID,
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok)
-			throw new Error(`${method} ${urlPath} → ${response.status}: ${text.slice(0, 300)}`);
-		return (text ? JSON.parse(text) : undefined) as T;
-	}
-
-	async api<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
-		if (!this.key) {
-			const scopes = await this.rest<{ data: string[] }>('GET', '/rest/api-keys/scopes');
-			const created = await this.rest<{ data: { rawApiKey: string } }>('POST', '/rest/api-keys', {
-				label: 'sandbox',
-				scopes: scopes.data,
-				expiresAt: null,
-			});
-			this.key = created.data.rawApiKey;
-		}
-		const response = await fetch(`${this.baseUrl}/api/v1${urlPath}`, {
-			method,
-			headers: {
-				'X-N8N-API-KEY': this.key,
-				accept: 'application/json',
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok)
-			throw new Error(`${method} /api/v1${urlPath} → ${response.status}: ${text.slice(0, 300)}`);
-		return (text ? JSON.parse(text) : undefined) as T;
 	}
 }
 

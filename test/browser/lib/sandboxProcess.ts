@@ -20,6 +20,7 @@ import {
 	tail,
 	waitFor,
 } from '../../e2e/lib/tools';
+import { N8nClient } from '../../e2e/lib/n8nClient';
 import type { N8nApi } from '../../e2e/sync/stack';
 
 export interface SandboxOptions {
@@ -56,8 +57,7 @@ export class SandboxProcess implements N8nApi {
 	baseUrl = '';
 	x3Url = '';
 	private child: ChildProcess | undefined;
-	private cookie: string | undefined;
-	private key: string | undefined;
+	private client: N8nClient | undefined;
 
 	constructor(private readonly options: SandboxOptions) {
 		this.folder = options.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'brex-x3-screenshots-'));
@@ -77,6 +77,7 @@ export class SandboxProcess implements N8nApi {
 			broker: await freePortPair(),
 		};
 		this.baseUrl = `http://127.0.0.1:${ports.n8n}`;
+		this.client = new N8nClient(this.baseUrl, this.owner, 'brex-x3-screenshots');
 		this.x3Url = `http://127.0.0.1:${ports.x3}`;
 		const script = path.join(REPO_ROOT, 'build', 'scripts', 'sandbox.js');
 		if (!fs.existsSync(script)) throw new Error(`${script} is missing; run: npm run build:dev`);
@@ -123,6 +124,19 @@ export class SandboxProcess implements N8nApi {
 		);
 	}
 
+	private started(): N8nClient {
+		if (!this.client) throw new Error('The sandbox is not started');
+		return this.client;
+	}
+
+	async rest<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		return await this.started().rest<T>(method, urlPath, body);
+	}
+
+	async api<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		return await this.started().api<T>(method, urlPath, body);
+	}
+
 	/** SIGTERM: the sandbox stops n8n and the emulators itself; SIGKILL of its group after 40 s. */
 	async stop(): Promise<void> {
 		const child = this.child;
@@ -136,63 +150,6 @@ export class SandboxProcess implements N8nApi {
 		}
 		if (processGroupAlive(child.pid)) killProcessGroup(child.pid, 'SIGKILL');
 		this.child = undefined;
-	}
-
-	private async login(): Promise<string> {
-		if (this.cookie) return this.cookie;
-		const response = await fetch(`${this.baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': 'brex-x3-screenshots' },
-			body: JSON.stringify({ emailOrLdapLoginId: this.owner.email, password: this.owner.password }),
-		});
-		if (!response.ok)
-			throw new Error(`n8n login failed: ${response.status} ${await response.text()}`);
-		this.cookie = response.headers
-			.getSetCookie()
-			.map((cookie) => cookie.split(';')[0])
-			.join('; ');
-		return this.cookie;
-	}
-
-	async rest<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.baseUrl}${urlPath}`, {
-			method,
-			headers: {
-				cookie: await this.login(),
-				'browser-id': 'brex-x3-screenshots',
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok)
-			throw new Error(`${method} ${urlPath} → ${response.status}: ${text.slice(0, 300)}`);
-		return (text ? JSON.parse(text) : undefined) as T;
-	}
-
-	async api<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
-		if (!this.key) {
-			const scopes = await this.rest<{ data: string[] }>('GET', '/rest/api-keys/scopes');
-			const created = await this.rest<{ data: { rawApiKey: string } }>('POST', '/rest/api-keys', {
-				label: 'screenshots',
-				scopes: scopes.data,
-				expiresAt: null,
-			});
-			this.key = created.data.rawApiKey;
-		}
-		const response = await fetch(`${this.baseUrl}/api/v1${urlPath}`, {
-			method,
-			headers: {
-				'X-N8N-API-KEY': this.key,
-				accept: 'application/json',
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok)
-			throw new Error(`${method} /api/v1${urlPath} → ${response.status}: ${text.slice(0, 300)}`);
-		return (text ? JSON.parse(text) : undefined) as T;
 	}
 
 	/** Ids and statuses of a workflow's executions, newest first (all pages). */

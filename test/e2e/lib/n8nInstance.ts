@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { N8nClient } from './n8nClient';
 import { installIntoUserFolder, packRepo, type PackedPackage } from './package';
 import {
 	freePorts,
@@ -121,8 +122,7 @@ export class N8nInstance {
 	private process: ChildProcess | undefined;
 	private exited: Promise<void> | undefined;
 	private cliCount = 0;
-	private cookie: string | undefined;
-	private cachedApiKey: string | undefined;
+	private readonly client: N8nClient;
 	private readonly encryptionKey = randomBytes(24).toString('hex');
 	private readonly ownerPasswordHash: string;
 
@@ -138,6 +138,7 @@ export class N8nInstance {
 		this.userFolder = path.join(root, 'home');
 		this.logFile = path.join(root, 'n8n.log');
 		this.baseUrl = `http://127.0.0.1:${port}`;
+		this.client = new N8nClient(this.baseUrl, OWNER, BROWSER_ID);
 		this.pidFile = path.join(root, 'n8n.pgid');
 		const bcrypt = requireFromN8n<{ hashSync(password: string, rounds: number): string }>(
 			'bcryptjs',
@@ -296,7 +297,7 @@ export class N8nInstance {
 		const child = this.process;
 		trackProcessGroup(child.pid, this.pidFile);
 		this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-		this.cookie = undefined;
+		this.client.forgetSession();
 		await waitFor(
 			async () => {
 				if (!this.running) throw new StopWaiting('exited');
@@ -387,67 +388,22 @@ export class N8nInstance {
 
 	/** Logs the env-managed owner in (REST); the cookie is reused until the next start. */
 	async login(): Promise<string> {
-		if (this.cookie) return this.cookie;
-		const response = await fetch(`${this.baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		if (!response.ok)
-			throw new Error(`REST login failed: ${response.status} ${await response.text()}`);
-		const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]);
-		if (cookies.length === 0) throw new Error('REST login set no cookie');
-		this.cookie = cookies.join('; ');
-		return this.cookie;
+		return await this.client.login();
 	}
 
 	/** REST (editor) API call with the owner's session. */
 	async rest<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
-		const cookie = await this.login();
-		const response = await fetch(`${this.baseUrl}${urlPath}`, {
-			method,
-			headers: {
-				cookie,
-				'browser-id': BROWSER_ID,
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok)
-			throw new Error(`${method} ${urlPath} → ${response.status}: ${text.slice(0, 500)}`);
-		return (text ? JSON.parse(text) : undefined) as T;
+		return await this.client.rest<T>(method, urlPath, body);
 	}
 
 	/** A public-API key with every scope the owner may grant (created once per instance). */
 	async apiKey(): Promise<string> {
-		if (this.cachedApiKey) return this.cachedApiKey;
-		const scopes = await this.rest<{ data: string[] }>('GET', '/rest/api-keys/scopes');
-		const created = await this.rest<{ data: { rawApiKey: string } }>('POST', '/rest/api-keys', {
-			label: `e2e-${randomUUID().slice(0, 8)}`,
-			scopes: scopes.data,
-			expiresAt: null,
-		});
-		this.cachedApiKey = created.data.rawApiKey;
-		return this.cachedApiKey;
+		return await this.client.apiKey();
 	}
 
 	/** Public API (/api/v1) call; throws with the body on a non-2xx answer. */
 	async api<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
-		const key = await this.apiKey();
-		const response = await fetch(`${this.baseUrl}/api/v1${urlPath}`, {
-			method,
-			headers: {
-				'X-N8N-API-KEY': key,
-				accept: 'application/json',
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok)
-			throw new Error(`${method} /api/v1${urlPath} → ${response.status}: ${text.slice(0, 500)}`);
-		return (text ? JSON.parse(text) : undefined) as T;
+		return await this.client.api<T>(method, urlPath, body);
 	}
 
 	async activate(workflowId: string): Promise<void> {
