@@ -6,6 +6,7 @@
  * Same driver and verdict as the regular-mode test (lib/faultRun.ts).
  */
 import {
+	expectEveryExpensePostedOnce,
 	runFaultMatrix,
 	startEmulators,
 	type Emulators,
@@ -45,19 +46,7 @@ describe('fault matrix with n8n in queue mode', () => {
 	});
 
 	it('posts every expected expense exactly once across processes', () => {
-		expect(figures.expected).toBeGreaterThan(0);
-		expect(figures.duplicates).toBe(0);
-		expect(figures.duplicateEntryTraces).toBe(0);
-		expect(figures.lost).toBe(0);
-		expect(figures.unexpected).toBe(0);
-		expect(figures.posted).toBe(figures.expected);
-		expect(figures.netsMatch).toBe(true);
-		expect(figures.queueLeft).toBe(0);
-		expect(figures.reconciliationAfter).toMatchObject({
-			matched: figures.expected,
-			missing_in_x3: 0,
-			duplicated_in_x3: 0,
-		});
+		expectEveryExpensePostedOnce(figures);
 	});
 
 	it('leaves no secret in execution data or logs of any process', () => {

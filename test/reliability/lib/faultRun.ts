@@ -186,6 +186,24 @@ function log(mode: string, message: string): void {
 }
 
 /** Writes the figures where scripts/reliability.sh collects them for its summary. */
+/** The verdict of a fault-matrix run: every expected expense posted once, nothing lost, the ledger reconciled. */
+export function expectEveryExpensePostedOnce(figures: FaultRunFigures): void {
+	expect(figures.expected).toBeGreaterThan(0);
+	expect(figures.duplicates).toBe(0);
+	expect(figures.duplicateEntryTraces).toBe(0);
+	expect(figures.lost).toBe(0);
+	expect(figures.unexpected).toBe(0);
+	expect(figures.posted).toBe(figures.expected);
+	expect(figures.netsMatch).toBe(true);
+	expect(figures.queueLeft).toBe(0);
+	expect(figures.reconciliationAfter).toMatchObject({
+		matched: figures.expected,
+		missing_in_x3: 0,
+		duplicated_in_x3: 0,
+		amount_mismatch: 0,
+	});
+}
+
 export function writeFigures(figures: FaultRunFigures): void {
 	const dir = process.env.BREX_X3_RELIABILITY_REPORT_DIR;
 	if (!dir) return;
