@@ -1,7 +1,8 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
@@ -42,14 +43,20 @@ export class BrexApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
+	// A function rather than a generic `={{…}}` header: n8n 2.41 evaluates generic ones in its expression engine,
+	// which failed webhook registration calls during activation ("No bridge acquired") under concurrent requests.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
 			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.accessToken)}`,
 			},
-		},
-	};
+		};
+	}
 
 	// List Expenses with limit 1: cheap, and it needs the expenses scope this package relies on most.
 	test: ICredentialTestRequest = {

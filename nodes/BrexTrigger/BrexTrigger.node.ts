@@ -8,6 +8,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { WEBHOOK_NAME, WEBHOOK_PATH } from './constants';
@@ -36,6 +37,23 @@ import { checkExists, create, remove } from './webhookLifecycle';
  *   processes and restarts; a redelivery that reaches it yields an execution with no items). Static data is
  *   not used for this: a real n8n 2.41 lost ids written there by webhook() (see deliveryMemory.ts).
  */
+/**
+ * The webhook's HTTP method: POST in webhook mode, none in polling mode. Declared through n8n-workflow's
+ * webhookDescriptionFields where it exists (n8n 2.x): n8n then resolves it from the node's parameters without its
+ * expression engine. Evaluated in the engine, this expression failed activations with "IsolateError: No bridge
+ * acquired" when a webhook request released the shared isolate at the same moment (seen in n8n 2.41.1).
+ * Self-contained on purpose: n8n inlines the function's source into the expression the editor evaluates.
+ */
+const webhookHttpMethod =
+	typeof n8nWorkflow.webhookDescriptionFields === 'function' &&
+	typeof n8nWorkflow.fromFunction === 'function'
+		? n8nWorkflow.webhookDescriptionFields({
+				httpMethod: n8nWorkflow.fromFunction((parameters) =>
+					parameters.mode === 'polling' ? '' : 'POST',
+				),
+			})
+		: { httpMethod: '={{$parameter["mode"] === "polling" ? "" : "POST"}}' };
+
 export class BrexTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Brex Trigger',
@@ -69,7 +87,7 @@ export class BrexTrigger implements INodeType {
 				name: WEBHOOK_NAME,
 				// No HTTP method in polling mode: n8n then registers no webhook at all (webhook.service skips
 				// empty methods), so activation never calls the Brex webhook API and no URL is served.
-				httpMethod: '={{$parameter["mode"] === "polling" ? "" : "POST"}}',
+				...webhookHttpMethod,
 				responseMode: 'onReceived',
 				path: WEBHOOK_PATH,
 				ndvHideUrl: '={{$parameter["mode"] === "polling"}}',

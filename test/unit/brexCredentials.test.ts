@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { BrexApi } from '../../credentials/BrexApi.credentials';
 import { BREX_OAUTH2_SCOPES, BrexOAuth2Api } from '../../credentials/BrexOAuth2Api.credentials';
@@ -30,13 +30,19 @@ describe('BrexApi credential', () => {
 		expect(credential.documentationUrl).toMatch(/^https:\/\/developer\.brex\.com\//);
 	});
 
-	it('keeps the token in a password field and sends it as a bearer token', () => {
+	it('keeps the token in a password field and sends it as a bearer token', async () => {
 		const token = property(credential.properties, 'accessToken');
 		expect(token.typeOptions?.password).toBe(true);
 		expect(token.required).toBe(true);
-		const authenticate = credential.authenticate as IAuthenticateGeneric;
-		expect(authenticate.properties.headers).toEqual({
-			Authorization: '=Bearer {{$credentials.accessToken}}',
+		// A function, not a generic `={{…}}` header: no expression engine on the request path.
+		expect(typeof credential.authenticate).toBe('function');
+		const signed = await credential.authenticate(
+			{ accessToken: 'bxt_test_token', baseUrl: 'https://api.brex.com' },
+			{ url: '/v1/expenses', headers: { Accept: 'application/json' } },
+		);
+		expect(signed.headers).toEqual({
+			Accept: 'application/json',
+			Authorization: 'Bearer bxt_test_token',
 		});
 	});
 
