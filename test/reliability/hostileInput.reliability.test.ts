@@ -87,7 +87,7 @@ function eventsFor(ids: string[]) {
 	return running().brex.buildEvents({ eventType: 'EXPENSE_PAYMENT_UPDATED', ids });
 }
 
-/** Puts the records in the template's replay queue and runs "Replay now" once: one batch execution. */
+/** Puts the records in the template's replay queue and runs the replay branch ("Replay every 15 minutes", by hand) once: one batch execution. */
 async function replayBatch(ids: string[]): Promise<ExecutionSummary> {
 	const s = running();
 	await new DataTables(s.n8n).insertRows(

@@ -12,7 +12,7 @@
  *   two events at the same moment (two webhook ids, as Brex sends one per payment status change), so two
  *   executions (two workers in queue mode) post the same record at once;
  * - two kill -9 of n8n processes at seeded points of the run;
- * - then the reconciliation template and the sync template's "Replay now" until the replay queue is empty.
+ * - then the reconciliation template and the sync template's replay branch (its schedule trigger run by hand) until the replay queue is empty.
  *
  * The verdict compares the X3 ledger with what the seed says must be posted (test/e2e/sync/expected.ts), and
  * every execution's data and every n8n log is scanned for the secrets in use (findSecrets).
