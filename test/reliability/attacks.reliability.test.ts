@@ -12,8 +12,12 @@ import { randomBytes } from 'node:crypto';
 
 import { settleSync } from '../e2e/sync/drive';
 import { ATTACK_CASES, sendRaw, validDelivery, type AttackContext } from './lib/attackCorpus';
-import { startHardeningStack, report, type HardeningStack } from './lib/hardeningStack';
-import { scanRun } from './lib/secretScan';
+import {
+	expectNoSecretsInRun,
+	startHardeningStack,
+	report,
+	type HardeningStack,
+} from './lib/hardeningStack';
 
 jest.setTimeout(10 * 60_000);
 
@@ -193,14 +197,6 @@ describe('webhook attack corpus against the published sync template', () => {
 	});
 
 	it('leaves no credential value in execution data or n8n logs', async () => {
-		const s = running();
-		const scan = await scanRun(s.n8n, s.secrets());
-		report(
-			`secret scan: ${scan.executions} executions and ${scan.logFiles} log files ` +
-				`(${(scan.bytes / 1024).toFixed(0)} KiB) for ${Object.keys(s.secrets()).length} credential values; ` +
-				`secrets found: ${scan.findings.length}`,
-		);
-		expect(scan.executions).toBeGreaterThan(0);
-		expect(scan.findings).toEqual([]);
+		await expectNoSecretsInRun(running());
 	});
 });

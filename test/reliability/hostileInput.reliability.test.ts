@@ -34,7 +34,12 @@ import {
 import type { LedgerEntry, LedgerLine } from '../emulators/x3/ledger';
 import { CHART } from '../emulators/seed';
 import { spendTraceId } from '../../nodes/shared/traceId';
-import { startHardeningStack, report, type HardeningStack } from './lib/hardeningStack';
+import {
+	expectNoSecretsInRun,
+	startHardeningStack,
+	report,
+	type HardeningStack,
+} from './lib/hardeningStack';
 import {
 	HOSTILE_DEPARTMENTS,
 	HOSTILE_STRINGS,
@@ -47,7 +52,6 @@ import {
 	type SpendFactory,
 } from './lib/hostile';
 import { outputItems } from './lib/runData';
-import { scanRun } from './lib/secretScan';
 
 jest.setTimeout(15 * 60_000);
 
@@ -506,17 +510,7 @@ describe('malformed Brex records mixed with good ones', () => {
 
 describe('secret hygiene', () => {
 	it('leaves no credential value in execution data or n8n logs', async () => {
-		const s = running();
-		const scan = await scanRun(s.n8n, s.secrets());
-		report(
-			`secret scan: ${scan.executions} executions and ${scan.logFiles} log files ` +
-				`(${(scan.bytes / 1024).toFixed(0)} KiB) for ${Object.keys(s.secrets()).length} credential values; ` +
-				`secrets found: ${scan.findings.length}`,
-		);
-		for (const finding of scan.findings)
-			report(`  found ${finding.secretLabel} in ${finding.source}`);
-		expect(scan.executions).toBeGreaterThan(0);
-		expect(scan.findings).toEqual([]);
+		await expectNoSecretsInRun(running());
 	});
 });
 

@@ -17,6 +17,7 @@ import {
 	type X3EmulatorOptions,
 } from '../../emulators/x3/server';
 import { N8nInstance } from '../../e2e/lib/n8nInstance';
+import { scanRun } from './secretScan';
 import { waitFor } from '../../e2e/lib/tools';
 import { webhookUrlOf } from '../../e2e/sync/drive';
 import {
@@ -134,4 +135,22 @@ export async function startHardeningStack(options: HardeningStackOptions): Promi
 /** Prints one figure line of a reliability test. */
 export function report(message: string): void {
 	console.log(`[reliability] ${message}`);
+}
+
+/**
+ * The secret-hygiene check both hardening files end with: every execution's data and every n8n log of the run,
+ * scanned for every credential value in use; prints the figures and each finding.
+ */
+export async function expectNoSecretsInRun(stack: HardeningStack): Promise<void> {
+	const secrets = stack.secrets();
+	const scan = await scanRun(stack.n8n, secrets);
+	report(
+		`secret scan: ${scan.executions} executions and ${scan.logFiles} log files ` +
+			`(${(scan.bytes / 1024).toFixed(0)} KiB) for ${Object.keys(secrets).length} credential values; ` +
+			`secrets found: ${scan.findings.length}`,
+	);
+	for (const finding of scan.findings)
+		report(`  found ${finding.secretLabel} in ${finding.source}`);
+	expect(scan.executions).toBeGreaterThan(0);
+	expect(scan.findings).toEqual([]);
 }
