@@ -204,7 +204,10 @@ export function postgresBinDir(): string {
 /** PostgreSQL refuses to run as root: as root, run its programs as the `postgres` user. */
 function asDatabaseUser(command: string, args: string[]): { command: string; args: string[] } {
 	if (process.getuid?.() !== 0) return { command, args };
-	return { command: 'runuser', args: ['-u', 'postgres', '--', command, ...args] };
+	// runuser lives in /usr/sbin or /sbin, which a minimal PATH (env -i, some CI shells) leaves out.
+	const runuser =
+		['/usr/sbin/runuser', '/sbin/runuser'].find((file) => fs.existsSync(file)) ?? 'runuser';
+	return { command: runuser, args: ['-u', 'postgres', '--', command, ...args] };
 }
 
 export interface Postgres {
@@ -242,7 +245,9 @@ export async function startPostgres(parent: string): Promise<Postgres> {
 	]);
 	const initialised = spawnSync(init.command, init.args, { cwd: dir, encoding: 'utf8' });
 	if (initialised.status !== 0) {
-		throw new Error(`initdb failed: ${initialised.stderr || initialised.stdout}`);
+		throw new Error(
+			`initdb failed: ${initialised.error?.message ?? (initialised.stderr || initialised.stdout)}`,
+		);
 	}
 	const [port] = await freePorts(1);
 	const server = asDatabaseUser(path.join(bin, 'postgres'), [
