@@ -244,6 +244,44 @@ async function waitForEnd(
 	return status;
 }
 
+/**
+ * Where an execution spent its time: per node, seconds from the execution's start to the node's first run and
+ * the node's own run time (n8n's runData), so a wall time far above the latency bound shows its reason.
+ */
+async function nodeTimings(
+	n8n: N8nInstance,
+	executionId: string,
+): Promise<Record<string, { startS: number; runS: number }>> {
+	const execution = await n8n
+		.api<{
+			startedAt?: string;
+			data?: {
+				resultData?: {
+					runData?: Record<string, Array<{ startTime?: number; executionTime?: number }>>;
+				};
+			};
+		}>('GET', `/executions/${executionId}?includeData=true`)
+		.catch(() => undefined);
+	const runData = execution?.data?.resultData?.runData ?? {};
+	const starts = Object.values(runData).flatMap((runs) => runs.map((run) => run.startTime ?? Infinity));
+	const origin = Math.min(...starts);
+	const timings: Record<string, { startS: number; runS: number }> = {};
+	for (const [name, runs] of Object.entries(runData)) {
+		const first = Math.min(...runs.map((run) => run.startTime ?? Infinity));
+		const total = runs.reduce((sum, run) => sum + (run.executionTime ?? 0), 0);
+		timings[name] = { startS: (first - origin) / 1000, runS: total / 1000 };
+	}
+	return timings;
+}
+
+function formatTimings(timings: Record<string, { startS: number; runS: number }>): string {
+	return Object.entries(timings)
+		.sort(([, a], [, b]) => a.startS - b.startS)
+		.filter(([, t]) => t.runS >= 0.5)
+		.map(([name, t]) => `${name} ${t.runS.toFixed(1)} s`)
+		.join(', ');
+}
+
 interface Postable {
 	count: number;
 	distinctVendors: number;
@@ -328,6 +366,7 @@ async function backfill(
 	const status = await waitForEnd(n8n, executionId, 3 * 60 * 60_000);
 	const ended = Date.now();
 	const peak = sampler.stop();
+	const timings = await nodeTimings(n8n, executionId);
 	const last = lastEntryAt(x3);
 	const wallS = ((last ?? ended) - started) / 1000;
 	const ledger = x3.ledger();
@@ -359,6 +398,8 @@ async function backfill(
 		);
 	}
 	if (posted !== expected.count) notes.push(`posted ${posted} of ${expected.count}`);
+	const timingText = formatTimings(timings);
+	if (timingText) notes.push(`node run times: ${timingText}`);
 	if (figures.duplicateItemTraces.length)
 		notes.push(`${figures.duplicateItemTraces.length} duplicate trace ids`);
 	const row: Row = {
@@ -389,6 +430,7 @@ async function backfill(
 			executionEndS: (ended - started) / 1000,
 			x3PoolPeak: x3.stats.pool.peak,
 			x3BusyAnswers: x3.stats.pool.busyAnswers,
+			nodeTimings: timings,
 		},
 	};
 	log(

@@ -8,6 +8,7 @@ import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft'
 import { spendTraceId } from '../../nodes/shared/traceId';
 import {
 	MAX_SAVE_ROUNDS,
+	checkGroups,
 	postEntries,
 	type EntryItemOutcome,
 } from '../../nodes/SageX3/helpers/postEntries';
@@ -173,6 +174,103 @@ describe('postEntries with concurrent runs', () => {
 		expect(stats.withdrawn).toBe(MAX_SAVE_ROUNDS);
 		expect(outcomes.get(1)).toMatchObject({ status: 'failed' });
 		expect((outcomes.get(1) as { reason: string }).reason).toMatch(/Replay the items/);
+	});
+});
+
+describe('postEntries: checks per group of entry sets', () => {
+	const PER_ITEM: DraftOptions = { mode: 'perItem', traceFieldLength: 20 };
+	const many = (count: number) => Array.from({ length: count }, (_v, n) => item(n + 1, n));
+
+	it('120 one-item entries cost 3 checks before and 3 after the saves (50 trace ids each), not 120', async () => {
+		const gateway = seededGateway();
+		const sizes: number[] = [];
+		gateway.faults.findPostedTraceIds = (ids: string[]) => {
+			sizes.push(ids.length);
+			return undefined;
+		};
+		const items = many(120);
+		const { outcomes, stats } = await postEntries(
+			gateway,
+			planJournalEntries(items, PER_ITEM),
+			PER_ITEM,
+			4,
+		);
+		expect(sizes.sort((a, b) => a - b)).toEqual([20, 50, 50]);
+		expect(gateway.callCount('findTraceHolders')).toBe(3);
+		expect(gateway.callCount('saveJournalEntry')).toBe(120);
+		expect(stats).toEqual({ entries: 120, saves: 120, traceChecks: 3, withdrawn: 0 });
+		expect([...outcomes.values()].every((o) => o.status === 'posted')).toBe(true);
+		expectTruthful(gateway, items, outcomes);
+	});
+
+	it('a failed check fails only the items of its group, with the reason; the other groups are posted', async () => {
+		const gateway = seededGateway();
+		let calls = 0;
+		gateway.faults.findPostedTraceIds = () =>
+			++calls === 2 ? new Error('X3 pool exhausted') : undefined;
+		const items = many(120);
+		const { outcomes } = await postEntries(
+			gateway,
+			planJournalEntries(items, PER_ITEM),
+			PER_ITEM,
+			1,
+		);
+		const failed = [...outcomes.values()].filter((o) => o.status === 'failed');
+		expect(failed).toHaveLength(50);
+		for (const outcome of failed) expect(outcome).toMatchObject({ reason: 'X3 pool exhausted' });
+		expect([...outcomes.values()].filter((o) => o.status === 'posted')).toHaveLength(70);
+		expect(gateway.entries).toHaveLength(70);
+	});
+
+	it('items already in X3 are reported with their entry and left out; a second run saves nothing', async () => {
+		const gateway = seededGateway();
+		const items = [item(1, 0), item(2, 1), item(3, 2)];
+		await post(gateway, items.slice(0, 2));
+		const { outcomes, stats } = await post(gateway, items);
+		expect(stats.saves).toBe(1);
+		expect(outcomes.get(0)?.status).toBe('already_posted');
+		expect(outcomes.get(2)?.status).toBe('posted');
+		expectTruthful(gateway, items, outcomes);
+		const again = await post(gateway, items);
+		expect(again.stats.saves).toBe(0);
+		expect([...again.outcomes.values()].map((o) => o.status)).toEqual(
+			Array(3).fill('already_posted'),
+		);
+	});
+
+	it('without line traces the check asks for each set by its own trace id too, at entry level', async () => {
+		const gateway = seededGateway();
+		gateway.itemTracesOnLines = false;
+		const asked: Array<{ ids: string[]; linesOnly?: boolean }> = [];
+		gateway.faults.findPostedTraceIds = (ids: string[], options: { linesOnly?: boolean }) => {
+			asked.push({ ids, linesOnly: options.linesOnly });
+			return undefined;
+		};
+		const items = [item(1, 0), item(2, 1)];
+		const plans = planJournalEntries(items, OPTIONS);
+		await postEntries(gateway, plans, OPTIONS, 4);
+		expect(asked).toEqual([
+			{ ids: [items[0].traceId, items[1].traceId, plans[0].traceId].sort(), linesOnly: false },
+		]);
+		// The same set again: found by its set trace id (the lines carry none here).
+		const again = await postEntries(gateway, plans, OPTIONS, 4);
+		expect(again.stats.saves).toBe(0);
+		expect(again.outcomes.get(0)).toMatchObject({
+			status: 'already_posted',
+			entryTraceId: plans[0].traceId,
+		});
+	});
+
+	it('packs consecutive sets into groups of at most 50 trace ids; a larger set is a group of its own', () => {
+		const plan = (size: number) => ({ items: Array(size).fill(null) }) as never;
+		const sizes = (groups: unknown[][]) => groups.map((group) => group.length);
+		expect(sizes(checkGroups(Array.from({ length: 120 }, () => plan(1)), 0))).toEqual([50, 50, 20]);
+		expect(sizes(checkGroups(Array.from({ length: 120 }, () => plan(1)), 1))).toEqual([
+			25, 25, 25, 25, 20,
+		]);
+		expect(sizes(checkGroups([plan(30), plan(30), plan(70), plan(5), plan(10)], 0))).toEqual([
+			1, 1, 1, 2,
+		]);
 	});
 });
 

@@ -16,6 +16,7 @@ import { foldName } from '../../nodes/shared/supplierMatch';
 import type {
 	JournalEntryDraft,
 	PostedJournalEntry,
+	TraceLookupOptions,
 	X3Account,
 	X3Dimension,
 	X3DimensionType,
@@ -169,24 +170,32 @@ export class FakeX3Gateway implements X3Gateway {
 		return posted;
 	}
 
-	async findPostedTraceIds(traceIds: string[]) {
-		this.count('findPostedTraceIds', [traceIds]);
+	/** Post Spend writes item trace ids on lines; false imitates a layout without a line trace field. */
+	itemTracesOnLines = true;
+
+	private holds(entry: { traceId: string; lineTraceIds: string[] }, id: string, linesOnly?: boolean) {
+		if (linesOnly && this.itemTracesOnLines) return entry.lineTraceIds.includes(id);
+		return entry.traceId === id || (this.itemTracesOnLines && entry.lineTraceIds.includes(id));
+	}
+
+	async findPostedTraceIds(traceIds: string[], options: TraceLookupOptions = {}) {
+		this.count('findPostedTraceIds', [traceIds, options]);
 		const found = new Map<string, string>();
 		for (const entry of this.entries) {
 			for (const id of traceIds) {
-				if (entry.traceId === id || entry.lineTraceIds.includes(id))
+				if (this.holds(entry, id, options.linesOnly))
 					found.set(id, entry.documentNumber);
 			}
 		}
 		return found;
 	}
 
-	async findTraceHolders(traceIds: string[]) {
-		this.count('findTraceHolders', [traceIds]);
+	async findTraceHolders(traceIds: string[], options: TraceLookupOptions = {}) {
+		this.count('findTraceHolders', [traceIds, options]);
 		const found = new Map<string, string[]>();
 		for (const entry of this.entries) {
 			for (const id of traceIds) {
-				if (entry.traceId === id || entry.lineTraceIds.includes(id)) {
+				if (this.holds(entry, id, options.linesOnly)) {
 					found.set(id, [...(found.get(id) ?? []), entry.documentNumber]);
 				}
 			}

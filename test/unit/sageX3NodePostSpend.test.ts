@@ -108,18 +108,27 @@ function mixedBatch() {
 }
 
 describe('Post Spend', () => {
-	it('posts entry sets: one trace check, one save and one check after it per set, items paired and audited', async () => {
+	it('posts entry sets: one trace check for all of them, one save per set, one check after the saves, items paired and audited', async () => {
 		const gateway = seededGateway();
+		const checked: Array<{ ids: string[]; linesOnly?: boolean }> = [];
+		gateway.faults.findPostedTraceIds = (ids: string[], options: { linesOnly?: boolean }) => {
+			checked.push({ ids, linesOnly: options.linesOnly });
+			return undefined;
+		};
 		const items = mixedBatch();
 		const output = await run(gateway, items);
 
 		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
 		expect(results(output).map((r) => r.status)).toEqual(Array(6).fill('posted'));
 		expect(gateway.callCount('saveJournalEntry')).toBe(3);
-		expect(gateway.callCount('findPostedTraceIds')).toBe(3);
-		// After each save: does an earlier entry hold one of its items (a concurrent run)?
-		expect(gateway.callCount('findTraceHolders')).toBe(3);
-		expect(gateway.totalCalls()).toBe(9);
+		// The three sets fit one check (≤ 50 trace ids): the items' ids, asked on the lines that carry them.
+		expect(checked).toEqual([
+			{ ids: expect.arrayContaining(items.map((i) => i.traceId)), linesOnly: true },
+		]);
+		expect(checked[0].ids).toHaveLength(6);
+		// After the saves: does an earlier entry hold one of their items (a concurrent run)?
+		expect(gateway.callCount('findTraceHolders')).toBe(1);
+		expect(gateway.totalCalls()).toBe(5);
 
 		const [first, meal, refund, euro, office] = results(output);
 		expect(first).toMatchObject({
@@ -336,7 +345,7 @@ describe('Post Spend', () => {
 		const output = results(await run(gateway, items, { parameters: { grouping: 'perItem' } }));
 		expect(output.map((r) => r.entryTraceId)).toEqual(items.map((i) => i.traceId));
 		expect(gateway.callCount('saveJournalEntry')).toBe(2);
-		expect(gateway.callCount('findPostedTraceIds')).toBe(2);
+		expect(gateway.callCount('findPostedTraceIds')).toBe(1);
 		const refundEntry = gateway.entries.find((e) => e.traceId === items[1].traceId)!;
 		expect(
 			refundEntry.draft.lines.map((l) => [l.account, l.debit ?? null, l.credit ?? null]),

@@ -437,19 +437,41 @@ describe('findPostedTraceIds: calls per batch', () => {
 			});
 		const found = await gateway('rest').x3.findPostedTraceIds(ids);
 		expect(Object.fromEntries(found)).toEqual({ [ids[0]]: 'JE-1', [ids[1]]: 'JE-2' });
+		// Batches go out side by side, so the requests may interleave.
 		expect(wheres).toHaveLength(6);
-		expect(wheres[0]).toBe(
+		expect(wheres).toContain(
 			`BPRVCR in (${ids
 				.slice(0, 50)
 				.map((id) => `'${id}'`)
 				.join(', ')})`,
 		);
-		expect(wheres[1]).toBe(
+		expect(wheres).toContain(
 			ids
 				.slice(1, 50)
 				.map((id) => `(DES like '${id}%')`)
 				.join(' or '),
 		);
+	});
+
+	it('REST with linesOnly: one query on the lines per batch, none on the entries', async () => {
+		const classes: string[] = [];
+		nock(BASE)
+			.get(/\/api1\/x3\/erp\/SEED\/GACCENTRYD?\?/)
+			.times(3)
+			.reply(200, (request: Request) => {
+				const url = new URL(request.url);
+				classes.push(url.pathname.split('/').pop() ?? '');
+				const where = url.searchParams.get('where') ?? '';
+				return {
+					$resources: where.includes(`'${ids[1]}%'`)
+						? [{ TYP: 'BRX', NUM: 'JE-2', DES: `${ids[1]} Taxi` }]
+						: [],
+					$links: {},
+				};
+			});
+		const found = await gateway('rest').x3.findPostedTraceIds(ids, { linesOnly: true });
+		expect(Object.fromEntries(found)).toEqual({ [ids[1]]: 'JE-2' });
+		expect(classes).toEqual(['GACCENTRYD', 'GACCENTRYD', 'GACCENTRYD']);
 	});
 
 	it('SOAP: one query per id on the trace field, plus the line field for ids not found', async () => {
@@ -476,6 +498,34 @@ describe('findPostedTraceIds: calls per batch', () => {
 		const found = await gateway('soap').x3.findPostedTraceIds(['BRXT-A', 'BRXT-B']);
 		expect(Object.fromEntries(found)).toEqual({ 'BRXT-A': 'JE-1' });
 		expect(keys.sort()).toEqual(['BPRVCR=BRXT-A', 'BPRVCR=BRXT-B', 'DES=BRXT-B*']);
+	});
+
+	it('SOAP with linesOnly: one query per id, on the line trace field only', async () => {
+		const keys: string[] = [];
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => {
+				const match =
+					/<key xsi:type="xsd:string">(\w+)<\/key><value xsi:type="xsd:string">([^<]*)<\/value>/.exec(
+						body,
+					);
+				keys.push(`${match?.[1]}=${match?.[2]}`);
+				return true;
+			})
+			.times(2)
+			.reply(200, async (request: Request) =>
+				(await request.text()).includes('DES</key><value xsi:type="xsd:string">BRXT-A*<')
+					? soapResponse({
+							operation: 'query',
+							status: 1,
+							resultXml: '[{"NUM":"JE-1","DES":"BRXT-A Taxi"}]',
+						})
+					: soapResponse({ operation: 'query', status: 1, resultXml: '[]' }),
+			);
+		const found = await gateway('soap').x3.findTraceHolders(['BRXT-A', 'BRXT-B'], {
+			linesOnly: true,
+		});
+		expect(Object.fromEntries(found)).toEqual({ 'BRXT-A': ['JE-1'] });
+		expect(keys.sort()).toEqual(['DES=BRXT-A*', 'DES=BRXT-B*']);
 	});
 });
 
@@ -544,5 +594,58 @@ describe('wiring', () => {
 		await expect(
 			x3.createSupplier({ code: 'BRNEW', name: 'New Co', category: 'SUPUS' }),
 		).resolves.toMatchObject({ code: 'BRNEW', name: 'New Co' });
+	});
+});
+
+describe('supplier name searches of one execution share one scan', () => {
+	it('SOAP: two vendors, one query; a failed scan is not kept', async () => {
+		let queries = 0;
+		nock(BASE)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:query ') && ++queries === 1)
+			.reply(
+				200,
+				soapResponse({
+					operation: 'query',
+					status: 0,
+					messages: [{ type: '3', message: 'Table BPSUPPLIER locked' }],
+				}),
+			)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:query '))
+			.reply(
+				200,
+				soapResponse({
+					operation: 'query',
+					status: 1,
+					resultXml:
+						'[{"BPSNUM":"S1","BPSNAM":"Acme Tools"},{"BPSNUM":"S2","BPSNAM":"Blue Bottle Coffee"}]',
+				}),
+			);
+		const { x3 } = gateway('soap');
+		await expect(x3.searchSuppliers({ name: 'acme' })).rejects.toThrow(/locked/);
+		const acme = await x3.searchSuppliers({ name: 'acme' });
+		const bottle = await x3.searchSuppliers({ name: 'BOTTLE' });
+		expect(acme.map((s) => s.code)).toEqual(['S1']);
+		expect(bottle.map((s) => s.code)).toEqual(['S2']);
+		expect(nock.isDone()).toBe(true);
+	});
+
+	it('REST: two vendors, one scan of the supplier class', async () => {
+		nock(BASE)
+			.get(/\/api1\/x3\/erp\/SEED\/BPSUPPLIER\?/)
+			.once()
+			.reply(200, {
+				$resources: [
+					{ BPSNUM: 'S1', BPSNAM: 'Acme Tools' },
+					{ BPSNUM: 'S2', BPSNAM: 'Blue Bottle Coffee' },
+				],
+				$links: {},
+			});
+		const { x3 } = gateway('rest');
+		const [acme, bottle] = await Promise.all([
+			x3.searchSuppliers({ name: 'Tools' }),
+			x3.searchSuppliers({ name: 'coffee' }),
+		]);
+		expect(acme.map((s) => s.code)).toEqual(['S1']);
+		expect(bottle.map((s) => s.code)).toEqual(['S2']);
 	});
 });

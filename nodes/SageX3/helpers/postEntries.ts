@@ -1,6 +1,7 @@
 import { buildEntry } from '../../shared/journalDraft';
 import type { DraftOptions, PlannedEntry, PostingItem } from '../../shared/journalDraft';
 import type { X3Gateway } from '../transport/gateway.types';
+import { FIND_BATCH_SIZE } from '../transport/readers';
 import { documentPrecedes } from '../transport/records';
 import { errorReason, mapWithConcurrency } from './utils';
 
@@ -12,6 +13,7 @@ export type EntryItemOutcome =
 export interface PostEntriesStats {
 	entries: number;
 	saves: number;
+	/** Trace checks before saving: one per group of entry sets (up to FIND_BATCH_SIZE trace ids) and round. */
 	traceChecks: number;
 	/** Entries saved and then removed again because a concurrent run had posted some of their items first. */
 	withdrawn: number;
@@ -20,21 +22,31 @@ export interface PostEntriesStats {
 /** Save attempts per entry set when concurrent runs keep posting the same items; then its items fail. */
 export const MAX_SAVE_ROUNDS = 3;
 
+/** One entry set on its way: the items still to post and the trace id of the entry as last built. */
+interface SetInFlight {
+	plan: PlannedEntry;
+	pending: PostingItem[];
+	entryTraceId: string;
+}
+
 /**
- * Posts planned entries, idempotently: per entry set, ONE trace check for all its item trace ids and the set's
- * own trace id; items X3 already holds are reported with the document number holding them and left out; the
- * rest is rebuilt (new trace id derived from the remaining items) and saved. A failed set fails only its own
- * items. Sets run with at most `concurrency` in flight (the gateway's throttle still caps calls to the X3 pool).
+ * Posts planned entries, idempotently. Entry sets go in groups of up to FIND_BATCH_SIZE trace ids, so the checks
+ * cost one X3 request per group on GraphQL and REST (one per item on SOAP), whatever the size of the sets:
  *
- * The check before a save cannot see a save that another run (another worker, another execution of a
- * re-delivered event) makes at the same moment, and n8n offers nodes no lock shared across processes. So the
- * node asks X3 once more after its save: when an item it just posted is also held by an entry with an earlier
- * document number, that earlier entry keeps the item and this run withdraws its own entry (SOAP delete; entries
- * are created temporary) and starts over with a new check, which reports the item as already posted and saves
- * the set's other items again. Every run applies the same rule, so of two entries holding an item exactly the
- * later one goes; a run that withdrew checks again afterwards, so an item whose earlier holder was withdrawn
- * too is saved again rather than lost. What stays open: a run killed between its save and that second check
- * leaves both entries (the reconciliation reports them as duplicated_in_x3).
+ * 1. ONE trace check for every item of the group (and each set's own trace id when lines carry no trace): items
+ *    X3 already holds are reported with the document number holding them and left out; a set with items left is
+ *    rebuilt from them (new trace id derived from the remaining items).
+ * 2. The sets are saved, at most `concurrency` at a time (the gateway's throttle still caps calls to the pool).
+ *    A failed save fails only its own set's items.
+ * 3. ONE check after the saves: the check before a save cannot see a save that another run (another worker,
+ *    another execution of a re-delivered event) makes at the same moment, and n8n offers nodes no lock shared
+ *    across processes. When an item just posted is also held by an entry with an earlier document number, that
+ *    earlier entry keeps the item and this run withdraws its own entry (SOAP delete; entries are created
+ *    temporary) and sends the set to the next round, whose check reports the item as already posted and saves
+ *    the set's other items again. Every run applies the same rule, so of two entries holding an item exactly the
+ *    later one goes; a run that withdrew checks again, so an item whose earlier holder was withdrawn too is saved
+ *    again rather than lost. What stays open: a run killed between its save and that check leaves both entries
+ *    (the reconciliation reports them as duplicated_in_x3).
  */
 export async function postEntries(
 	gateway: X3Gateway,
@@ -44,20 +56,52 @@ export async function postEntries(
 ): Promise<{ outcomes: Map<number, EntryItemOutcome>; stats: PostEntriesStats }> {
 	const outcomes = new Map<number, EntryItemOutcome>();
 	const stats: PostEntriesStats = { entries: plans.length, saves: 0, traceChecks: 0, withdrawn: 0 };
+	const linesOnly = gateway.itemTracesOnLines;
 
-	await mapWithConcurrency(plans, concurrency, async (plan) => {
-		let pending = plan.items;
-		let entryTraceId = plan.traceId;
-		try {
-			for (let round = 1; ; round++) {
+	const fail = (set: SetInFlight, reason: string, error: unknown): void => {
+		for (const item of set.pending) {
+			if (!outcomes.has(item.itemIndex)) {
+				outcomes.set(item.itemIndex, {
+					status: 'failed',
+					reason,
+					error,
+					entryTraceId: set.entryTraceId,
+				});
+			}
+		}
+	};
+
+	const postGroup = async (group: PlannedEntry[]): Promise<void> => {
+		let sets: SetInFlight[] = group.map((plan) => ({
+			plan,
+			pending: plan.items,
+			entryTraceId: plan.traceId,
+		}));
+		for (let round = 1; sets.length > 0; round++) {
+			// 1. Check the group before saving.
+			const built = sets.map((set) => ({
+				set,
 				// The set as it would be saved now: the whole plan, or the items still to post.
-				let entry = pending.length === plan.items.length ? plan : buildEntry(pending, options);
-				const ids = [...new Set([...pending.map((item) => item.traceId), entry.traceId])];
-				stats.traceChecks++;
-				const found = await gateway.findPostedTraceIds(ids);
-				const setDocument = found.get(entry.traceId);
+				entry: set.pending.length === set.plan.items.length ? set.plan : buildEntry(set.pending, options),
+			}));
+			const ids = built.flatMap(({ set, entry }) => [
+				...set.pending.map((item) => item.traceId),
+				// Without line traces, a whole set is known by its own trace id only.
+				...(linesOnly ? [] : [entry.traceId]),
+			]);
+			stats.traceChecks++;
+			let found: Map<string, string>;
+			try {
+				found = await gateway.findPostedTraceIds(ids, { linesOnly });
+			} catch (error) {
+				for (const { set } of built) fail(set, errorReason(error), error);
+				return;
+			}
+			const toSave: Array<{ set: SetInFlight; entry: PlannedEntry }> = [];
+			for (const { set, entry } of built) {
+				const setDocument = linesOnly ? undefined : found.get(entry.traceId);
 				const remaining: PostingItem[] = [];
-				for (const item of pending) {
+				for (const item of set.pending) {
 					const documentNumber = found.get(item.traceId) ?? setDocument;
 					if (documentNumber !== undefined) {
 						outcomes.set(item.itemIndex, {
@@ -70,30 +114,55 @@ export async function postEntries(
 						remaining.push(item);
 					}
 				}
-				if (remaining.length === 0) return;
-				if (remaining.length !== pending.length) entry = buildEntry(remaining, options);
-				pending = remaining;
-				entryTraceId = entry.traceId;
+				if (remaining.length === 0) continue;
+				const toPost = remaining.length === set.pending.length ? entry : buildEntry(remaining, options);
+				set.pending = remaining;
+				set.entryTraceId = toPost.traceId;
+				toSave.push({ set, entry: toPost });
+			}
+
+			// 2. Save.
+			const saved: Array<{ set: SetInFlight; entry: PlannedEntry; documentNumber: string }> = [];
+			await mapWithConcurrency(toSave, concurrency, async ({ set, entry }) => {
 				stats.saves++;
-				const saved = await gateway.saveJournalEntry(entry.draft);
-				if (!(await postedEarlierElsewhere(gateway, remaining, saved.documentNumber))) {
-					for (const item of remaining) {
+				try {
+					const result = await gateway.saveJournalEntry(entry.draft);
+					saved.push({ set, entry, documentNumber: result.documentNumber });
+				} catch (error) {
+					fail(set, errorReason(error), error);
+				}
+			});
+			if (saved.length === 0) return;
+
+			// 3. Check again after the saves; withdraw what a concurrent run posted first.
+			let holders: Map<string, string[]> | null;
+			try {
+				holders = await gateway.findTraceHolders(
+					saved.flatMap(({ set }) => set.pending.map((item) => item.traceId)),
+					{ linesOnly },
+				);
+			} catch {
+				// X3 cannot be asked: the saves stand (a duplicate would be reported by the reconciliation).
+				holders = null;
+			}
+			const next: SetInFlight[] = [];
+			await mapWithConcurrency(saved, concurrency, async ({ set, entry, documentNumber }) => {
+				if (holders === null || !heldEarlierElsewhere(holders, set.pending, documentNumber)) {
+					for (const item of set.pending) {
 						outcomes.set(item.itemIndex, {
 							status: 'posted',
-							documentNumber: saved.documentNumber,
+							documentNumber,
 							entryTraceId: entry.traceId,
 						});
 					}
 					return;
 				}
 				try {
-					await gateway.deleteJournalEntry({
-						documentNumber: saved.documentNumber,
-						entryType: entry.draft.entryType,
-					});
+					await gateway.deleteJournalEntry({ documentNumber, entryType: entry.draft.entryType });
 				} catch (error) {
 					fail(
-						`Another run posted some of these items at the same time, and removing this run's duplicate entry ${saved.documentNumber} from X3 failed: ${errorReason(error)}. Delete entry ${saved.documentNumber} in X3 (its items are also in an earlier entry).`,
+						set,
+						`Another run posted some of these items at the same time, and removing this run's duplicate entry ${documentNumber} from X3 failed: ${errorReason(error)}. Delete entry ${documentNumber} in X3 (its items are also in an earlier entry).`,
 						error,
 					);
 					return;
@@ -101,43 +170,50 @@ export async function postEntries(
 				stats.withdrawn++;
 				if (round >= MAX_SAVE_ROUNDS) {
 					fail(
-						`Other runs kept posting these items at the same time (${round} attempts); entry ${saved.documentNumber} was withdrawn. Replay the items: the next run finds what X3 holds.`,
+						set,
+						`Other runs kept posting these items at the same time (${round} attempts); entry ${documentNumber} was withdrawn. Replay the items: the next run finds what X3 holds.`,
 						null,
 					);
 					return;
 				}
-			}
-		} catch (error) {
-			fail(errorReason(error), error);
+				next.push(set);
+			});
+			sets = next;
 		}
+	};
 
-		function fail(reason: string, error: unknown): void {
-			for (const item of pending) {
-				if (!outcomes.has(item.itemIndex)) {
-					outcomes.set(item.itemIndex, { status: 'failed', reason, error, entryTraceId });
-				}
-			}
-		}
-	});
+	await mapWithConcurrency(checkGroups(plans, linesOnly ? 0 : 1), concurrency, postGroup);
 	return { outcomes, stats };
 }
 
 /**
- * Whether an item of the entry just saved as `documentNumber` is also held by an entry X3 numbered earlier.
- * When X3 cannot be asked, the save stands (the items are in X3; a duplicate would be reported by the
- * reconciliation).
+ * Consecutive entry sets packed into groups of at most FIND_BATCH_SIZE trace ids: each item's, plus
+ * `idsPerSet` for the set's own (a larger set is a group of its own; the gateway splits its check into batches).
  */
-async function postedEarlierElsewhere(
-	gateway: X3Gateway,
+export function checkGroups(plans: PlannedEntry[], idsPerSet: number): PlannedEntry[][] {
+	const groups: PlannedEntry[][] = [];
+	let current: PlannedEntry[] = [];
+	let ids = 0;
+	for (const plan of plans) {
+		const size = plan.items.length + idsPerSet;
+		if (current.length > 0 && ids + size > FIND_BATCH_SIZE) {
+			groups.push(current);
+			current = [];
+			ids = 0;
+		}
+		current.push(plan);
+		ids += size;
+	}
+	if (current.length > 0) groups.push(current);
+	return groups;
+}
+
+/** Whether an item of the entry saved as `documentNumber` is also held by an entry X3 numbered earlier. */
+function heldEarlierElsewhere(
+	holders: Map<string, string[]>,
 	items: PostingItem[],
 	documentNumber: string,
-): Promise<boolean> {
-	let holders: Map<string, string[]>;
-	try {
-		holders = await gateway.findTraceHolders(items.map((item) => item.traceId));
-	} catch {
-		return false;
-	}
+): boolean {
 	return items.some((item) =>
 		(holders.get(item.traceId) ?? []).some(
 			(other) => other !== documentNumber && documentPrecedes(other, documentNumber),

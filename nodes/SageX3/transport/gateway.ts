@@ -6,6 +6,7 @@ import type {
 	JournalEntryDraft,
 	JournalLineDraft,
 	PostedJournalEntry,
+	TraceLookupOptions,
 	X3Gateway,
 	X3Layout,
 	X3ReadApi,
@@ -294,29 +295,38 @@ class SageX3Gateway implements X3Gateway {
 		return await (await this.read()).listEntryTypes();
 	}
 
-	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
-		const unique = [
-			...new Set(traceIds.filter((id) => typeof id === 'string' && id.trim() !== '')),
-		];
+	get itemTracesOnLines(): boolean {
+		return this.layout.journalEntry.lineTraceField !== '';
+	}
+
+	async findPostedTraceIds(
+		traceIds: string[],
+		options: TraceLookupOptions = {},
+	): Promise<Map<string, string>> {
 		const found = new Map<string, string>();
-		if (unique.length === 0) return found;
+		const idBatches = traceIdBatches(traceIds);
+		if (idBatches.length === 0) return found;
 		const reader = await this.read();
-		for (const batch of chunk(unique, FIND_BATCH_SIZE)) {
-			for (const [id, number] of await reader.findPostedTraceIds(batch)) found.set(id, number);
-		}
+		// Batches go out side by side; the throttle keeps them within the X3 pool.
+		const batches = await Promise.all(
+			idBatches.map(async (batch) => await reader.findPostedTraceIds(batch, options)),
+		);
+		for (const batch of batches) for (const [id, number] of batch) found.set(id, number);
 		return found;
 	}
 
-	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
-		const unique = [
-			...new Set(traceIds.filter((id) => typeof id === 'string' && id.trim() !== '')),
-		];
+	async findTraceHolders(
+		traceIds: string[],
+		options: TraceLookupOptions = {},
+	): Promise<Map<string, string[]>> {
 		const found = new Map<string, string[]>();
-		if (unique.length === 0) return found;
+		const idBatches = traceIdBatches(traceIds);
+		if (idBatches.length === 0) return found;
 		const reader = await this.read();
-		for (const batch of chunk(unique, FIND_BATCH_SIZE)) {
-			for (const [id, numbers] of await reader.findTraceHolders(batch)) found.set(id, numbers);
-		}
+		const batches = await Promise.all(
+			idBatches.map(async (batch) => await reader.findTraceHolders(batch, options)),
+		);
+		for (const batch of batches) for (const [id, numbers] of batch) found.set(id, numbers);
 		return found;
 	}
 
@@ -606,4 +616,10 @@ class SageX3Gateway implements X3Gateway {
 	private invalid(message: string): NodeOperationError {
 		return new NodeOperationError(this.node, message, { itemIndex: this.options.itemIndex });
 	}
+}
+
+/** Distinct, non-blank trace ids in batches of FIND_BATCH_SIZE (one GraphQL/REST request each). */
+function traceIdBatches(traceIds: string[]): string[][] {
+	const unique = [...new Set(traceIds.filter((id) => typeof id === 'string' && id.trim() !== ''))];
+	return chunk(unique, FIND_BATCH_SIZE);
 }

@@ -210,6 +210,14 @@ export const DEFAULT_X3_LAYOUT: X3Layout = {
 };
 
 /** Which reads the gateway serves, whatever API style is behind it. */
+export interface TraceLookupOptions {
+	/**
+	 * Ask the line trace field only (when the layout has one): right for item trace ids, which Post Spend always
+	 * writes on the item's line; halves the calls where entry and line level are separate requests.
+	 */
+	linesOnly?: boolean;
+}
+
 export interface X3Gateway {
 	readonly readApi: X3ReadApi;
 	getSupplier(code: string): Promise<X3Supplier | null>;
@@ -233,14 +241,21 @@ export interface X3Gateway {
 	saveJournalEntry(draft: JournalEntryDraft): Promise<PostedJournalEntry>;
 	/**
 	 * Which of these trace ids (entry or line level) X3 already holds, with the document number holding each.
-	 * One call per batch of up to 50 ids on GraphQL and REST.
+	 * One call per batch of up to 50 ids on GraphQL and REST (batches run side by side), one or two per id on
+	 * SOAP; `linesOnly` asks the line trace field only (one call per batch or per id).
 	 */
-	findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>>;
+	findPostedTraceIds(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string>>;
 	/**
 	 * Every document number that holds each trace id (entry or line level), to spot an entry saved twice by
-	 * concurrent runs. Same cost as findPostedTraceIds on GraphQL and REST, two queries per id on SOAP.
+	 * concurrent runs. Same cost as findPostedTraceIds on GraphQL and REST, two queries per id on SOAP (one with
+	 * `linesOnly`).
 	 */
-	findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>>;
+	findTraceHolders(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string[]>>;
+	/**
+	 * Whether journal lines carry item trace ids (the layout has a line trace field): then an item's trace is
+	 * found on its line whatever entry holds it, and lookups of item ids can skip the entry level.
+	 */
+	readonly itemTracesOnLines: boolean;
 	/** Removes a journal entry this node saved (SOAP `delete`); an entry that no longer exists counts as removed. */
 	deleteJournalEntry(entry: { documentNumber: string; entryType: string | null }): Promise<void>;
 	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;

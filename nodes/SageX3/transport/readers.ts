@@ -2,6 +2,7 @@ import type { INode } from 'n8n-workflow';
 
 import type {
 	PostedJournalEntry,
+	TraceLookupOptions,
 	X3Account,
 	X3Dimension,
 	X3DimensionType,
@@ -40,9 +41,9 @@ export interface X3Reader {
 	listSites(): Promise<X3Site[]>;
 	listEntryTypes(): Promise<X3EntryType[]>;
 	/** At most FIND_BATCH_SIZE ids; the gateway splits larger sets. */
-	findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>>;
+	findPostedTraceIds(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string>>;
 	/** Every document number holding each id (entry or line level); at most FIND_BATCH_SIZE ids. */
-	findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>>;
+	findTraceHolders(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string[]>>;
 	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
 	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
 }

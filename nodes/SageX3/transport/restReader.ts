@@ -1,6 +1,7 @@
 import { X3Error } from './errors';
 import type {
 	PostedJournalEntry,
+	TraceLookupOptions,
 	X3Account,
 	X3Dimension,
 	X3DimensionType,
@@ -32,6 +33,12 @@ import type { X3RestClient } from './rest';
  * or'ed), because api1 cannot filter a parent on its child rows.
  */
 export class RestReader implements X3Reader {
+	/**
+	 * The suppliers a name search filters (a name search has no where clause: api1 offers no case- and
+	 * accent-insensitive contains), read once per reader (one node execution) and shared by every vendor's search.
+	 */
+	private supplierScan?: Promise<Array<Record<string, unknown>>>;
+
 	constructor(
 		private readonly rest: X3RestClient,
 		private readonly env: ReaderEnvironment,
@@ -55,17 +62,38 @@ export class RestReader implements X3Reader {
 		const { className, representation } = this.names.supplier;
 		const fields = this.env.layout.supplier.fields;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const source =
+			query.name && !query.code
+				? fromArray(await this.scanSuppliers())
+				: this.rest.query(className, representation, {
+						where: query.code ? where.startsWith(fields.code, query.code) : undefined,
+						maxItems: query.name ? this.env.scanLimit : limit,
+					});
 		return await this.collect(
-			this.rest.query(className, representation, {
-				where: query.code ? where.startsWith(fields.code, query.code) : undefined,
-				maxItems: query.name ? this.env.scanLimit : limit,
-			}),
+			source,
 			limit,
 			(record) => supplierFromRecord(record, this.env.layout),
 			(supplier) =>
 				startsWithFolded(supplier.code, query.code ?? '') &&
 				containsFolded(supplier.name, query.name ?? ''),
 		);
+	}
+
+	private async scanSuppliers(): Promise<Array<Record<string, unknown>>> {
+		if (!this.supplierScan) {
+			const { className, representation } = this.names.supplier;
+			this.supplierScan = (async () => {
+				const rows: Array<Record<string, unknown>> = [];
+				for await (const record of this.rest.query(className, representation, {
+					maxItems: this.env.scanLimit,
+				}))
+					rows.push(record);
+				return rows;
+			})();
+			// A failed scan is not kept: the next search tries again.
+			this.supplierScan.catch(() => (this.supplierScan = undefined));
+		}
+		return await this.supplierScan;
 	}
 
 	async getAccount(code: string): Promise<X3Account | null> {
@@ -172,20 +200,31 @@ export class RestReader implements X3Reader {
 		);
 	}
 
-	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
+	async findPostedTraceIds(
+		traceIds: string[],
+		options: TraceLookupOptions = {},
+	): Promise<Map<string, string>> {
 		const found = new Map<string, string>();
-		for (const [id, numbers] of await this.traceHolders(traceIds, false)) found.set(id, numbers[0]);
+		for (const [id, numbers] of await this.traceHolders(traceIds, false, options.linesOnly))
+			found.set(id, numbers[0]);
 		return found;
 	}
 
-	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
-		return await this.traceHolders(traceIds, true);
+	async findTraceHolders(
+		traceIds: string[],
+		options: TraceLookupOptions = {},
+	): Promise<Map<string, string[]>> {
+		return await this.traceHolders(traceIds, true, options.linesOnly);
 	}
 
-	/** Entry level first; line level for the ids not found there, or for all of them with `everyHolder`. */
+	/**
+	 * Entry level first; line level for the ids not found there, or for all of them with `everyHolder`.
+	 * `linesOnly` (with a line trace field) skips the entry level: one request instead of two.
+	 */
 	private async traceHolders(
 		traceIds: string[],
 		everyHolder: boolean,
+		linesOnly = false,
 	): Promise<Map<string, string[]>> {
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
@@ -196,13 +235,15 @@ export class RestReader implements X3Reader {
 		};
 		const { fields, lineTraceField } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
-		for await (const record of this.rest.query(entry.className, entry.representation, {
-			where: where.in(fields.traceField, traceIds),
-			count: Math.max(traceIds.length * 2, 20),
-		})) {
-			const id = text(record[fields.traceField]);
-			const number = text(record[fields.documentNumber]);
-			if (id && number && traceIds.includes(id)) add(id, number);
+		if (!(linesOnly && lineTraceField)) {
+			for await (const record of this.rest.query(entry.className, entry.representation, {
+				where: where.in(fields.traceField, traceIds),
+				count: Math.max(traceIds.length * 2, 20),
+			})) {
+				const id = text(record[fields.traceField]);
+				const number = text(record[fields.documentNumber]);
+				if (id && number && traceIds.includes(id)) add(id, number);
+			}
 		}
 		const remaining = everyHolder ? traceIds : traceIds.filter((id) => !found.has(id));
 		if (lineTraceField && remaining.length > 0) {
@@ -306,4 +347,8 @@ export class RestReader implements X3Reader {
 		}
 		return results;
 	}
+}
+
+async function* fromArray<T>(values: T[]): AsyncGenerator<T> {
+	yield* values;
 }

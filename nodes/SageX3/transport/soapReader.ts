@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { X3BusinessError } from './errors';
 import type {
 	PostedJournalEntry,
+	TraceLookupOptions,
 	X3Account,
 	X3Dimension,
 	X3DimensionType,
@@ -31,10 +32,16 @@ import type { X3KeyValue, X3ResultData, X3SoapClient } from './soap';
  *
  * Cost of the trace lookups: findPostedTraceIds makes one query per trace id on the entry trace field, plus one on
  * the line trace field (`id*`) for ids not found at entry level, so 1 to 2 calls per id (findTraceHolders always
- * makes both; GraphQL and REST do a batch of 50 ids in one call). findJournalEntriesByTraceId and
+ * makes both; `linesOnly` makes only the line query; GraphQL and REST do a batch of 50 ids in one call). findJournalEntriesByTraceId and
  * listTracedJournalEntries add one `read` per entry found, because `query` returns left-list fields only.
  */
 export class SoapReader implements X3Reader {
+	/**
+	 * The supplier rows a name search filters: SOAP query has no name criterion, so every name search would read
+	 * the same rows. Read once per reader (one node execution) and shared by every vendor's search.
+	 */
+	private supplierScan?: Promise<Array<Record<string, unknown>>>;
+
 	constructor(
 		private readonly soap: X3SoapClient,
 		private readonly env: ReaderEnvironment,
@@ -54,8 +61,18 @@ export class SoapReader implements X3Reader {
 	}): Promise<X3Supplier[]> {
 		const { publication, fields } = this.env.layout.supplier;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
-		const keys: X3KeyValue[] = query.code ? [{ key: fields.code, value: `${query.code}*` }] : [];
-		const rows = await this.queryRows(publication, keys, query.name ? this.env.scanLimit : limit);
+		let rows: Array<Record<string, unknown>>;
+		if (query.name && !query.code) {
+			if (!this.supplierScan) {
+				this.supplierScan = this.queryRows(publication, [], this.env.scanLimit);
+				// A failed scan is not kept: the next search tries again.
+				this.supplierScan.catch(() => (this.supplierScan = undefined));
+			}
+			rows = await this.supplierScan;
+		} else {
+			const keys: X3KeyValue[] = query.code ? [{ key: fields.code, value: `${query.code}*` }] : [];
+			rows = await this.queryRows(publication, keys, query.name ? this.env.scanLimit : limit);
+		}
 		return rows
 			.map((row) => supplierFromRecord(row, this.env.layout))
 			.filter((supplier): supplier is X3Supplier => supplier !== null)
@@ -157,11 +174,15 @@ export class SoapReader implements X3Reader {
 			.filter((type): type is X3EntryType => type.code !== null);
 	}
 
-	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
+	async findPostedTraceIds(
+		traceIds: string[],
+		options: TraceLookupOptions = {},
+	): Promise<Map<string, string>> {
 		// Issued together; the shared limiter keeps them within the pool size.
 		const results = await Promise.all(
 			traceIds.map(
-				async (traceId) => [traceId, await this.documentNumbersForTrace(traceId, true)] as const,
+				async (traceId) =>
+					[traceId, await this.documentNumbersForTrace(traceId, true, options.linesOnly)] as const,
 			),
 		);
 		const found = new Map<string, string>();
@@ -170,10 +191,14 @@ export class SoapReader implements X3Reader {
 		return found;
 	}
 
-	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
+	async findTraceHolders(
+		traceIds: string[],
+		options: TraceLookupOptions = {},
+	): Promise<Map<string, string[]>> {
 		const results = await Promise.all(
 			traceIds.map(
-				async (traceId) => [traceId, await this.documentNumbersForTrace(traceId, false)] as const,
+				async (traceId) =>
+					[traceId, await this.documentNumbersForTrace(traceId, false, options.linesOnly)] as const,
 			),
 		);
 		const holders = new Map<string, string[]>();
@@ -231,10 +256,14 @@ export class SoapReader implements X3Reader {
 		return entries;
 	}
 
-	/** Entry level first; line level (`id*` on the line trace field) when asked for or not found. */
+	/**
+	 * Entry level first; line level (`id*` on the line trace field) when asked for or not found. `linesOnly`
+	 * (with a line trace field) skips the entry level.
+	 */
 	private async documentNumbersForTrace(
 		traceId: string,
 		stopAtFirst: boolean,
+		linesOnly = false,
 	): Promise<Array<{ documentNumber: string; entryType: string | null }>> {
 		const { publication, fields, lineTraceField } = this.env.layout.journalEntry;
 		const refs = new Map<string, string | null>();
@@ -254,10 +283,12 @@ export class SoapReader implements X3Reader {
 				}
 			}
 		};
-		collect(
-			await this.queryRows(publication, [{ key: fields.traceField, value: traceId }], 20),
-			false,
-		);
+		if (!(linesOnly && lineTraceField)) {
+			collect(
+				await this.queryRows(publication, [{ key: fields.traceField, value: traceId }], 20),
+				false,
+			);
+		}
 		if (lineTraceField && !(stopAtFirst && refs.size > 0)) {
 			collect(
 				await this.queryRows(publication, [{ key: lineTraceField, value: `${traceId}*` }], 20),
