@@ -21,7 +21,8 @@ import { startX3Emulator, type X3Emulator } from '../../test/emulators/x3/server
 import { CHART } from '../../test/emulators/seed';
 import { N8nInstance, type CredentialFixture } from '../../test/e2e/lib/n8nInstance';
 import { sleepMs, waitFor } from '../../test/e2e/lib/tools';
-import { setFieldValues } from '../../test/e2e/sync/drive';
+import { setFieldValues, webhookUrlOf } from '../../test/e2e/sync/drive';
+import { QueueStack } from '../../test/reliability/lib/queueStack';
 import { expectedLedger, templateSyncSettings } from '../../test/e2e/sync/expected';
 import {
 	SYNC_NODES,
@@ -63,8 +64,14 @@ const N_CHUNKED = QUICK ? 1_000 : 50_000;
 const CHUNK = Number(process.env.BENCH_CHUNK ?? (QUICK ? 300 : 5_000));
 const WEBHOOK_RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? (QUICK ? 20 : 100));
 const WEBHOOK_SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? (QUICK ? 5 : 30));
+/** The lower rate of the `webhook-sustained` scenario: what one n8n on this machine absorbs (BENCH_WEBHOOK_SUSTAINED_RATE). */
+const WEBHOOK_SUSTAINED_RATE = Number(process.env.BENCH_WEBHOOK_SUSTAINED_RATE ?? (QUICK ? 5 : 10));
 const WEBHOOK_DRAIN_S = Number(process.env.BENCH_WEBHOOK_DRAIN_S ?? (QUICK ? 120 : 300));
 const POLL_N = QUICK ? 200 : 1_000;
+/** The webhook trigger's Answer Brex option in the webhook scenario (BENCH_WEBHOOK_ANSWER=afterFetch|onReceipt). */
+const WEBHOOK_ANSWER = process.env.BENCH_WEBHOOK_ANSWER ?? 'onReceipt';
+/** N8N_CONCURRENCY_PRODUCTION_LIMIT of the bench's n8n (BENCH_N8N_CONCURRENCY; -1 = n8n's default, no limit). */
+const N8N_CONCURRENCY = Number(process.env.BENCH_N8N_CONCURRENCY ?? 8);
 /** Covers every seeded purchase date (2026-07-01 .. 2026-09-30). */
 const FULL_RANGE = { dateFrom: '2026-06-01', dateTo: '2026-12-31' };
 /** BENCH_X3_READ_API=rest|graphql|soap: the template's X3 nodes read through that API (see workflows.ts). */
@@ -79,6 +86,8 @@ const SCENARIOS = [
 	'ours-perItem-small',
 	'baseline-small',
 	'webhook',
+	'webhook-queue',
+	'webhook-sustained',
 	'empty-poll',
 	'ours-entrySet-large',
 	'ours-perItem-large',
@@ -153,6 +162,7 @@ interface Stack {
 	x3: X3Emulator;
 	n8n: N8nInstance;
 	sampler: RssSampler;
+	credentials: CredentialFixture[];
 }
 
 async function startStack(): Promise<Stack> {
@@ -173,6 +183,14 @@ async function startStack(): Promise<Stack> {
 	);
 	const n8n = await N8nInstance.create({
 		name: 'bench',
+		// n8n's concurrency control (README, "Running at volume"): webhook executions beyond the limit wait in
+		// n8n's queue instead of competing for the CPU that answers the next delivery.
+		// SQLite in WAL mode with a read pool (n8n's advice for SQLite in production): with the default single
+		// connection, n8n's database ping times out under 100 webhook calls a second and n8n answers 503.
+		env: {
+			N8N_CONCURRENCY_PRODUCTION_LIMIT: String(N8N_CONCURRENCY),
+			DB_SQLITE_POOL_SIZE: process.env.BENCH_SQLITE_POOL_SIZE ?? '4',
+		},
 	});
 	const credentials: CredentialFixture[] = [
 		...emulatorCredentials(emulatorEndpoints(brex, x3)),
@@ -202,7 +220,7 @@ async function startStack(): Promise<Stack> {
 	await sleepMs(5_000);
 	idleRssMiB = Math.round(groupRss(n8n.pid ?? -1) / 1048576);
 	log(`n8n ready; idle RSS of its process group ${idleRssMiB} MiB`);
-	return { brex, x3, n8n, sampler };
+	return { brex, x3, n8n, sampler, credentials };
 }
 
 async function restartN8n(stack: Stack): Promise<void> {
@@ -518,38 +536,139 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Signed deliveries at a fixed rate (open loop) into the active template; acknowledgement latency. */
-async function webhookIngestion(stack: Stack): Promise<Row> {
-	const { brex, x3, n8n, sampler } = stack;
-	const id: ScenarioId = 'webhook';
-	const total = Math.round(WEBHOOK_RATE * WEBHOOK_SECONDS);
+/** The Brex Trigger's "Answer Brex" option in the imported template (README, "Running at volume"). */
+async function setTriggerAnswer(n8n: N8nInstance, workflowId: string, answer: string): Promise<void> {
+	const workflow = await n8n.api<{
+		name: string;
+		nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
+		connections: unknown;
+		settings: unknown;
+	}>('GET', `/workflows/${workflowId}`);
+	const trigger = workflow.nodes.find((node) => node.name === SYNC_NODES.webhookTrigger);
+	if (!trigger) throw new Error(`The template has no node "${SYNC_NODES.webhookTrigger}"`);
+	trigger.parameters.options = { ...(trigger.parameters.options as object), answer };
+	await n8n.api('PUT', `/workflows/${workflowId}`, {
+		name: workflow.name,
+		nodes: workflow.nodes,
+		connections: workflow.connections,
+		settings: workflow.settings,
+	});
+}
+
+/**
+ * Webhook ingestion into the active template: in the bench's single n8n (regular mode, SQLite), or in n8n's
+ * queue mode (main + webhook processor + 2 workers, Redis and PostgreSQL), n8n's answer for webhook volume.
+ */
+async function webhookIngestion(stack: Stack, id: ScenarioId): Promise<Row> {
+	const queueMode = id === 'webhook-queue';
+	const rate = id === 'webhook-sustained' ? WEBHOOK_SUSTAINED_RATE : WEBHOOK_RATE;
+	const total = Math.round(rate * WEBHOOK_SECONDS);
 	reseed(stack, total);
-	await restartN8n(stack);
 	const sync = readTemplate(SYNC_TEMPLATE_FILE);
+	if (!queueMode) {
+		await restartN8n(stack);
+		return await measureWebhookIngestion(
+			stack,
+			id,
+			rate,
+			sync,
+			stack.n8n,
+			stack.sampler,
+			stack.n8n.baseUrl,
+		);
+	}
+	// The bench's own n8n would compete for the 2 cores.
+	await stack.n8n.stop();
+	const queue = await QueueStack.create({ name: 'bench-queue', workers: 2, workerConcurrency: 4 });
+	try {
+		await queue.main.importCredentials(stack.credentials);
+		await queue.main.cli(['import:workflow', `--input=${SYNC_TEMPLATE_FILE}`]);
+		await queue.start();
+		log(`${id}: ${queue.describe()}`);
+		const sampler = new RssSampler(() => queue.n8nProcessGroups());
+		return await measureWebhookIngestion(
+			stack,
+			id,
+			rate,
+			sync,
+			queue.main,
+			sampler,
+			queue.webhookBaseUrl,
+		);
+	} finally {
+		await queue.dispose();
+	}
+}
+
+async function measureWebhookIngestion(
+	stack: Stack,
+	id: ScenarioId,
+	rate: number,
+	sync: ReturnType<typeof readTemplate>,
+	n8n: N8nInstance,
+	sampler: RssSampler,
+	webhookBaseUrl: string,
+): Promise<Row> {
+	const { brex, x3 } = stack;
 	await runManually(n8n, sync.id, SYNC_NODES.setupTables);
+	await setTriggerAnswer(n8n, sync.id, WEBHOOK_ANSWER);
 	const before = (await n8n.executionStatuses(sync.id)).length;
 	await n8n.activate(sync.id);
-	const trigger = templateNode(sync, SYNC_NODES.webhookTrigger);
-	const hookPath = `${trigger.webhookId}/webhook`;
-	await n8n.waitForWebhook(hookPath);
-	const hookUrl = n8n.webhookUrl(hookPath);
-	await waitFor(() => [...brex.state.webhooks.values()].some((hook) => hook.url === hookUrl), {
-		timeoutMs: 30_000,
-		describe: () => `Brex subscription for ${hookUrl}`,
-	});
+	const hookUrl = webhookUrlOf(
+		{ baseUrl: webhookBaseUrl },
+		templateNode(sync, SYNC_NODES.webhookTrigger),
+	);
+	await waitFor(
+		async () => {
+			if (![...brex.state.webhooks.values()].some((hook) => hook.url === hookUrl)) return false;
+			// Side-effect-free CORS preflight: the allowed methods include POST once the path is live.
+			const preflight = await fetch(hookUrl, {
+				method: 'OPTIONS',
+				headers: { Origin: 'http://localhost', 'Access-Control-Request-Method': 'POST' },
+			});
+			return /\bPOST\b/i.test(preflight.headers.get('access-control-allow-methods') ?? '');
+		},
+		{ timeoutMs: 120_000, describe: () => `the Brex webhook ${hookUrl} registered and served` },
+	);
 	const secrets = brex.state.webhookSecrets.map((secret) => secret.secret);
 	const events = brex.buildEvents({
 		eventType: 'EXPENSE_PAYMENT_UPDATED',
-		ids: [...brex.state.expenses.keys()].slice(0, total),
+		ids: [...brex.state.expenses.keys()].slice(0, Math.round(rate * WEBHOOK_SECONDS)),
 	});
+	// The floor: n8n's webhook path and the trigger's verification on an idle n8n, without an execution (an
+	// event type the template does not select is answered 200 and starts nothing).
+	const idle: number[] = [];
+	for (let index = 0; index < 10; index++) {
+		const payload = JSON.stringify({ event_type: 'TRANSFER_PROCESSED', transfer_id: `tr_${index}` });
+		const webhookId = `msg_bench_idle_${index}`;
+		const timestamp = Math.floor(Date.now() / 1000);
+		const sent = performance.now();
+		const response = await fetch(hookUrl, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				'webhook-id': webhookId,
+				'webhook-timestamp': String(timestamp),
+				'webhook-signature': signPayload(secrets, webhookId, timestamp, payload),
+			},
+			body: payload,
+		});
+		await response.arrayBuffer();
+		if (response.ok) idle.push(performance.now() - sent);
+	}
+	idle.sort((a, b) => a - b);
 	resetStats(stack);
-	log(`${id}: ${events.length} signed deliveries at ${WEBHOOK_RATE}/s into ${hookUrl}`);
+	log(
+		`${id}: idle n8n answers an unselected event in p50 ${percentile(idle, 50).toFixed(1)} ms (max ${idle[idle.length - 1]?.toFixed(1)} ms, ${idle.length}/10 answered 200)`,
+	);
+	log(`${id}: ${events.length} signed deliveries at ${rate}/s into ${hookUrl}`);
 	sampler.start();
 	const latencies: number[] = [];
 	const statusCounts: Record<string, number> = {};
 	const started = Date.now();
 	const sends: Array<Promise<void>> = [];
 	for (const [index, event] of events.entries()) {
-		const due = started + (index * 1000) / WEBHOOK_RATE;
+		const due = started + (index * 1000) / rate;
 		const wait = due - Date.now();
 		if (wait > 0) await sleepMs(wait);
 		const payload = JSON.stringify(event.body);
@@ -627,7 +746,7 @@ async function webhookIngestion(stack: Stack): Promise<Row> {
 	const x3Count = x3CallCount(x3);
 	const startedFinal = finalStatuses.length - before;
 	const notes = [
-		`ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms`,
+		`ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms (idle n8n, no execution: p50 ${percentile(idle, 50).toFixed(1)} ms)`,
 		`${accepted} of ${events.length} acknowledged (2xx), answers ${JSON.stringify(statusCounts)}`,
 		`${startedFinal} executions started (${started8n} listed 3 s after the last answer)` +
 			(startedFinal === accepted
@@ -644,7 +763,7 @@ async function webhookIngestion(stack: Stack): Promise<Row> {
 	log(`${id}: ${notes.join('; ')}; execution statuses ${JSON.stringify(byStatus)}`);
 	return {
 		id,
-		label: `webhook ${WEBHOOK_RATE}/s × ${WEBHOOK_SECONDS} s`,
+		label: `webhook ${rate}/s × ${WEBHOOK_SECONDS} s (${id === 'webhook-queue' ? 'queue mode' : 'one n8n, SQLite'}, answer ${WEBHOOK_ANSWER})`,
 		n: events.length,
 		wallS: answeredS,
 		brexCalls: brex.stats.total,
@@ -666,6 +785,8 @@ async function webhookIngestion(stack: Stack): Promise<Row> {
 			ackP90Ms: percentile(latencies, 90),
 			ackP99Ms: percentile(latencies, 99),
 			ackMaxMs: latencies[latencies.length - 1],
+			idleAckP50Ms: percentile(idle, 50),
+			idleAckMaxMs: idle[idle.length - 1],
 			httpStatuses: statusCounts,
 			accepted,
 			executionsStarted: startedFinal,
@@ -797,11 +918,13 @@ function targets(all: Map<string, Row>): string[] {
 		out.push(
 			`${chunked.n}-expense chunked backfill: peak n8n RSS ${chunked.peakRssMiB} MiB (target ≤ 1024), wall ${fmt(chunked.wallS)} s, ${chunked.notes.join('; ')}`,
 		);
-	const hook = get('webhook');
-	if (hook?.extra)
-		out.push(
-			`webhook ingestion: p50 ${fmt(hook.extra.ackP50Ms as number)} ms, p99 ${fmt(hook.extra.ackP99Ms as number)} ms (target ≤ 50), ${hook.notes.join('; ')}`,
-		);
+	for (const hookId of ['webhook', 'webhook-queue', 'webhook-sustained'] as const) {
+		const hook = get(hookId);
+		if (hook?.extra)
+			out.push(
+				`${hook.label}: p50 ${fmt(hook.extra.ackP50Ms as number)} ms, p99 ${fmt(hook.extra.ackP99Ms as number)} ms (target ≤ 50), ${hook.notes.join('; ')}`,
+			);
+	}
 	const poll = get('empty-poll');
 	if (poll) out.push(`empty poll: ${poll.brexCalls} Brex call(s) (target 1)`);
 	return out;
@@ -887,7 +1010,7 @@ async function main(): Promise<void> {
 				else if (id === 'ours-perItem-large')
 					row = await backfill(stack, id, 'ours', 'perItem', N_LARGE);
 				else if (id === 'ours-chunked') row = await chunkedBackfill(stack);
-				else if (id === 'webhook') row = await webhookIngestion(stack);
+				else if (id.startsWith('webhook')) row = await webhookIngestion(stack, id);
 				else row = await emptyPoll(stack);
 				rows.set(id, row);
 			} catch (error) {

@@ -30,7 +30,8 @@ export class RssSampler {
 	samples = 0;
 
 	constructor(
-		private readonly pgid: () => number | undefined,
+		/** The process group(s) to sum: n8n's, or every n8n process of a queue-mode stack. */
+		private readonly pgid: () => number | number[] | undefined,
 		private readonly intervalMs = 250,
 	) {}
 
@@ -40,7 +41,10 @@ export class RssSampler {
 		const sample = () => {
 			const pgid = this.pgid();
 			if (pgid === undefined) return;
-			const rss = groupRss(pgid);
+			const rss = (Array.isArray(pgid) ? pgid : [pgid]).reduce(
+				(sum, group) => sum + groupRss(group),
+				0,
+			);
 			this.samples++;
 			if (rss > this.peakBytes) this.peakBytes = rss;
 		};

@@ -83,6 +83,28 @@ export const brexTriggerProperties: INodeProperties[] = [
 				description:
 					'Whether to fetch the expense or accounting records an event names and output them as spend items. When off, the event is output as Brex sent it.',
 			},
+			{
+				displayName: 'Answer Brex',
+				name: 'answer',
+				type: 'options',
+				default: 'afterFetch',
+				options: [
+					{
+						name: 'After Fetching the Record',
+						value: 'afterFetch',
+						description:
+							'Answers once the record is fetched; when Brex cannot return it now, answers 503 so Brex delivers the event again later',
+					},
+					{
+						name: 'On Receipt',
+						value: 'onReceipt',
+						description:
+							'Answers as soon as the signature verifies (fastest, for high volume); a record Brex cannot return now becomes an item with error and retryable: true, for the replay queue',
+					},
+				],
+				description:
+					'When the webhook answers Brex. On Receipt keeps the answer fast when many events arrive at once; a record that cannot be fetched then goes to the workflow as a retryable error item instead of being redelivered by Brex.',
+			},
 		],
 	},
 	{

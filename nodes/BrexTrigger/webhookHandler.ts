@@ -28,7 +28,9 @@ import { type SecretsResult, getWebhookSecrets, refreshWebhookSecrets } from './
  *   accepted before (deliveryMemory.ts; across processes execute() drops it from n8n's processed-data table).
  * - 503, no execution: enrichment failed on the Brex side (API down, record not visible yet). Svix-style
  *   senders retry non-2xx answers later, so nothing is lost; the webhook id is not recorded until a delivery
- *   is accepted.
+ *   is accepted. With the option Answer Brex "On Receipt" the 200 goes out right after verification instead
+ *   (no Brex call in the answer's path); a record that cannot be fetched then becomes an item with `error`,
+ *   `retryable: true`, its recordKind and recordId, which the template sends to its replay queue.
  * - 200 and an execution: everything else; a record that cannot be normalised becomes an item with `error`
  *   and `reason` (retrying would not fix it), plus its recordKind and statuses, so the workflow can fail a
  *   malformed record that was ready for the ledger (and replay it once fixed) and skip one that was not.
@@ -204,6 +206,32 @@ async function enrichAccountingRecords(
 	return { items };
 }
 
+/**
+ * Items for the records of an event answered on receipt whose records Brex could not return: one per named
+ * record, with its kind and id, so a replay can fetch it again.
+ */
+function unfetchedRecords(event: IDataObject, base: IDataObject, reason: string): INodeExecutionData[] {
+	const kind = base.eventType === 'ACCOUNTING_RECORD_READY_FOR_EXPORT' ? 'accountingRecord' : 'expense';
+	const ids =
+		kind === 'accountingRecord'
+			? (accountingRecordIds(event) ?? [])
+			: typeof event.expense_id === 'string' && event.expense_id !== ''
+				? [event.expense_id]
+				: [];
+	const message = `Brex could not return it when the event arrived (${reason}); replay it to fetch it again`;
+	return ids.map((id) => ({
+		json: {
+			...base,
+			event,
+			recordKind: kind,
+			recordId: id,
+			retryable: true,
+			error: message,
+			reason: message,
+		},
+	}));
+}
+
 export async function handleBrexWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (this.getNodeParameter('mode', 'webhook') !== 'webhook') {
 		// Not reachable through n8n (no webhook is registered in polling mode); refuse anyway.
@@ -289,6 +317,11 @@ export async function handleBrexWebhook(this: IWebhookFunctions): Promise<IWebho
 
 	const base: IDataObject = { eventType, webhookId };
 	const enrich = this.getNodeParameter('options.enrich', true) !== false;
+	const answerOnReceipt = this.getNodeParameter('options.answer', 'afterFetch') === 'onReceipt';
+	if (answerOnReceipt) {
+		// Answered before any Brex call: from here on the delivery is accepted whatever enrichment brings.
+		this.getResponseObject().status(200).json({ received: true });
+	}
 	let enriched: Enriched | undefined;
 	try {
 		if (enrich && eventType === 'EXPENSE_PAYMENT_UPDATED') {
@@ -298,10 +331,24 @@ export async function handleBrexWebhook(this: IWebhookFunctions): Promise<IWebho
 		} else {
 			enriched = { items: [{ json: { ...payload, ...base } }] };
 		}
+	} catch (error) {
+		// Already answered: the records must reach the workflow (as retryable errors) rather than vanish.
+		if (!answerOnReceipt) throw error;
+		enriched = { retry: describeError(error) };
 	} finally {
 		// Not accepted (retry answer or an unexpected error): the sender's next attempt must go through.
-		if (!manual && (enriched === undefined || 'retry' in enriched))
+		if (!manual && !answerOnReceipt && (enriched === undefined || 'retry' in enriched))
 			forgetDelivery(scope, webhookId);
+	}
+	if (answerOnReceipt) {
+		const items =
+			'retry' in enriched ? unfetchedRecords(payload, base, enriched.retry) : enriched.items;
+		if ('retry' in enriched) {
+			this.logger.warn(
+				`Brex Trigger: webhook ${webhookId} (${eventType}) was answered on receipt; its records go to the workflow as retryable errors: ${enriched.retry}`,
+			);
+		}
+		return { noWebhookResponse: true, workflowData: [items] };
 	}
 	if ('retry' in enriched) {
 		this.logger.warn(

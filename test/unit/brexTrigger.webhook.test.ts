@@ -391,6 +391,79 @@ describe('BrexTrigger.webhook', () => {
 		expect(result.workflowData![0][0].json.id).toBe('expense_42');
 	});
 
+	describe('Answer Brex: On Receipt', () => {
+		const onReceipt = {
+			mode: 'webhook',
+			events: ['EXPENSE_PAYMENT_UPDATED', 'ACCOUNTING_RECORD_READY_FOR_EXPORT'],
+			options: { answer: 'onReceipt' },
+		};
+
+		it('answers 200 before fetching the record, then outputs the spend item', async () => {
+			serveSecrets();
+			let answeredBeforeFetch: boolean | null = null;
+			const h = delivery(paymentEvent, { webhookId: 'msg_fast', parameters: onReceipt });
+			nock(TRIGGER_BASE_URL)
+				.get('/v1/expenses/expense_42')
+				.query(true)
+				.reply(() => {
+					answeredBeforeFetch = h.response.status === 200 && h.response.ended;
+					return [200, EXPENSE];
+				});
+			const result = await trigger.webhook.call(h.webhook);
+			expect(answeredBeforeFetch).toBe(true);
+			expect(h.response.body).toEqual({ received: true });
+			expect(result.noWebhookResponse).toBe(true);
+			expect(result.workflowData![0][0].json).toMatchObject({
+				id: 'expense_42',
+				recordKind: 'expense',
+			});
+			expect(wasDelivered('wf-1/node-brex-trigger', 'msg_fast')).toBe(true);
+		});
+
+		it('a record Brex cannot return becomes a retryable error item with its kind and id (already answered)', async () => {
+			serveSecrets();
+			nock(TRIGGER_BASE_URL).get('/v1/expenses/expense_42').query(true).times(2).reply(502);
+			nock(TRIGGER_BASE_URL).get('/v3/accounting/records').query(true).times(2).reply(429);
+			const expense = delivery(paymentEvent, { webhookId: 'msg_down', parameters: onReceipt });
+			const result = await trigger.webhook.call(expense.webhook);
+			expect(expense.response.status).toBe(200);
+			expect(result.workflowData![0].map((item) => item.json)).toEqual([
+				expect.objectContaining({
+					recordKind: 'expense',
+					recordId: 'expense_42',
+					retryable: true,
+					webhookId: 'msg_down',
+					error: expect.stringMatching(/Brex could not return it .*replay it/),
+				}),
+			]);
+			// Accepted: a redelivery of the same id is not run a second time.
+			expect(wasDelivered('wf-1/node-brex-trigger', 'msg_down')).toBe(true);
+
+			const records = delivery(
+				{
+					event_type: 'ACCOUNTING_RECORD_READY_FOR_EXPORT',
+					accountingRecordIds: ['accr_1', 'accr_2'],
+				},
+				{ webhookId: 'msg_down_2', parameters: onReceipt },
+			);
+			const many = await trigger.webhook.call(records.webhook);
+			expect(many.workflowData![0].map((item) => [item.json.recordKind, item.json.recordId])).toEqual(
+				[
+					['accountingRecord', 'accr_1'],
+					['accountingRecord', 'accr_2'],
+				],
+			);
+		});
+
+		it('still refuses a bad signature with 401 and no execution', async () => {
+			serveSecrets();
+			const h = delivery(paymentEvent, { secret: 'whsec_d3Jvbmc=', parameters: onReceipt });
+			const result = await trigger.webhook.call(h.webhook);
+			expect(h.response.status).toBe(401);
+			expect(result.workflowData).toBeUndefined();
+		});
+	});
+
 	it('outputs an error item when the enriched expense cannot be normalised', async () => {
 		serveSecrets();
 		serveExpense(200, { ...EXPENSE, billing_amount: null });

@@ -114,6 +114,14 @@ describe('Post Spend: error items of the Brex nodes', () => {
 			},
 			{ error: { message: 'it has no id' } },
 			{ hello: 'world' },
+			// As the trigger emits a record it answered on receipt but Brex could not return yet.
+			{
+				recordId: 'expense_7',
+				recordKind: 'expense',
+				retryable: true,
+				error: 'Brex could not return it when the event arrived (HTTP 502); replay it to fetch it again',
+				reason: 'Brex could not return it when the event arrived (HTTP 502); replay it to fetch it again',
+			},
 		]);
 		const outcome = output.map((item) => ({
 			paired: item.pairedItem,
@@ -144,6 +152,13 @@ describe('Post Spend: error items of the Brex nodes', () => {
 			{
 				paired: { item: 5 },
 				error: expect.stringMatching(/^The input item is not a Brex spend item: traceId/),
+				status: 'failed',
+			},
+			{
+				paired: { item: 6 },
+				// Nothing is wrong with the record itself: no "cannot be used".
+				error:
+					'Brex expense expense_7: Brex could not return it when the event arrived (HTTP 502); replay it to fetch it again',
 				status: 'failed',
 			},
 		]);

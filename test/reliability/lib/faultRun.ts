@@ -373,7 +373,6 @@ export function oauthGraphqlVariant(template: Template): Template {
 		}
 		if (node.type.endsWith('.sageX3')) {
 			node.parameters.readApi = 'graphql';
-			node.parameters.graphqlAuthentication = 'connectedApp';
 			credentials.sageX3ConnectedAppApi = X3_CONNECTED_APP_REF;
 		}
 		if (Object.keys(credentials).length > 0) node.credentials = credentials;
@@ -475,6 +474,7 @@ function postedNow(x3: X3Emulator): number {
 export async function runFaultMatrix(
 	stack: FaultRunStack,
 	emulators: Emulators,
+	options: { webhookAnswer?: 'afterFetch' | 'onReceipt' } = {},
 ): Promise<FaultRunFigures> {
 	const started = Date.now();
 	const { brex, x3 } = emulators;
@@ -487,6 +487,14 @@ export async function runFaultMatrix(
 	if (drift.length > 0)
 		throw new Error(`The template no longer maps like the seed: ${drift.join('; ')}`);
 	const sync = oauthGraphqlVariant(readTemplate(SYNC_TEMPLATE_FILE));
+	if (options.webhookAnswer) {
+		// Answer Brex "On Receipt": records Brex cannot return at delivery reach the replay queue instead.
+		const trigger = templateNode(sync, SYNC_NODES.webhookTrigger);
+		trigger.parameters.options = {
+			...(trigger.parameters.options as object),
+			answer: options.webhookAnswer,
+		};
+	}
 	const reconciliation = oauthGraphqlVariant(readTemplate(RECONCILIATION_TEMPLATE_FILE));
 
 	// 1. Credentials and the template variants through n8n's CLI, then every process.

@@ -66,6 +66,11 @@ export class ServiceProcess {
 		);
 	}
 
+	/** Process id (= process-group id: the service is started detached), while running. */
+	get pid(): number | undefined {
+		return this.running ? this.child?.pid : undefined;
+	}
+
 	logs(): string {
 		return fs.existsSync(this.options.logFile) ? fs.readFileSync(this.options.logFile, 'utf8') : '';
 	}
@@ -411,6 +416,13 @@ export class QueueStack implements FaultRunStack {
 
 	get webhookBaseUrl(): string {
 		return `http://127.0.0.1:${this.webhookPort}`;
+	}
+
+	/** Process-group ids of every n8n process of the stack that is running (main, webhook processor, workers). */
+	n8nProcessGroups(): number[] {
+		return [this.main.pid, this.webhook.pid, ...this.workers.map((worker) => worker.pid)].filter(
+			(pid): pid is number => pid !== undefined,
+		);
 	}
 
 	private byName(name: string): ServiceProcess | 'main' {

@@ -295,6 +295,8 @@ function upstreamFailure(json: IDataObject): string | null {
 		str(json.recordKind)
 			.replace(/([A-Z])/g, ' $1')
 			.toLowerCase() || 'record';
+	// Not fetched yet (the trigger answered Brex on receipt): nothing is wrong with the record itself.
+	if (json.retryable === true) return `Brex ${kind} ${id}: ${str(json.reason) || message}`;
 	return `Brex ${kind} ${id} cannot be used: ${str(json.reason) || message}`;
 }
 
