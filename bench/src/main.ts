@@ -6,7 +6,8 @@
  * Env: BENCH_QUICK=1 (small N), BENCH_ONLY=a,b (scenario ids, see SCENARIOS), BENCH_SKIP_BASELINE=1,
  * BENCH_RESTART=0 (keep one n8n for all scenarios), BENCH_WEBHOOK_RATE / BENCH_WEBHOOK_SECONDS,
  * BENCH_WEBHOOK_DRAIN_S, BENCH_CHUNK (50k backfill chunk size), BENCH_N_LARGE (default 10000),
- * BENCH_X3_READ_API=rest|graphql|soap (the template's X3 reads through another API; results-<api>-reads.md).
+ * BENCH_X3_READ_API=graphql (default)|soap|rest|template: the backfill's X3 reads (see workflows.ts); results of
+ * a read API other than graphql go to results-<api>-reads.md.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -36,9 +37,14 @@ import {
 	templateNode,
 } from '../../test/e2e/sync/stack';
 import { BASELINE_CREDENTIALS } from './baselineWorkflow';
-import { RssSampler, groupRss } from './rss';
+import { RssSampler, groupRss, groupRssByProcess } from './rss';
 import {
 	BACKFILL_IDS,
+	BENCH_CONNECTED_APP,
+	BENCH_READ_API,
+	STOCK_WEBHOOK_ID,
+	STOCK_WEBHOOK_PATH,
+	stockWebhookWorkflow,
 	BASELINE_ID,
 	BENCH_ROOT,
 	NODES,
@@ -61,12 +67,12 @@ const PAGE = 100;
 const N_SMALL = QUICK ? 200 : 1_000;
 const N_LARGE = QUICK ? 400 : Number(process.env.BENCH_N_LARGE ?? 10_000);
 const N_CHUNKED = QUICK ? 1_000 : 50_000;
-const CHUNK = Number(process.env.BENCH_CHUNK ?? (QUICK ? 300 : 5_000));
+const CHUNK = Number(process.env.BENCH_CHUNK ?? (QUICK ? 300 : 2_000));
 const WEBHOOK_RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? (QUICK ? 20 : 100));
 const WEBHOOK_SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? (QUICK ? 5 : 30));
 /** The lower rate of the `webhook-sustained` scenario: what one n8n on this machine absorbs (BENCH_WEBHOOK_SUSTAINED_RATE). */
 const WEBHOOK_SUSTAINED_RATE = Number(process.env.BENCH_WEBHOOK_SUSTAINED_RATE ?? (QUICK ? 5 : 10));
-const WEBHOOK_DRAIN_S = Number(process.env.BENCH_WEBHOOK_DRAIN_S ?? (QUICK ? 120 : 300));
+const WEBHOOK_DRAIN_S = Number(process.env.BENCH_WEBHOOK_DRAIN_S ?? 120);
 const POLL_N = QUICK ? 200 : 1_000;
 /** The webhook trigger's Answer Brex option in the webhook scenario (BENCH_WEBHOOK_ANSWER=afterFetch|onReceipt). */
 const WEBHOOK_ANSWER = process.env.BENCH_WEBHOOK_ANSWER ?? 'onReceipt';
@@ -74,11 +80,10 @@ const WEBHOOK_ANSWER = process.env.BENCH_WEBHOOK_ANSWER ?? 'onReceipt';
 const N8N_CONCURRENCY = Number(process.env.BENCH_N8N_CONCURRENCY ?? 8);
 /** Covers every seeded purchase date (2026-07-01 .. 2026-09-30). */
 const FULL_RANGE = { dateFrom: '2026-06-01', dateTo: '2026-12-31' };
-/** BENCH_X3_READ_API=rest|graphql|soap: the template's X3 nodes read through that API (see workflows.ts). */
-const READ_API = process.env.BENCH_X3_READ_API ?? '';
+const READ_API = BENCH_READ_API;
 const RESULTS_BASE = path.join(
 	BENCH_ROOT,
-	`${QUICK ? 'results-quick' : 'results'}${READ_API ? `-${READ_API}-reads` : ''}`,
+	`${QUICK ? 'results-quick' : 'results'}${READ_API !== 'graphql' ? `-${READ_API}-reads` : ''}`,
 );
 
 const SCENARIOS = [
@@ -130,6 +135,8 @@ interface Row {
 	ratioToBound: number | null;
 	latencyBoundS: number | null;
 	peakRssMiB: number;
+	/** The same peak for n8n's main process alone (without the task runner), where measured. */
+	peakMainRssMiB?: number;
 	posted: number;
 	expected: number;
 	entries: number;
@@ -141,6 +148,7 @@ interface Row {
 const rows = new Map<string, Row>();
 /** RSS of n8n's process group 5 s after start, before any scenario. */
 let idleRssMiB: number | null = null;
+let idleMainRssMiB: number | null = null;
 
 function x3CallCount(x3: X3Emulator): { total: number; byOperation: Record<string, number> } {
 	const byOperation: Record<string, number> = {};
@@ -200,6 +208,21 @@ async function startStack(): Promise<Stack> {
 			data: { name: 'Authorization', value: `Bearer ${brex.token}` },
 		},
 		{
+			...BENCH_CONNECTED_APP,
+			type: 'sageX3ConnectedAppApi',
+			data: {
+				url: x3.url,
+				endpoint: x3.config.endpoint,
+				clientId: x3.config.clientId,
+				clientSecret: x3.config.clientSecret,
+				user: x3.config.user,
+				audience: x3.config.audience,
+				jwtLifetimeSeconds: 300,
+				maxConcurrentCalls: LATENCY.pool,
+				requestTimeoutSeconds: 60,
+			},
+		},
+		{
 			...BASELINE_CREDENTIALS.x3Basic,
 			type: 'httpBasicAuth',
 			data: { user: x3.config.user, password: x3.config.password },
@@ -212,14 +235,19 @@ async function startStack(): Promise<Stack> {
 		backfillWorkflow('perItem'),
 		readBaseline(),
 		pollingWorkflow('2026-06-01T00:00:00Z', 100_000),
+		stockWebhookWorkflow(),
 	]);
 	await n8n.cli(['import:workflow', `--input=${SYNC_TEMPLATE_FILE}`]);
 	const sampler = new RssSampler(() => n8n.pid);
 	log(`n8n folder ${n8n.root}`);
 	await n8n.start();
 	await sleepMs(5_000);
+	const idle = groupRssByProcess(n8n.pid ?? -1);
 	idleRssMiB = Math.round(groupRss(n8n.pid ?? -1) / 1048576);
-	log(`n8n ready; idle RSS of its process group ${idleRssMiB} MiB`);
+	idleMainRssMiB = Math.round((idle.get(n8n.pid ?? -1) ?? 0) / 1048576);
+	log(
+		`n8n ready; idle RSS of its process group ${idleRssMiB} MiB (main process ${idleMainRssMiB} MiB, ${idle.size - 1} other: task runner)`,
+	);
 	return { brex, x3, n8n, sampler, credentials };
 }
 
@@ -266,21 +294,33 @@ async function waitForEnd(
  * Where an execution spent its time: per node, seconds from the execution's start to the node's first run and
  * the node's own run time (n8n's runData), so a wall time far above the latency bound shows its reason.
  */
-async function nodeTimings(
+interface NodeRun {
+	startTime?: number;
+	executionTime?: number;
+	data?: { main?: Array<Array<{ json?: Record<string, unknown> }> | null> };
+}
+
+async function executionRunData(
 	n8n: N8nInstance,
 	executionId: string,
-): Promise<Record<string, { startS: number; runS: number }>> {
+): Promise<Record<string, NodeRun[]>> {
 	const execution = await n8n
-		.api<{
-			startedAt?: string;
-			data?: {
-				resultData?: {
-					runData?: Record<string, Array<{ startTime?: number; executionTime?: number }>>;
-				};
-			};
-		}>('GET', `/executions/${executionId}?includeData=true`)
+		.api<{ data?: { resultData?: { runData?: Record<string, NodeRun[]> } } }>(
+			'GET',
+			`/executions/${executionId}?includeData=true`,
+		)
 		.catch(() => undefined);
-	const runData = execution?.data?.resultData?.runData ?? {};
+	return execution?.data?.resultData?.runData ?? {};
+}
+
+/** Items a node sent to its error output (second output), with their distinct reasons (at most 3). */
+function errorOutput(runData: Record<string, NodeRun[]>, node: string): { count: number; reasons: string[] } {
+	const items = (runData[node] ?? []).flatMap((run) => run.data?.main?.[1] ?? []);
+	const reasons = [...new Set(items.map((item) => String(item.json?.error ?? '?').slice(0, 160)))];
+	return { count: items.length, reasons: reasons.slice(0, 3) };
+}
+
+function nodeTimings(runData: Record<string, NodeRun[]>): Record<string, { startS: number; runS: number }> {
 	const starts = Object.values(runData).flatMap((runs) => runs.map((run) => run.startTime ?? Infinity));
 	const origin = Math.min(...starts);
 	const timings: Record<string, { startS: number; runS: number }> = {};
@@ -384,7 +424,12 @@ async function backfill(
 	const status = await waitForEnd(n8n, executionId, 3 * 60 * 60_000);
 	const ended = Date.now();
 	const peak = sampler.stop();
-	const timings = await nodeTimings(n8n, executionId);
+	const runData = await executionRunData(n8n, executionId);
+	const timings = nodeTimings(runData);
+	const failedItems = ['Find or create supplier', 'Post spend'].map((node) => ({
+		node,
+		...errorOutput(runData, node),
+	}));
 	const last = lastEntryAt(x3);
 	const wallS = ((last ?? ended) - started) / 1000;
 	const ledger = x3.ledger();
@@ -416,6 +461,10 @@ async function backfill(
 		);
 	}
 	if (posted !== expected.count) notes.push(`posted ${posted} of ${expected.count}`);
+	for (const failed of failedItems) {
+		if (failed.count > 0)
+			notes.push(`${failed.node}: ${failed.count} items on the error output (${failed.reasons.join(' | ')})`);
+	}
 	const timingText = formatTimings(timings);
 	if (timingText) notes.push(`node run times: ${timingText}`);
 	if (figures.duplicateItemTraces.length)
@@ -424,7 +473,7 @@ async function backfill(
 		id,
 		label:
 			kind === 'ours'
-				? `ours (${grouping}${READ_API ? `, ${READ_API} reads` : ''})`
+				? `ours (${grouping}, ${READ_API} reads)`
 				: 'baseline (stock nodes)',
 		n,
 		wallS,
@@ -438,6 +487,7 @@ async function backfill(
 		ratioToBound: calls / bound.total,
 		latencyBoundS: bound.latencyS,
 		peakRssMiB: peak,
+		peakMainRssMiB: mainPeakMiB(sampler),
 		posted,
 		expected: expected.count,
 		entries: ledger.entries.length,
@@ -509,7 +559,7 @@ async function chunkedBackfill(stack: Stack): Promise<Row> {
 		notes.push(`posted ${figures.linesByItemTrace.size} of ${expected.count}`);
 	return {
 		id,
-		label: 'ours (entrySet, chunked)',
+		label: `ours (entrySet, chunked, ${READ_API} reads)`,
 		n: N_CHUNKED,
 		wallS: ((lastEntryAt(x3) ?? ended) - started) / 1000,
 		brexCalls: brex.stats.total,
@@ -522,6 +572,7 @@ async function chunkedBackfill(stack: Stack): Promise<Row> {
 		ratioToBound: calls / bound.total,
 		latencyBoundS: bound.latencyS,
 		peakRssMiB: peak,
+		peakMainRssMiB: mainPeakMiB(sampler),
 		posted: figures.linesByItemTrace.size,
 		expected: expected.count,
 		entries: ledger.entries.length,
@@ -583,6 +634,7 @@ async function webhookIngestion(stack: Stack, id: ScenarioId): Promise<Row> {
 	try {
 		await queue.main.importCredentials(stack.credentials);
 		await queue.main.cli(['import:workflow', `--input=${SYNC_TEMPLATE_FILE}`]);
+		await queue.main.importWorkflows([stockWebhookWorkflow()]);
 		await queue.start();
 		log(`${id}: ${queue.describe()}`);
 		const sampler = new RssSampler(() => queue.n8nProcessGroups());
@@ -598,6 +650,31 @@ async function webhookIngestion(stack: Stack, id: ScenarioId): Promise<Row> {
 	} finally {
 		await queue.dispose();
 	}
+}
+
+/** Ten sequential calls of n8n's own Webhook node (answering on receipt) on the idle n8n; sorted latencies. */
+async function stockWebhookFloor(n8n: N8nInstance, webhookBaseUrl: string): Promise<number[]> {
+	await n8n.activate(STOCK_WEBHOOK_ID);
+	const url = `${webhookBaseUrl}/webhook/${STOCK_WEBHOOK_PATH}`;
+	const call = async () =>
+		await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{"ping":true}',
+		});
+	await waitFor(async () => (await call()).ok, {
+		timeoutMs: 60_000,
+		describe: () => `n8n's Webhook node at ${url}`,
+	});
+	const latencies: number[] = [];
+	for (let index = 0; index < 10; index++) {
+		const sent = performance.now();
+		const response = await call();
+		await response.arrayBuffer();
+		if (response.ok) latencies.push(performance.now() - sent);
+	}
+	await n8n.deactivate(STOCK_WEBHOOK_ID);
+	return latencies.sort((a, b) => a - b);
 }
 
 async function measureWebhookIngestion(
@@ -657,9 +734,10 @@ async function measureWebhookIngestion(
 		if (response.ok) idle.push(performance.now() - sent);
 	}
 	idle.sort((a, b) => a - b);
+	const stock = await stockWebhookFloor(n8n, webhookBaseUrl);
 	resetStats(stack);
 	log(
-		`${id}: idle n8n answers an unselected event in p50 ${percentile(idle, 50).toFixed(1)} ms (max ${idle[idle.length - 1]?.toFixed(1)} ms, ${idle.length}/10 answered 200)`,
+		`${id}: idle n8n: the Brex Trigger answers an unselected event in p50 ${percentile(idle, 50).toFixed(1)} ms (max ${idle[idle.length - 1]?.toFixed(1)} ms, ${idle.length}/10 answered 200); n8n's own Webhook node answers in p50 ${percentile(stock, 50).toFixed(1)} ms (max ${stock[stock.length - 1]?.toFixed(1)} ms)`,
 	);
 	log(`${id}: ${events.length} signed deliveries at ${rate}/s into ${hookUrl}`);
 	sampler.start();
@@ -672,7 +750,8 @@ async function measureWebhookIngestion(
 		const wait = due - Date.now();
 		if (wait > 0) await sleepMs(wait);
 		const payload = JSON.stringify(event.body);
-		const webhookId = `msg_bench_${SEED}_${index}`;
+		// Ids unique per scenario: n8n remembers processed webhook ids across restarts.
+		const webhookId = `msg_bench_${id}_${SEED}_${index}`;
 		const timestamp = Math.floor(Date.now() / 1000);
 		const signature = signPayload(secrets, webhookId, timestamp, payload);
 		sends.push(
@@ -746,7 +825,7 @@ async function measureWebhookIngestion(
 	const x3Count = x3CallCount(x3);
 	const startedFinal = finalStatuses.length - before;
 	const notes = [
-		`ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms (idle n8n, no execution: p50 ${percentile(idle, 50).toFixed(1)} ms)`,
+		`ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms (idle n8n: Brex Trigger without execution p50 ${percentile(idle, 50).toFixed(1)} ms, n8n's own Webhook node p50 ${percentile(stock, 50).toFixed(1)} ms)`,
 		`${accepted} of ${events.length} acknowledged (2xx), answers ${JSON.stringify(statusCounts)}`,
 		`${startedFinal} executions started (${started8n} listed 3 s after the last answer)` +
 			(startedFinal === accepted
@@ -775,6 +854,7 @@ async function measureWebhookIngestion(
 		ratioToBound: null,
 		latencyBoundS: null,
 		peakRssMiB: peak,
+		peakMainRssMiB: mainPeakMiB(sampler),
 		posted: figures.linesByItemTrace.size,
 		expected,
 		entries: x3.ledger().entries.length,
@@ -787,6 +867,8 @@ async function measureWebhookIngestion(
 			ackMaxMs: latencies[latencies.length - 1],
 			idleAckP50Ms: percentile(idle, 50),
 			idleAckMaxMs: idle[idle.length - 1],
+			stockWebhookP50Ms: percentile(stock, 50),
+			stockWebhookMaxMs: stock[stock.length - 1],
 			httpStatuses: statusCounts,
 			accepted,
 			executionsStarted: startedFinal,
@@ -798,6 +880,11 @@ async function measureWebhookIngestion(
 			brexByRoute: { ...brex.stats.byRoute },
 		},
 	};
+}
+
+/** Peak of n8n's main process alone, when the sampler watched one n8n (not a queue-mode stack). */
+function mainPeakMiB(sampler: RssSampler): number | undefined {
+	return sampler.peakLeaderBytes > 0 ? Math.round(sampler.peakLeaderBytes / 1048576) : undefined;
 }
 
 /** The polling trigger: a first poll of POLL_N expenses, then a poll that finds nothing new. */
@@ -857,6 +944,7 @@ async function emptyPoll(stack: Stack): Promise<Row> {
 		ratioToBound: emptyPollCalls / 1,
 		latencyBoundS: null,
 		peakRssMiB: peak,
+		peakMainRssMiB: mainPeakMiB(sampler),
 		posted: 0,
 		expected: 0,
 		entries: 0,
@@ -880,7 +968,7 @@ function table(all: Row[]): string {
 	const rule = '|' + ' --- |'.repeat(13);
 	const lines = all.map(
 		(row) =>
-			`| ${row.label} | ${row.n} | ${fmt(row.wallS)} | ${row.brexCalls} | ${row.x3Calls} | ${fmt(row.callsPerExpense, 3)} | ${fmt(row.x3CallsPerExpense, 3)} | ${row.lowerBound ?? '–'} | ${fmt(row.ratioToBound, 2)} | ${fmt(row.latencyBoundS)} | ${row.peakRssMiB} | ${row.expected ? `${row.posted} / ${row.expected}` : '–'} | ${row.notes.join('; ')} |`,
+			`| ${row.label} | ${row.n} | ${fmt(row.wallS)} | ${row.brexCalls} | ${row.x3Calls} | ${fmt(row.callsPerExpense, 3)} | ${fmt(row.x3CallsPerExpense, 3)} | ${row.lowerBound ?? '–'} | ${fmt(row.ratioToBound, 2)} | ${fmt(row.latencyBoundS)} | ${row.peakRssMiB}${row.peakMainRssMiB ? ` (main ${row.peakMainRssMiB})` : ''} | ${row.expected ? `${row.posted} / ${row.expected}` : '–'} | ${row.notes.join('; ')} |`,
 	);
 	return [header, rule, ...lines].join('\n');
 }
@@ -916,7 +1004,7 @@ function targets(all: Map<string, Row>): string[] {
 	const chunked = get('ours-chunked');
 	if (chunked)
 		out.push(
-			`${chunked.n}-expense chunked backfill: peak n8n RSS ${chunked.peakRssMiB} MiB (target ≤ 1024), wall ${fmt(chunked.wallS)} s, ${chunked.notes.join('; ')}`,
+			`${chunked.n}-expense chunked backfill: peak n8n RSS ${chunked.peakRssMiB} MiB (target ≤ 1024; main process alone ${chunked.peakMainRssMiB ?? '?'} MiB; idle n8n ${idleRssMiB ?? '?'} MiB), wall ${fmt(chunked.wallS)} s, ${chunked.notes.join('; ')}`,
 		);
 	for (const hookId of ['webhook', 'webhook-queue', 'webhook-sustained'] as const) {
 		const hook = get(hookId);
@@ -957,6 +1045,8 @@ function writeResults(): void {
 		vendors: VENDORS,
 		quick: QUICK,
 		idleRssMiB: idleRssMiB ?? (previous as { idleRssMiB?: number }).idleRssMiB ?? null,
+		idleMainRssMiB:
+			idleMainRssMiB ?? (previous as { idleMainRssMiB?: number }).idleMainRssMiB ?? null,
 		rows: ordered,
 	};
 	fs.writeFileSync(jsonFile, JSON.stringify(data, null, '\t') + '\n');
@@ -965,7 +1055,7 @@ function writeResults(): void {
 		`# Benchmark results${QUICK ? ' (quick smoke run, small N)' : ''}`,
 		'',
 		`Updated ${data.updatedAt} on ${data.machine}.`,
-		`Idle n8n (main process + task runner, 5 s after start, before any scenario): ${data.idleRssMiB ?? '?'} MiB RSS.`,
+		`Idle n8n (main process + task runner, 5 s after start, before any scenario): ${data.idleRssMiB ?? '?'} MiB RSS, of which the main process ${data.idleMainRssMiB ?? '?'} MiB.`,
 		`Emulators: Brex ${LATENCY.brexMs} ms per call; X3 SOAP save ${LATENCY.x3SaveMs} ms, other X3 calls ${LATENCY.x3OtherMs} ms, X3 pool of ${LATENCY.pool}. ${VENDORS} vendors, seed ${SEED}.`,
 		'Produced by `bash bench/run.sh` (see bench/README.md); each row carries its own measurement time in results JSON.',
 		'',

@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 
-/** Sum of VmRSS (bytes) of every process whose process-group id is `pgid`. */
-export function groupRss(pgid: number): number {
-	let total = 0;
+/** VmRSS (bytes) of every process of the process group `pgid`, by pid. */
+export function groupRssByProcess(pgid: number): Map<number, number> {
+	const found = new Map<number, number>();
 	for (const entry of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
@@ -16,17 +16,26 @@ export function groupRss(pgid: number): number {
 			if (Number(fields[2]) !== pgid) continue;
 			const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
 			const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-			if (kb) total += Number(kb) * 1024;
+			if (kb) found.set(Number(entry), Number(kb) * 1024);
 		} catch {
 			// The process ended between readdir and read.
 		}
 	}
+	return found;
+}
+
+/** Sum of VmRSS (bytes) of every process whose process-group id is `pgid`. */
+export function groupRss(pgid: number): number {
+	let total = 0;
+	for (const bytes of groupRssByProcess(pgid).values()) total += bytes;
 	return total;
 }
 
 export class RssSampler {
 	private timer: NodeJS.Timeout | undefined;
 	peakBytes = 0;
+	/** Peak of the group leader alone (n8n's main process, without its task runner). */
+	peakLeaderBytes = 0;
 	samples = 0;
 
 	constructor(
@@ -37,14 +46,19 @@ export class RssSampler {
 
 	start(): this {
 		this.peakBytes = 0;
+		this.peakLeaderBytes = 0;
 		this.samples = 0;
 		const sample = () => {
 			const pgid = this.pgid();
 			if (pgid === undefined) return;
-			const rss = (Array.isArray(pgid) ? pgid : [pgid]).reduce(
-				(sum, group) => sum + groupRss(group),
-				0,
-			);
+			let rss = 0;
+			for (const group of Array.isArray(pgid) ? pgid : [pgid]) {
+				const byProcess = groupRssByProcess(group);
+				for (const bytes of byProcess.values()) rss += bytes;
+				if (!Array.isArray(pgid)) {
+					this.peakLeaderBytes = Math.max(this.peakLeaderBytes, byProcess.get(group) ?? 0);
+				}
+			}
 			this.samples++;
 			if (rss > this.peakBytes) this.peakBytes = rss;
 		};

@@ -73,6 +73,16 @@ function chain(names: string[]): Record<string, unknown> {
 }
 
 /** Manual backfill with our nodes and the template's parameters. */
+/**
+ * The X3 read API of the backfill's Sage X3 nodes (BENCH_X3_READ_API): graphql by default, the setting the README
+ * advises for backfills and month-end volume (one request per 50 trace ids); soap is the template as shipped
+ * (works on every X3, one query per trace id); rest; or template (the template's own choice). Writes are SOAP.
+ */
+export const BENCH_READ_API = process.env.BENCH_X3_READ_API ?? 'graphql';
+
+/** The X3 connected-app credential the GraphQL read variant uses (imported by main.ts). */
+export const BENCH_CONNECTED_APP = { id: 'BenchX3ConnectedApp1', name: 'Sage X3 connected app (bench)' };
+
 export function backfillWorkflow(grouping: Grouping): WorkflowFixture {
 	const template = readTemplate(SYNC_TEMPLATE_FILE);
 	const id = BACKFILL_IDS[grouping];
@@ -126,12 +136,17 @@ export function backfillWorkflow(grouping: Grouping): WorkflowFixture {
 	);
 	const post = copied[copied.length - 1];
 	post.parameters = { ...post.parameters, grouping };
-	// BENCH_X3_READ_API=rest|graphql|soap measures the same template with another X3 read API (same credential
-	// for rest and soap); unset keeps the template's own choice.
-	const readApi = process.env.BENCH_X3_READ_API;
-	if (readApi) {
+	const readApi = BENCH_READ_API;
+	if (readApi !== 'template') {
 		for (const node of copied.filter((n) => n.type === 'n8n-nodes-brex-sage-x3.sageX3')) {
 			node.parameters = { ...node.parameters, readApi };
+			// GraphQL reads sign their JWT with the connected app (writes stay SOAP).
+			if (readApi === 'graphql') {
+				node.credentials = {
+					...(node.credentials ?? {}),
+					sageX3ConnectedAppApi: BENCH_CONNECTED_APP,
+				};
+			}
 		}
 	}
 	const nodes = [start, range, list, ...copied];
@@ -182,6 +197,41 @@ export function pollingWorkflow(startDate: string, maxRecordsPerPoll: number): W
 		name: 'Bench: polling trigger',
 		nodes: [trigger, after],
 		connections: chain([trigger.name, after.name]),
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+export const STOCK_WEBHOOK_ID = 'BenchStockWebhook1';
+export const STOCK_WEBHOOK_PATH = 'bench-stock-webhook';
+
+/**
+ * n8n's own Webhook node answering on receipt → No Operation: the floor of n8n's webhook path on this machine,
+ * to compare the Brex Trigger's answer time with.
+ */
+export function stockWebhookWorkflow(): WorkflowFixture {
+	return {
+		id: STOCK_WEBHOOK_ID,
+		name: 'Bench: stock webhook floor',
+		nodes: [
+			{
+				id: stableUuid(`${STOCK_WEBHOOK_ID}/webhook`),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: stableUuid(`${STOCK_WEBHOOK_ID}/webhookId`),
+				parameters: { httpMethod: 'POST', path: STOCK_WEBHOOK_PATH, options: {} },
+			},
+			{
+				id: stableUuid(`${STOCK_WEBHOOK_ID}/after`),
+				name: 'Received',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: {},
+			},
+		],
+		connections: chain(['Webhook', 'Received']),
 		settings: { executionOrder: 'v1' },
 	};
 }

@@ -181,7 +181,7 @@ describe('postEntries: checks per group of entry sets', () => {
 	const PER_ITEM: DraftOptions = { mode: 'perItem', traceFieldLength: 20 };
 	const many = (count: number) => Array.from({ length: count }, (_v, n) => item(n + 1, n));
 
-	it('120 one-item entries cost 3 checks before and 3 after the saves (50 trace ids each), not 120', async () => {
+	it('120 one-item entries cost 3 checks before and 3 after the saves (40 trace ids each), not 120', async () => {
 		const gateway = seededGateway();
 		const sizes: number[] = [];
 		gateway.faults.findPostedTraceIds = (ids: string[]) => {
@@ -195,7 +195,7 @@ describe('postEntries: checks per group of entry sets', () => {
 			PER_ITEM,
 			4,
 		);
-		expect(sizes.sort((a, b) => a - b)).toEqual([20, 50, 50]);
+		expect(sizes).toEqual([40, 40, 40]);
 		expect(gateway.callCount('findTraceHolders')).toBe(3);
 		expect(gateway.callCount('saveJournalEntry')).toBe(120);
 		expect(stats).toEqual({ entries: 120, saves: 120, traceChecks: 3, withdrawn: 0 });
@@ -216,10 +216,10 @@ describe('postEntries: checks per group of entry sets', () => {
 			1,
 		);
 		const failed = [...outcomes.values()].filter((o) => o.status === 'failed');
-		expect(failed).toHaveLength(50);
+		expect(failed).toHaveLength(40);
 		for (const outcome of failed) expect(outcome).toMatchObject({ reason: 'X3 pool exhausted' });
-		expect([...outcomes.values()].filter((o) => o.status === 'posted')).toHaveLength(70);
-		expect(gateway.entries).toHaveLength(70);
+		expect([...outcomes.values()].filter((o) => o.status === 'posted')).toHaveLength(80);
+		expect(gateway.entries).toHaveLength(80);
 	});
 
 	it('items already in X3 are reported with their entry and left out; a second run saves nothing', async () => {
@@ -261,12 +261,12 @@ describe('postEntries: checks per group of entry sets', () => {
 		});
 	});
 
-	it('packs consecutive sets into groups of at most 50 trace ids; a larger set is a group of its own', () => {
+	it('packs consecutive sets into groups of at most 40 trace ids; a larger set is a group of its own', () => {
 		const plan = (size: number) => ({ items: Array(size).fill(null) }) as never;
 		const sizes = (groups: unknown[][]) => groups.map((group) => group.length);
-		expect(sizes(checkGroups(Array.from({ length: 120 }, () => plan(1)), 0))).toEqual([50, 50, 20]);
-		expect(sizes(checkGroups(Array.from({ length: 120 }, () => plan(1)), 1))).toEqual([
-			25, 25, 25, 25, 20,
+		expect(sizes(checkGroups(Array.from({ length: 120 }, () => plan(1)), 0))).toEqual([40, 40, 40]);
+		expect(sizes(checkGroups(Array.from({ length: 110 }, () => plan(1)), 1))).toEqual([
+			20, 20, 20, 20, 20, 10,
 		]);
 		expect(sizes(checkGroups([plan(30), plan(30), plan(70), plan(5), plan(10)], 0))).toEqual([
 			1, 1, 1, 2,

@@ -121,7 +121,7 @@ describe('Post Spend', () => {
 		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
 		expect(results(output).map((r) => r.status)).toEqual(Array(6).fill('posted'));
 		expect(gateway.callCount('saveJournalEntry')).toBe(3);
-		// The three sets fit one check (≤ 50 trace ids): the items' ids, asked on the lines that carry them.
+		// The three sets fit one check (≤ 40 trace ids): the items' ids, asked on the lines that carry them.
 		expect(checked).toEqual([
 			{ ids: expect.arrayContaining(items.map((i) => i.traceId)), linesOnly: true },
 		]);

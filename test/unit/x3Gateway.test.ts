@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { connectedAppTokens } from '../../nodes/shared/jwt';
 import { X3Error } from '../../nodes/SageX3/transport/errors';
 import { createX3Gateway } from '../../nodes/SageX3/transport/gateway';
+import { lineTraceRegex, regexSizedBatches } from '../../nodes/SageX3/transport/graphqlReader';
 import type { X3GatewayOptions } from '../../nodes/SageX3/transport/gateway';
 import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
 import type { JournalEntryDraft, X3ReadApi } from '../../nodes/SageX3/transport/gateway.types';
@@ -343,7 +344,7 @@ describe('saveJournalEntry when the outcome is unknown', () => {
 describe('findPostedTraceIds: calls per batch', () => {
 	const ids = Array.from({ length: 120 }, (_v, i) => `BRXT-${String(i).padStart(14, '0')}`);
 
-	it('GraphQL: one request per 50 ids, entries by _in and lines by anchored regex in the same document', async () => {
+	it('GraphQL: entries by _in and lines by anchored regex in the same document, at most 900 regex characters a request', async () => {
 		const documents: Array<{ query: string; variables: Record<string, unknown> }> = [];
 		nock(BASE)
 			.post('/xtrem/api', (body: { query: string; variables: Record<string, unknown> }) => {
@@ -394,20 +395,27 @@ describe('findPostedTraceIds: calls per batch', () => {
 			});
 		const found = await gateway('graphql').x3.findPostedTraceIds([...ids, ids[0]]);
 		expect(Object.fromEntries(found)).toEqual({ [ids[0]]: 'JE-1', [ids[1]]: 'JE-2' });
+		// Batches of 40 ids (gateway), one document each: 40 ids of 19 characters stay under 900 regex characters.
 		expect(documents).toHaveLength(3);
-		expect(documents[0].query).toMatch(
+		const first = documents.find((d) => (d.variables.entryFilter as string).includes(`'${ids[0]}'`))!;
+		expect(first.query).toMatch(
 			/x3Finance \{ journalEntry \{ query\(filter: \$entryFilter, first: \$first\).*journalEntryLine \{ query\(filter: \$lineFilter/,
 		);
-		expect(documents[0].variables.entryFilter).toBe(
+		expect(first.variables.entryFilter).toBe(
 			`{sourceDocument: {_in: [${ids
-				.slice(0, 50)
+				.slice(0, 40)
 				.map((id) => `'${id}'`)
 				.join(', ')}]}}`,
 		);
-		expect(documents[0].variables.lineFilter).toBe(
-			`{lineDescription: {_regex: '^(${ids.slice(0, 50).join('|')})( |$)'}}`,
+		expect(first.variables.lineFilter).toBe(
+			`{lineDescription: {_regex: '^(${ids.slice(0, 40).join('|')})( |$)'}}`,
 		);
-		expect((documents[2].variables.entryFilter as string).match(/'BRXT-/g)).toHaveLength(20);
+		const asked = documents.flatMap((d) => (d.variables.entryFilter as string).match(/BRXT-\d+/g) ?? []);
+		expect(asked.sort()).toEqual([...ids].sort());
+		for (const d of documents) {
+			const regex = /_regex: '(.*)'\}\}$/.exec(d.variables.lineFilter as string)![1];
+			expect(regex.length).toBeLessThanOrEqual(900);
+		}
 	});
 
 	it('REST: one query on the entries and one on the lines per batch', async () => {
@@ -441,13 +449,13 @@ describe('findPostedTraceIds: calls per batch', () => {
 		expect(wheres).toHaveLength(6);
 		expect(wheres).toContain(
 			`BPRVCR in (${ids
-				.slice(0, 50)
+				.slice(0, 40)
 				.map((id) => `'${id}'`)
 				.join(', ')})`,
 		);
 		expect(wheres).toContain(
 			ids
-				.slice(1, 50)
+				.slice(1, 40)
 				.map((id) => `(DES like '${id}%')`)
 				.join(' or '),
 		);
@@ -647,5 +655,18 @@ describe('supplier name searches of one execution share one scan', () => {
 		]);
 		expect(acme.map((s) => s.code)).toEqual(['S1']);
 		expect(bottle.map((s) => s.code)).toEqual(['S2']);
+	});
+});
+
+describe('regexSizedBatches', () => {
+	it('splits ids whose line regex would pass 900 characters, keeping order and every id', () => {
+		const long = Array.from({ length: 40 }, (_v, i) => `BRXE-${String(i).padStart(20, '0')}`);
+		const parts = regexSizedBatches(long);
+		expect(parts.length).toBe(2);
+		expect(parts.flat()).toEqual(long);
+		for (const part of parts) expect(lineTraceRegex(part).length).toBeLessThanOrEqual(900);
+		const short = long.map((id) => id.slice(0, 20));
+		expect(regexSizedBatches(short)).toEqual([short]);
+		expect(regexSizedBatches([])).toEqual([]);
 	});
 });

@@ -241,7 +241,7 @@ export interface X3Gateway {
 	saveJournalEntry(draft: JournalEntryDraft): Promise<PostedJournalEntry>;
 	/**
 	 * Which of these trace ids (entry or line level) X3 already holds, with the document number holding each.
-	 * One call per batch of up to 50 ids on GraphQL and REST (batches run side by side), one or two per id on
+	 * One call per batch of up to 40 ids on GraphQL and REST (batches run side by side), one or two per id on
 	 * SOAP; `linesOnly` asks the line trace field only (one call per batch or per id).
 	 */
 	findPostedTraceIds(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string>>;

@@ -38,7 +38,7 @@ import {
 
 /**
  * Reads through GraphQL. Searches filter on the X3 side (prefix and case/accent-insensitive regexes, see
- * insensitiveRegex) and are re-checked locally. findPostedTraceIds sends ONE document per batch of up to 50 ids
+ * insensitiveRegex) and are re-checked locally. findPostedTraceIds sends ONE document per batch of up to 40 ids
  * with two root selections: journal entries whose trace property is `_in` the batch, and journal entry lines
  * whose description matches `^(id1|id2|…)( |$)`. Further pages are fetched only when a selection overflows.
  */
@@ -503,8 +503,20 @@ export class GraphqlReader implements X3Reader {
 		return found;
 	}
 
-	/** The same request as findPostedTraceIds; keeps every document number (entry level first). */
+	/**
+	 * The same request as findPostedTraceIds; keeps every document number (entry level first). The line filter is
+	 * one anchored regex of all the ids; a batch whose regex would pass MAX_TRACE_REGEX_LENGTH goes out as several
+	 * requests (side by side), since servers cap the length of a filter's regex.
+	 */
 	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
+		const parts = regexSizedBatches(traceIds);
+		if (parts.length > 1) {
+			const found = new Map<string, string[]>();
+			for (const part of await Promise.all(parts.map(async (ids) => await this.findTraceHolders(ids)))) {
+				for (const [id, numbers] of part) found.set(id, numbers);
+			}
+			return found;
+		}
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
 		const add = (id: string, number: string) => {
@@ -692,4 +704,22 @@ export class GraphqlReader implements X3Reader {
 /** `^(id1|id2)( |$)`: a line trace id is the first word of the line description. */
 export function lineTraceRegex(traceIds: string[]): string {
 	return `^(${traceIds.map(escapeRegex).join('|')})( |$)`;
+}
+
+/** Longest line-trace regex one request carries (the X3 emulator refuses more than 1,000 characters). */
+export const MAX_TRACE_REGEX_LENGTH = 900;
+
+/** Consecutive ids packed so that each part's lineTraceRegex stays within MAX_TRACE_REGEX_LENGTH. */
+export function regexSizedBatches(traceIds: string[]): string[][] {
+	const parts: string[][] = [];
+	let current: string[] = [];
+	for (const id of traceIds) {
+		if (current.length > 0 && lineTraceRegex([...current, id]).length > MAX_TRACE_REGEX_LENGTH) {
+			parts.push(current);
+			current = [];
+		}
+		current.push(id);
+	}
+	if (current.length > 0) parts.push(current);
+	return parts;
 }

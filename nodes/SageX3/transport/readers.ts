@@ -48,7 +48,11 @@ export interface X3Reader {
 	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
 }
 
-export const FIND_BATCH_SIZE = 50;
+/**
+ * Trace ids per lookup request on GraphQL and REST: 40 ids of 20 characters keep GraphQL's line regex under
+ * MAX_TRACE_REGEX_LENGTH (graphqlReader.ts), so a batch is one request there too.
+ */
+export const FIND_BATCH_SIZE = 40;
 
 export interface ReaderEnvironment {
 	node: INode;

@@ -28,7 +28,7 @@ import type { X3RestClient } from './rest';
  * representations come from the REST names. Name/description searches are filtered locally (SData `like` is
  * case-sensitive and knows no accents) over at most `scanLimit` rows; code prefixes go to the server.
  *
- * findPostedTraceIds costs one call per batch of up to 50 ids for entry-level ids (`TRACE in (…)` on the journal
+ * findPostedTraceIds costs one call per batch of up to 40 ids for entry-level ids (`TRACE in (…)` on the journal
  * entry class) and, when a line trace field is configured, one more on the journal line class (`FIELD like 'id%'`
  * or'ed), because api1 cannot filter a parent on its child rows.
  */
