@@ -210,8 +210,13 @@ async function enrichAccountingRecords(
  * Items for the records of an event answered on receipt whose records Brex could not return: one per named
  * record, with its kind and id, so a replay can fetch it again.
  */
-function unfetchedRecords(event: IDataObject, base: IDataObject, reason: string): INodeExecutionData[] {
-	const kind = base.eventType === 'ACCOUNTING_RECORD_READY_FOR_EXPORT' ? 'accountingRecord' : 'expense';
+function unfetchedRecords(
+	event: IDataObject,
+	base: IDataObject,
+	reason: string,
+): INodeExecutionData[] {
+	const kind =
+		base.eventType === 'ACCOUNTING_RECORD_READY_FOR_EXPORT' ? 'accountingRecord' : 'expense';
 	const ids =
 		kind === 'accountingRecord'
 			? (accountingRecordIds(event) ?? [])
@@ -322,19 +327,21 @@ export async function handleBrexWebhook(this: IWebhookFunctions): Promise<IWebho
 		// Answered before any Brex call: from here on the delivery is accepted whatever enrichment brings.
 		this.getResponseObject().status(200).json({ received: true });
 	}
+	const fetchRecords = async (): Promise<Enriched> => {
+		if (enrich && eventType === 'EXPENSE_PAYMENT_UPDATED') {
+			return await enrichExpense(this, client, payload, { ...base, event: payload });
+		}
+		if (enrich && eventType === 'ACCOUNTING_RECORD_READY_FOR_EXPORT') {
+			return await enrichAccountingRecords(this, client, payload, { ...base, event: payload });
+		}
+		return { items: [{ json: { ...payload, ...base } }] };
+	};
 	let enriched: Enriched | undefined;
 	try {
-		if (enrich && eventType === 'EXPENSE_PAYMENT_UPDATED') {
-			enriched = await enrichExpense(this, client, payload, { ...base, event: payload });
-		} else if (enrich && eventType === 'ACCOUNTING_RECORD_READY_FOR_EXPORT') {
-			enriched = await enrichAccountingRecords(this, client, payload, { ...base, event: payload });
-		} else {
-			enriched = { items: [{ json: { ...payload, ...base } }] };
-		}
-	} catch (error) {
-		// Already answered: the records must reach the workflow (as retryable errors) rather than vanish.
-		if (!answerOnReceipt) throw error;
-		enriched = { retry: describeError(error) };
+		enriched = answerOnReceipt
+			? // Already answered: the records must reach the workflow (as retryable errors) rather than vanish.
+				await fetchRecords().catch((error: unknown): Enriched => ({ retry: describeError(error) }))
+			: await fetchRecords();
 	} finally {
 		// Not accepted (retry answer or an unexpected error): the sender's next attempt must go through.
 		if (!manual && !answerOnReceipt && (enriched === undefined || 'retry' in enriched))
