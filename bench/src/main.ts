@@ -305,23 +305,29 @@ async function executionRunData(
 	executionId: string,
 ): Promise<Record<string, NodeRun[]>> {
 	const execution = await n8n
-		.api<{ data?: { resultData?: { runData?: Record<string, NodeRun[]> } } }>(
-			'GET',
-			`/executions/${executionId}?includeData=true`,
-		)
+		.api<{
+			data?: { resultData?: { runData?: Record<string, NodeRun[]> } };
+		}>('GET', `/executions/${executionId}?includeData=true`)
 		.catch(() => undefined);
 	return execution?.data?.resultData?.runData ?? {};
 }
 
 /** Items a node sent to its error output (second output), with their distinct reasons (at most 3). */
-function errorOutput(runData: Record<string, NodeRun[]>, node: string): { count: number; reasons: string[] } {
+function errorOutput(
+	runData: Record<string, NodeRun[]>,
+	node: string,
+): { count: number; reasons: string[] } {
 	const items = (runData[node] ?? []).flatMap((run) => run.data?.main?.[1] ?? []);
 	const reasons = [...new Set(items.map((item) => String(item.json?.error ?? '?').slice(0, 160)))];
 	return { count: items.length, reasons: reasons.slice(0, 3) };
 }
 
-function nodeTimings(runData: Record<string, NodeRun[]>): Record<string, { startS: number; runS: number }> {
-	const starts = Object.values(runData).flatMap((runs) => runs.map((run) => run.startTime ?? Infinity));
+function nodeTimings(
+	runData: Record<string, NodeRun[]>,
+): Record<string, { startS: number; runS: number }> {
+	const starts = Object.values(runData).flatMap((runs) =>
+		runs.map((run) => run.startTime ?? Infinity),
+	);
 	const origin = Math.min(...starts);
 	const timings: Record<string, { startS: number; runS: number }> = {};
 	for (const [name, runs] of Object.entries(runData)) {
@@ -463,7 +469,9 @@ async function backfill(
 	if (posted !== expected.count) notes.push(`posted ${posted} of ${expected.count}`);
 	for (const failed of failedItems) {
 		if (failed.count > 0)
-			notes.push(`${failed.node}: ${failed.count} items on the error output (${failed.reasons.join(' | ')})`);
+			notes.push(
+				`${failed.node}: ${failed.count} items on the error output (${failed.reasons.join(' | ')})`,
+			);
 	}
 	const timingText = formatTimings(timings);
 	if (timingText) notes.push(`node run times: ${timingText}`);
@@ -471,10 +479,7 @@ async function backfill(
 		notes.push(`${figures.duplicateItemTraces.length} duplicate trace ids`);
 	const row: Row = {
 		id,
-		label:
-			kind === 'ours'
-				? `ours (${grouping}, ${READ_API} reads)`
-				: 'baseline (stock nodes)',
+		label: kind === 'ours' ? `ours (${grouping}, ${READ_API} reads)` : 'baseline (stock nodes)',
 		n,
 		wallS,
 		brexCalls: brex.stats.total,
@@ -588,7 +593,11 @@ function percentile(sorted: number[], p: number): number {
 
 /** Signed deliveries at a fixed rate (open loop) into the active template; acknowledgement latency. */
 /** The Brex Trigger's "Answer Brex" option in the imported template (README, "Running at volume"). */
-async function setTriggerAnswer(n8n: N8nInstance, workflowId: string, answer: string): Promise<void> {
+async function setTriggerAnswer(
+	n8n: N8nInstance,
+	workflowId: string,
+	answer: string,
+): Promise<void> {
 	const workflow = await n8n.api<{
 		name: string;
 		nodes: Array<{ name: string; parameters: Record<string, unknown> }>;
@@ -716,7 +725,10 @@ async function measureWebhookIngestion(
 	// event type the template does not select is answered 200 and starts nothing).
 	const idle: number[] = [];
 	for (let index = 0; index < 10; index++) {
-		const payload = JSON.stringify({ event_type: 'TRANSFER_PROCESSED', transfer_id: `tr_${index}` });
+		const payload = JSON.stringify({
+			event_type: 'TRANSFER_PROCESSED',
+			transfer_id: `tr_${index}`,
+		});
 		const webhookId = `msg_bench_idle_${index}`;
 		const timestamp = Math.floor(Date.now() / 1000);
 		const sent = performance.now();

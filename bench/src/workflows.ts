@@ -81,7 +81,10 @@ function chain(names: string[]): Record<string, unknown> {
 export const BENCH_READ_API = process.env.BENCH_X3_READ_API ?? 'graphql';
 
 /** The X3 connected-app credential the GraphQL read variant uses (imported by main.ts). */
-export const BENCH_CONNECTED_APP = { id: 'BenchX3ConnectedApp1', name: 'Sage X3 connected app (bench)' };
+export const BENCH_CONNECTED_APP = {
+	id: 'BenchX3ConnectedApp1',
+	name: 'Sage X3 connected app (bench)',
+};
 
 export function backfillWorkflow(grouping: Grouping): WorkflowFixture {
 	const template = readTemplate(SYNC_TEMPLATE_FILE);

@@ -447,12 +447,12 @@ describe('BrexTrigger.webhook', () => {
 				{ webhookId: 'msg_down_2', parameters: onReceipt },
 			);
 			const many = await trigger.webhook.call(records.webhook);
-			expect(many.workflowData![0].map((item) => [item.json.recordKind, item.json.recordId])).toEqual(
-				[
-					['accountingRecord', 'accr_1'],
-					['accountingRecord', 'accr_2'],
-				],
-			);
+			expect(
+				many.workflowData![0].map((item) => [item.json.recordKind, item.json.recordId]),
+			).toEqual([
+				['accountingRecord', 'accr_1'],
+				['accountingRecord', 'accr_2'],
+			]);
 		});
 
 		it('still refuses a bad signature with 401 and no execution', async () => {

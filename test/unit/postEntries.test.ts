@@ -264,10 +264,22 @@ describe('postEntries: checks per group of entry sets', () => {
 	it('packs consecutive sets into groups of at most 40 trace ids; a larger set is a group of its own', () => {
 		const plan = (size: number) => ({ items: Array(size).fill(null) }) as never;
 		const sizes = (groups: unknown[][]) => groups.map((group) => group.length);
-		expect(sizes(checkGroups(Array.from({ length: 120 }, () => plan(1)), 0))).toEqual([40, 40, 40]);
-		expect(sizes(checkGroups(Array.from({ length: 110 }, () => plan(1)), 1))).toEqual([
-			20, 20, 20, 20, 20, 10,
-		]);
+		expect(
+			sizes(
+				checkGroups(
+					Array.from({ length: 120 }, () => plan(1)),
+					0,
+				),
+			),
+		).toEqual([40, 40, 40]);
+		expect(
+			sizes(
+				checkGroups(
+					Array.from({ length: 110 }, () => plan(1)),
+					1,
+				),
+			),
+		).toEqual([20, 20, 20, 20, 20, 10]);
 		expect(sizes(checkGroups([plan(30), plan(30), plan(70), plan(5), plan(10)], 0))).toEqual([
 			1, 1, 1, 2,
 		]);

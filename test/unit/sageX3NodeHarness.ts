@@ -173,7 +173,11 @@ export class FakeX3Gateway implements X3Gateway {
 	/** Post Spend writes item trace ids on lines; false imitates a layout without a line trace field. */
 	itemTracesOnLines = true;
 
-	private holds(entry: { traceId: string; lineTraceIds: string[] }, id: string, linesOnly?: boolean) {
+	private holds(
+		entry: { traceId: string; lineTraceIds: string[] },
+		id: string,
+		linesOnly?: boolean,
+	) {
 		if (linesOnly && this.itemTracesOnLines) return entry.lineTraceIds.includes(id);
 		return entry.traceId === id || (this.itemTracesOnLines && entry.lineTraceIds.includes(id));
 	}
@@ -183,8 +187,7 @@ export class FakeX3Gateway implements X3Gateway {
 		const found = new Map<string, string>();
 		for (const entry of this.entries) {
 			for (const id of traceIds) {
-				if (this.holds(entry, id, options.linesOnly))
-					found.set(id, entry.documentNumber);
+				if (this.holds(entry, id, options.linesOnly)) found.set(id, entry.documentNumber);
 			}
 		}
 		return found;

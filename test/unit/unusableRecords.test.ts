@@ -119,8 +119,10 @@ describe('Post Spend: error items of the Brex nodes', () => {
 				recordId: 'expense_7',
 				recordKind: 'expense',
 				retryable: true,
-				error: 'Brex could not return it when the event arrived (HTTP 502); replay it to fetch it again',
-				reason: 'Brex could not return it when the event arrived (HTTP 502); replay it to fetch it again',
+				error:
+					'Brex could not return it when the event arrived (HTTP 502); replay it to fetch it again',
+				reason:
+					'Brex could not return it when the event arrived (HTTP 502); replay it to fetch it again',
 			},
 		]);
 		const outcome = output.map((item) => ({

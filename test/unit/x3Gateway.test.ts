@@ -397,7 +397,9 @@ describe('findPostedTraceIds: calls per batch', () => {
 		expect(Object.fromEntries(found)).toEqual({ [ids[0]]: 'JE-1', [ids[1]]: 'JE-2' });
 		// Batches of 40 ids (gateway), one document each: 40 ids of 19 characters stay under 900 regex characters.
 		expect(documents).toHaveLength(3);
-		const first = documents.find((d) => (d.variables.entryFilter as string).includes(`'${ids[0]}'`))!;
+		const first = documents.find((d) =>
+			(d.variables.entryFilter as string).includes(`'${ids[0]}'`),
+		)!;
 		expect(first.query).toMatch(
 			/x3Finance \{ journalEntry \{ query\(filter: \$entryFilter, first: \$first\).*journalEntryLine \{ query\(filter: \$lineFilter/,
 		);
@@ -410,7 +412,9 @@ describe('findPostedTraceIds: calls per batch', () => {
 		expect(first.variables.lineFilter).toBe(
 			`{lineDescription: {_regex: '^(${ids.slice(0, 40).join('|')})( |$)'}}`,
 		);
-		const asked = documents.flatMap((d) => (d.variables.entryFilter as string).match(/BRXT-\d+/g) ?? []);
+		const asked = documents.flatMap(
+			(d) => (d.variables.entryFilter as string).match(/BRXT-\d+/g) ?? [],
+		);
 		expect(asked.sort()).toEqual([...ids].sort());
 		for (const d of documents) {
 			const regex = /_regex: '(.*)'\}\}$/.exec(d.variables.lineFilter as string)![1];

@@ -82,7 +82,10 @@ export async function postEntries(
 			const built = sets.map((set) => ({
 				set,
 				// The set as it would be saved now: the whole plan, or the items still to post.
-				entry: set.pending.length === set.plan.items.length ? set.plan : buildEntry(set.pending, options),
+				entry:
+					set.pending.length === set.plan.items.length
+						? set.plan
+						: buildEntry(set.pending, options),
 			}));
 			const ids = built.flatMap(({ set, entry }) => [
 				...set.pending.map((item) => item.traceId),
@@ -115,7 +118,8 @@ export async function postEntries(
 					}
 				}
 				if (remaining.length === 0) continue;
-				const toPost = remaining.length === set.pending.length ? entry : buildEntry(remaining, options);
+				const toPost =
+					remaining.length === set.pending.length ? entry : buildEntry(remaining, options);
 				set.pending = remaining;
 				set.entryTraceId = toPost.traceId;
 				toSave.push({ set, entry: toPost });

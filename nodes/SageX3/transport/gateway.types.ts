@@ -244,13 +244,19 @@ export interface X3Gateway {
 	 * One call per batch of up to 40 ids on GraphQL and REST (batches run side by side), one or two per id on
 	 * SOAP; `linesOnly` asks the line trace field only (one call per batch or per id).
 	 */
-	findPostedTraceIds(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string>>;
+	findPostedTraceIds(
+		traceIds: string[],
+		options?: TraceLookupOptions,
+	): Promise<Map<string, string>>;
 	/**
 	 * Every document number that holds each trace id (entry or line level), to spot an entry saved twice by
 	 * concurrent runs. Same cost as findPostedTraceIds on GraphQL and REST, two queries per id on SOAP (one with
 	 * `linesOnly`).
 	 */
-	findTraceHolders(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string[]>>;
+	findTraceHolders(
+		traceIds: string[],
+		options?: TraceLookupOptions,
+	): Promise<Map<string, string[]>>;
 	/**
 	 * Whether journal lines carry item trace ids (the layout has a line trace field): then an item's trace is
 	 * found on its line whatever entry holds it, and lookups of item ids can skip the entry level.

@@ -512,7 +512,9 @@ export class GraphqlReader implements X3Reader {
 		const parts = regexSizedBatches(traceIds);
 		if (parts.length > 1) {
 			const found = new Map<string, string[]>();
-			for (const part of await Promise.all(parts.map(async (ids) => await this.findTraceHolders(ids)))) {
+			for (const part of await Promise.all(
+				parts.map(async (ids) => await this.findTraceHolders(ids)),
+			)) {
 				for (const [id, numbers] of part) found.set(id, numbers);
 			}
 			return found;

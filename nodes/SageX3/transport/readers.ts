@@ -41,9 +41,15 @@ export interface X3Reader {
 	listSites(): Promise<X3Site[]>;
 	listEntryTypes(): Promise<X3EntryType[]>;
 	/** At most FIND_BATCH_SIZE ids; the gateway splits larger sets. */
-	findPostedTraceIds(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string>>;
+	findPostedTraceIds(
+		traceIds: string[],
+		options?: TraceLookupOptions,
+	): Promise<Map<string, string>>;
 	/** Every document number holding each id (entry or line level); at most FIND_BATCH_SIZE ids. */
-	findTraceHolders(traceIds: string[], options?: TraceLookupOptions): Promise<Map<string, string[]>>;
+	findTraceHolders(
+		traceIds: string[],
+		options?: TraceLookupOptions,
+	): Promise<Map<string, string[]>>;
 	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
 	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
 }
