@@ -661,6 +661,28 @@ async function webhookIngestion(stack: Stack, id: ScenarioId): Promise<Row> {
 	}
 }
 
+/** One Brex delivery, signed now as Svix signs it. */
+async function postSigned(
+	url: string,
+	secrets: string[],
+	webhookId: string,
+	payload: string,
+	timeoutMs?: number,
+): Promise<Response> {
+	const timestamp = Math.floor(Date.now() / 1000);
+	return await fetch(url, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			'webhook-id': webhookId,
+			'webhook-timestamp': String(timestamp),
+			'webhook-signature': signPayload(secrets, webhookId, timestamp, payload),
+		},
+		body: payload,
+		...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+	});
+}
+
 /** Ten sequential calls of n8n's own Webhook node (answering on receipt) on the idle n8n; sorted latencies. */
 async function stockWebhookFloor(n8n: N8nInstance, webhookBaseUrl: string): Promise<number[]> {
 	await n8n.activate(STOCK_WEBHOOK_ID);
@@ -729,19 +751,8 @@ async function measureWebhookIngestion(
 			event_type: 'TRANSFER_PROCESSED',
 			transfer_id: `tr_${index}`,
 		});
-		const webhookId = `msg_bench_idle_${index}`;
-		const timestamp = Math.floor(Date.now() / 1000);
 		const sent = performance.now();
-		const response = await fetch(hookUrl, {
-			method: 'POST',
-			headers: {
-				'content-type': 'application/json',
-				'webhook-id': webhookId,
-				'webhook-timestamp': String(timestamp),
-				'webhook-signature': signPayload(secrets, webhookId, timestamp, payload),
-			},
-			body: payload,
-		});
+		const response = await postSigned(hookUrl, secrets, `msg_bench_idle_${index}`, payload);
 		await response.arrayBuffer();
 		if (response.ok) idle.push(performance.now() - sent);
 	}
@@ -764,24 +775,12 @@ async function measureWebhookIngestion(
 		const payload = JSON.stringify(event.body);
 		// Ids unique per scenario: n8n remembers processed webhook ids across restarts.
 		const webhookId = `msg_bench_${id}_${SEED}_${index}`;
-		const timestamp = Math.floor(Date.now() / 1000);
-		const signature = signPayload(secrets, webhookId, timestamp, payload);
 		sends.push(
 			(async () => {
 				const sent = performance.now();
 				let key = 'error';
 				try {
-					const response = await fetch(hookUrl, {
-						method: 'POST',
-						headers: {
-							'content-type': 'application/json',
-							'webhook-id': webhookId,
-							'webhook-timestamp': String(timestamp),
-							'webhook-signature': signature,
-						},
-						body: payload,
-						signal: AbortSignal.timeout(30_000),
-					});
+					const response = await postSigned(hookUrl, secrets, webhookId, payload, 30_000);
 					await response.arrayBuffer();
 					key = String(response.status);
 				} catch (error) {

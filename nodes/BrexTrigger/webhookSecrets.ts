@@ -3,10 +3,13 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 import { type BrexClientOptions, brexRequest } from '../shared/brex/client';
 
 /**
- * Brex webhook signing secrets (GET /v1/webhooks/secrets), cached in memory per credential and base URL so a
- * delivery does not cost a Brex call. A delivery that fails verification with cached secrets triggers one
- * refetch (picks up a rotation), at most once per REFRESH_MIN_INTERVAL_MS per credential, so forged requests
- * cannot make n8n hammer the Brex API. The secrets never leave this module except to the verifier.
+ * Brex webhook signing secrets (GET /v1/webhooks/secrets), cached in memory per credential so a delivery costs
+ * neither a Brex call nor loading the credential (n8n reads and decrypts it from its database: about half of
+ * the time n8n takes to answer a delivery, measured in the bench). A delivery that fails verification with
+ * cached secrets triggers one refetch (picks up a rotation, or a credential edited to another Brex account), at
+ * most once per REFRESH_MIN_INTERVAL_MS per credential, so forged requests cannot make n8n hammer the Brex API;
+ * cached secrets are refetched after SECRETS_TTL_MS anyway. The secrets never leave this module except to the
+ * verifier.
  */
 
 export const SECRETS_TTL_MS = 5 * 60_000;
@@ -31,11 +34,9 @@ export interface SecretsResult {
 	cached: boolean;
 }
 
-async function cacheKey(ctx: IWebhookFunctions, client: BrexClientOptions): Promise<string> {
+function cacheKey(ctx: IWebhookFunctions, client: BrexClientOptions): string {
 	const credentialId = ctx.getNode().credentials?.[client.credentialType]?.id ?? '';
-	const credentials = await ctx.getCredentials(client.credentialType);
-	const baseUrl = typeof credentials?.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	return JSON.stringify([client.credentialType, credentialId, baseUrl]);
+	return JSON.stringify([client.credentialType, credentialId]);
 }
 
 async function fetchSecrets(ctx: IWebhookFunctions, client: BrexClientOptions): Promise<string[]> {
@@ -57,7 +58,7 @@ export async function getWebhookSecrets(
 	client: BrexClientOptions,
 	nowMs: number = Date.now(),
 ): Promise<SecretsResult> {
-	const key = await cacheKey(ctx, client);
+	const key = cacheKey(ctx, client);
 	const entry = cache.get(key);
 	if (entry && nowMs - entry.fetchedAtMs < SECRETS_TTL_MS && entry.secrets.length > 0) {
 		return { secrets: entry.secrets, cached: true };
@@ -77,7 +78,7 @@ export async function refreshWebhookSecrets(
 	client: BrexClientOptions,
 	nowMs: number = Date.now(),
 ): Promise<string[] | null> {
-	const key = await cacheKey(ctx, client);
+	const key = cacheKey(ctx, client);
 	const last = lastForcedRefresh.get(key);
 	if (last !== undefined && nowMs - last < REFRESH_MIN_INTERVAL_MS) return null;
 	lastForcedRefresh.set(key, nowMs);

@@ -163,6 +163,17 @@ describe('BrexTrigger.webhook', () => {
 		expect(h.staticData).toEqual({});
 	});
 
+	it('verifies a delivery with cached secrets without loading the credential', async () => {
+		serveSecrets();
+		const first = delivery({ event_type: 'USER_UPDATED' }, { webhookId: 'msg_c1' });
+		await trigger.webhook.call(first.webhook);
+		expect(first.credentialLoads.count).toBeGreaterThan(0);
+		const second = delivery({ event_type: 'USER_UPDATED' }, { webhookId: 'msg_c2' });
+		const result = await trigger.webhook.call(second.webhook);
+		expect(result.webhookResponse).toMatchObject({ received: true, ignored: 'USER_UPDATED' });
+		expect(second.credentialLoads.count).toBe(0);
+	});
+
 	it('answers a redelivery of a handled webhook id with 200 and starts nothing', async () => {
 		serveSecrets();
 		serveExpense();

@@ -58,6 +58,8 @@ export interface RecordedResponse {
 }
 
 export interface TriggerHarness {
+	/** How often the node asked n8n for its credential (n8n reads and decrypts it each time). */
+	credentialLoads: { count: number };
 	node: INode;
 	staticData: IDataObject;
 	requests: IHttpRequestOptions[];
@@ -79,6 +81,7 @@ function getPath(object: IDataObject, path: string): unknown {
 }
 
 export function createTriggerHarness(options: TriggerHarnessOptions = {}): TriggerHarness {
+	const credentialLoads = { count: 0 };
 	const credentialType = options.credentialType ?? 'brexApi';
 	const credentials = options.credentials ?? {
 		accessToken: TRIGGER_TOKEN,
@@ -145,6 +148,7 @@ export function createTriggerHarness(options: TriggerHarnessOptions = {}): Trigg
 			return staticData;
 		},
 		getCredentials: async (type: string) => {
+			credentialLoads.count++;
 			if (type !== credentialType) {
 				throw new NodeOperationError(node, `Node does not have credentials of type "${type}"`);
 			}
@@ -229,5 +233,16 @@ export function createTriggerHarness(options: TriggerHarnessOptions = {}): Trigg
 		},
 	} as unknown as IExecuteFunctions;
 
-	return { node, staticData, requests, logs, response, poll, webhook, hook, execute };
+	return {
+		node,
+		staticData,
+		requests,
+		logs,
+		response,
+		poll,
+		webhook,
+		hook,
+		execute,
+		credentialLoads,
+	};
 }

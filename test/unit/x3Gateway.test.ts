@@ -341,6 +341,27 @@ describe('saveJournalEntry when the outcome is unknown', () => {
 	});
 });
 
+/** Answers SOAP queries (`times` of them) and records each one's first key as `KEY=value`. */
+function soapQueriesByKey(times: number, hit: { request: string; resultXml: string }): string[] {
+	const keys: string[] = [];
+	nock(BASE)
+		.post(SOAP_PATH, (body: string) => {
+			const match =
+				/<key xsi:type="xsd:string">(\w+)<\/key><value xsi:type="xsd:string">([^<]*)<\/value>/.exec(
+					body,
+				);
+			keys.push(`${match?.[1]}=${match?.[2]}`);
+			return true;
+		})
+		.times(times)
+		.reply(200, async (request: Request) =>
+			(await request.text()).includes(hit.request)
+				? soapResponse({ operation: 'query', status: 1, resultXml: hit.resultXml })
+				: soapResponse({ operation: 'query', status: 1, resultXml: '[]' }),
+		);
+	return keys;
+}
+
 describe('findPostedTraceIds: calls per batch', () => {
 	const ids = Array.from({ length: 120 }, (_v, i) => `BRXT-${String(i).padStart(14, '0')}`);
 
@@ -487,52 +508,20 @@ describe('findPostedTraceIds: calls per batch', () => {
 	});
 
 	it('SOAP: one query per id on the trace field, plus the line field for ids not found', async () => {
-		const keys: string[] = [];
-		nock(BASE)
-			.post(SOAP_PATH, (body: string) => {
-				const match =
-					/<key xsi:type="xsd:string">(\w+)<\/key><value xsi:type="xsd:string">([^<]*)<\/value>/.exec(
-						body,
-					);
-				keys.push(`${match?.[1]}=${match?.[2]}`);
-				return true;
-			})
-			.times(3)
-			.reply(200, async (request: Request) =>
-				(await request.text()).includes('BPRVCR</key><value xsi:type="xsd:string">BRXT-A<')
-					? soapResponse({
-							operation: 'query',
-							status: 1,
-							resultXml: '[{"NUM":"JE-1","BPRVCR":"BRXT-A"}]',
-						})
-					: soapResponse({ operation: 'query', status: 1, resultXml: '[]' }),
-			);
+		const keys = soapQueriesByKey(3, {
+			request: 'BPRVCR</key><value xsi:type="xsd:string">BRXT-A<',
+			resultXml: '[{"NUM":"JE-1","BPRVCR":"BRXT-A"}]',
+		});
 		const found = await gateway('soap').x3.findPostedTraceIds(['BRXT-A', 'BRXT-B']);
 		expect(Object.fromEntries(found)).toEqual({ 'BRXT-A': 'JE-1' });
 		expect(keys.sort()).toEqual(['BPRVCR=BRXT-A', 'BPRVCR=BRXT-B', 'DES=BRXT-B*']);
 	});
 
 	it('SOAP with linesOnly: one query per id, on the line trace field only', async () => {
-		const keys: string[] = [];
-		nock(BASE)
-			.post(SOAP_PATH, (body: string) => {
-				const match =
-					/<key xsi:type="xsd:string">(\w+)<\/key><value xsi:type="xsd:string">([^<]*)<\/value>/.exec(
-						body,
-					);
-				keys.push(`${match?.[1]}=${match?.[2]}`);
-				return true;
-			})
-			.times(2)
-			.reply(200, async (request: Request) =>
-				(await request.text()).includes('DES</key><value xsi:type="xsd:string">BRXT-A*<')
-					? soapResponse({
-							operation: 'query',
-							status: 1,
-							resultXml: '[{"NUM":"JE-1","DES":"BRXT-A Taxi"}]',
-						})
-					: soapResponse({ operation: 'query', status: 1, resultXml: '[]' }),
-			);
+		const keys = soapQueriesByKey(2, {
+			request: 'DES</key><value xsi:type="xsd:string">BRXT-A*<',
+			resultXml: '[{"NUM":"JE-1","DES":"BRXT-A Taxi"}]',
+		});
 		const found = await gateway('soap').x3.findTraceHolders(['BRXT-A', 'BRXT-B'], {
 			linesOnly: true,
 		});
