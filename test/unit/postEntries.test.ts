@@ -7,6 +7,7 @@ import { planJournalEntries } from '../../nodes/shared/journalDraft';
 import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
 import { spendTraceId } from '../../nodes/shared/traceId';
 import {
+	CHECK_GROUP_IDS,
 	MAX_SAVE_ROUNDS,
 	checkGroups,
 	postEntries,
@@ -181,7 +182,7 @@ describe('postEntries: checks per group of entry sets', () => {
 	const PER_ITEM: DraftOptions = { mode: 'perItem', traceFieldLength: 20 };
 	const many = (count: number) => Array.from({ length: count }, (_v, n) => item(n + 1, n));
 
-	it('120 one-item entries cost 3 checks before and 3 after the saves (40 trace ids each), not 120', async () => {
+	it('120 one-item entries cost one check before and one after the saves, not 120', async () => {
 		const gateway = seededGateway();
 		const sizes: number[] = [];
 		gateway.faults.findPostedTraceIds = (ids: string[]) => {
@@ -195,10 +196,11 @@ describe('postEntries: checks per group of entry sets', () => {
 			PER_ITEM,
 			4,
 		);
-		expect(sizes).toEqual([40, 40, 40]);
-		expect(gateway.callCount('findTraceHolders')).toBe(3);
+		// One group (≤ 160 ids); the fake gateway takes it in one call, the real one in 40-id requests.
+		expect(sizes).toEqual([120]);
+		expect(gateway.callCount('findTraceHolders')).toBe(1);
 		expect(gateway.callCount('saveJournalEntry')).toBe(120);
-		expect(stats).toEqual({ entries: 120, saves: 120, traceChecks: 3, withdrawn: 0 });
+		expect(stats).toEqual({ entries: 120, saves: 120, traceChecks: 1, withdrawn: 0 });
 		expect([...outcomes.values()].every((o) => o.status === 'posted')).toBe(true);
 		expectTruthful(gateway, items, outcomes);
 	});
@@ -208,7 +210,8 @@ describe('postEntries: checks per group of entry sets', () => {
 		let calls = 0;
 		gateway.faults.findPostedTraceIds = () =>
 			++calls === 2 ? new Error('X3 pool exhausted') : undefined;
-		const items = many(120);
+		// Groups of 160 and 40 items, checked one after the other: the second check fails.
+		const items = many(200);
 		const { outcomes } = await postEntries(
 			gateway,
 			planJournalEntries(items, PER_ITEM),
@@ -218,8 +221,8 @@ describe('postEntries: checks per group of entry sets', () => {
 		const failed = [...outcomes.values()].filter((o) => o.status === 'failed');
 		expect(failed).toHaveLength(40);
 		for (const outcome of failed) expect(outcome).toMatchObject({ reason: 'X3 pool exhausted' });
-		expect([...outcomes.values()].filter((o) => o.status === 'posted')).toHaveLength(80);
-		expect(gateway.entries).toHaveLength(80);
+		expect([...outcomes.values()].filter((o) => o.status === 'posted')).toHaveLength(160);
+		expect(gateway.entries).toHaveLength(160);
 	});
 
 	it('items already in X3 are reported with their entry and left out; a second run saves nothing', async () => {
@@ -261,28 +264,19 @@ describe('postEntries: checks per group of entry sets', () => {
 		});
 	});
 
-	it('packs consecutive sets into groups of at most 40 trace ids; a larger set is a group of its own', () => {
+	it('packs consecutive sets into groups of at most 160 trace ids (or maxIds); a larger set is a group of its own', () => {
 		const plan = (size: number) => ({ items: Array(size).fill(null) }) as never;
 		const sizes = (groups: unknown[][]) => groups.map((group) => group.length);
-		expect(
-			sizes(
-				checkGroups(
-					Array.from({ length: 120 }, () => plan(1)),
-					0,
-				),
-			),
-		).toEqual([40, 40, 40]);
-		expect(
-			sizes(
-				checkGroups(
-					Array.from({ length: 110 }, () => plan(1)),
-					1,
-				),
-			),
-		).toEqual([20, 20, 20, 20, 20, 10]);
-		expect(sizes(checkGroups([plan(30), plan(30), plan(70), plan(5), plan(10)], 0))).toEqual([
+		const ones = (count: number) => Array.from({ length: count }, () => plan(1));
+		expect(CHECK_GROUP_IDS).toBe(160);
+		expect(sizes(checkGroups(ones(400), 0))).toEqual([160, 160, 80]);
+		// With the set's own trace id too (layouts without line traces): two ids a one-item set.
+		expect(sizes(checkGroups(ones(110), 1, 40))).toEqual([20, 20, 20, 20, 20, 10]);
+		expect(sizes(checkGroups([plan(30), plan(30), plan(70), plan(5), plan(10)], 0, 40))).toEqual([
 			1, 1, 1, 2,
 		]);
+		// Daily sets of 44 items: three to a group, so 132 ids go out as 4 requests, not 6.
+		expect(sizes(checkGroups([plan(44), plan(44), plan(44), plan(44)], 0))).toEqual([3, 1]);
 	});
 });
 

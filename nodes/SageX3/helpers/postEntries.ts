@@ -13,7 +13,7 @@ export type EntryItemOutcome =
 export interface PostEntriesStats {
 	entries: number;
 	saves: number;
-	/** Trace checks before saving: one per group of entry sets (up to FIND_BATCH_SIZE trace ids) and round. */
+	/** Trace checks before saving: one per group of entry sets (up to CHECK_GROUP_IDS trace ids) and round. */
 	traceChecks: number;
 	/** Entries saved and then removed again because a concurrent run had posted some of their items first. */
 	withdrawn: number;
@@ -21,6 +21,13 @@ export interface PostEntriesStats {
 
 /** Save attempts per entry set when concurrent runs keep posting the same items; then its items fail. */
 export const MAX_SAVE_ROUNDS = 3;
+
+/**
+ * Trace ids per group of entry sets: four lookup requests' worth, so sets of any size pack densely into
+ * FIND_BATCH_SIZE-id requests (daily sets of 44 items would otherwise cost two requests each), while a failed
+ * check still fails no more than one group.
+ */
+export const CHECK_GROUP_IDS = 4 * FIND_BATCH_SIZE;
 
 /** One entry set on its way: the items still to post and the trace id of the entry as last built. */
 interface SetInFlight {
@@ -30,8 +37,9 @@ interface SetInFlight {
 }
 
 /**
- * Posts planned entries, idempotently. Entry sets go in groups of up to FIND_BATCH_SIZE trace ids, so the checks
- * cost one X3 request per group on GraphQL and REST (one per item on SOAP), whatever the size of the sets:
+ * Posts planned entries, idempotently. Entry sets go in groups of up to CHECK_GROUP_IDS trace ids, so the checks
+ * cost one X3 request per FIND_BATCH_SIZE items on GraphQL and REST (one per item on SOAP), whatever the size
+ * of the sets:
  *
  * 1. ONE trace check for every item of the group (and each set's own trace id when lines carry no trace): items
  *    X3 already holds are reported with the document number holding them and left out; a set with items left is
@@ -191,16 +199,20 @@ export async function postEntries(
 }
 
 /**
- * Consecutive entry sets packed into groups of at most FIND_BATCH_SIZE trace ids: each item's, plus
- * `idsPerSet` for the set's own (a larger set is a group of its own; the gateway splits its check into batches).
+ * Consecutive entry sets packed into groups of at most `maxIds` trace ids: each item's, plus `idsPerSet` for
+ * the set's own (a larger set is a group of its own). The gateway sends a group's check in FIND_BATCH_SIZE batches.
  */
-export function checkGroups(plans: PlannedEntry[], idsPerSet: number): PlannedEntry[][] {
+export function checkGroups(
+	plans: PlannedEntry[],
+	idsPerSet: number,
+	maxIds = CHECK_GROUP_IDS,
+): PlannedEntry[][] {
 	const groups: PlannedEntry[][] = [];
 	let current: PlannedEntry[] = [];
 	let ids = 0;
 	for (const plan of plans) {
 		const size = plan.items.length + idsPerSet;
-		if (current.length > 0 && ids + size > FIND_BATCH_SIZE) {
+		if (current.length > 0 && ids + size > maxIds) {
 			groups.push(current);
 			current = [];
 			ids = 0;
