@@ -99,11 +99,11 @@ export const brexTriggerProperties: INodeProperties[] = [
 						name: 'On Receipt',
 						value: 'onReceipt',
 						description:
-							'Answers as soon as the signature verifies (fastest, for high volume); a record Brex cannot return now becomes an item with error and retryable: true, for the replay queue',
+							'Answers as soon as the signature verifies (fastest); a record Brex cannot return now becomes an item with error and retryable: true, for the replay queue. If n8n then fails to start the execution (overload), Brex does not deliver again: run the reconciliation.',
 					},
 				],
 				description:
-					'When the webhook answers Brex. On Receipt keeps the answer fast when many events arrive at once; a record that cannot be fetched then goes to the workflow as a retryable error item instead of being redelivered by Brex.',
+					'When the webhook answers Brex. After Fetching answers only once n8n has registered the execution, so Brex redelivers anything n8n could not take. On Receipt answers faster; a record that cannot be fetched then goes to the workflow as a retryable error item instead of being redelivered by Brex.',
 			},
 		],
 	},
