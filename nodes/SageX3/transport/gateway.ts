@@ -24,6 +24,7 @@ import type { ReaderEnvironment, X3Reader } from './readers';
 import {
 	chunk,
 	decimalScale,
+	lookupInBatches,
 	decimalUnits,
 	documentPrecedes,
 	text,
@@ -303,31 +304,26 @@ class SageX3Gateway implements X3Gateway {
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string>> {
-		const found = new Map<string, string>();
 		const idBatches = traceIdBatches(traceIds);
-		if (idBatches.length === 0) return found;
+		if (idBatches.length === 0) return new Map();
 		const reader = await this.read();
-		// Batches go out side by side; the throttle keeps them within the X3 pool.
-		const batches = await Promise.all(
-			idBatches.map(async (batch) => await reader.findPostedTraceIds(batch, options)),
+		return await lookupInBatches(
+			idBatches,
+			async (batch) => await reader.findPostedTraceIds(batch, options),
 		);
-		for (const batch of batches) for (const [id, number] of batch) found.set(id, number);
-		return found;
 	}
 
 	async findTraceHolders(
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string[]>> {
-		const found = new Map<string, string[]>();
 		const idBatches = traceIdBatches(traceIds);
-		if (idBatches.length === 0) return found;
+		if (idBatches.length === 0) return new Map();
 		const reader = await this.read();
-		const batches = await Promise.all(
-			idBatches.map(async (batch) => await reader.findTraceHolders(batch, options)),
+		return await lookupInBatches(
+			idBatches,
+			async (batch) => await reader.findTraceHolders(batch, options),
 		);
-		for (const batch of batches) for (const [id, numbers] of batch) found.set(id, numbers);
-		return found;
 	}
 
 	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {

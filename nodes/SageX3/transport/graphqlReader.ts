@@ -30,6 +30,7 @@ import {
 	getPath,
 	isZeroAmount,
 	leadingTraceId,
+	lookupInBatches,
 	startsWithFolded,
 	text,
 	textOrEmpty,
@@ -511,13 +512,7 @@ export class GraphqlReader implements X3Reader {
 	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
 		const parts = regexSizedBatches(traceIds);
 		if (parts.length > 1) {
-			const found = new Map<string, string[]>();
-			for (const part of await Promise.all(
-				parts.map(async (ids) => await this.findTraceHolders(ids)),
-			)) {
-				for (const [id, numbers] of part) found.set(id, numbers);
-			}
-			return found;
+			return await lookupInBatches(parts, async (ids) => await this.findTraceHolders(ids));
 		}
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
