@@ -244,6 +244,79 @@ describe('expense', () => {
 		expect(output.map((o) => o.json.id)).toEqual(['e1', 'e2']);
 	});
 
+	it('getAll: return all over a date range reads four date slices side by side, in slice order, without repeats', async () => {
+		const asked: Array<{ start: string; end: string; cursor: string | null }> = [];
+		let inFlight = 0;
+		let mostInFlight = 0;
+		nock(BASE_URL)
+			.get('/v1/expenses')
+			.query(true)
+			.times(5)
+			.reply(200, async (request: unknown) => {
+				const q = queryOf(request);
+				const start = q.get('purchased_at_start')!;
+				asked.push({ start, end: q.get('purchased_at_end')!, cursor: q.get('cursor') });
+				inFlight++;
+				mostInFlight = Math.max(mostInFlight, inFlight);
+				await new Promise((resolve) => setImmediate(resolve));
+				inFlight--;
+				const day = start.slice(8, 10);
+				// Slice 2 has two pages; slice 3 repeats an expense of slice 2 (it moved while being read).
+				if (day === '08' && q.get('cursor') === null)
+					return { items: [expense('e2a')], next_cursor: 'more' };
+				if (day === '08') return { items: [expense('e2b')], next_cursor: null };
+				if (day === '15') return { items: [expense('e2b'), expense('e3')], next_cursor: null };
+				return { items: [expense(`e-${day}`)], next_cursor: null };
+			});
+		const { output } = await run({
+			parameters: {
+				resource: 'expense',
+				operation: 'getAll',
+				dateField: 'purchased',
+				startDate: '2026-07-01',
+				endDate: '2026-07-28',
+				returnAll: true,
+			},
+		});
+		expect(output.map((o) => o.json.id)).toEqual(['e-01', 'e2a', 'e2b', 'e3', 'e-22']);
+		const firstPages = asked.filter((a) => a.cursor === null);
+		expect(firstPages.map((a) => [a.start, a.end]).sort()).toEqual([
+			['2026-07-01T00:00:00.000Z', '2026-07-07T23:59:59.999Z'],
+			['2026-07-08T00:00:00.000Z', '2026-07-14T23:59:59.999Z'],
+			['2026-07-15T00:00:00.000Z', '2026-07-21T23:59:59.999Z'],
+			['2026-07-22T00:00:00.000Z', '2026-07-28T23:59:59.999Z'],
+		]);
+		expect(mostInFlight).toBeGreaterThan(1);
+	});
+
+	it('getAll: one slice reads page after page; a limit keeps one list in Brex order', async () => {
+		for (const parameters of [
+			{ returnAll: true, options: { dateSlices: 1 } },
+			{ returnAll: false, limit: 5 },
+		]) {
+			const scope = nock(BASE_URL)
+				.get('/v1/expenses')
+				.query(
+					(q) =>
+						q.purchased_at_start === '2026-07-01T00:00:00.000Z' &&
+						q.purchased_at_end === '2026-07-28T23:59:59.999Z',
+				)
+				.reply(200, { items: [expense('e1'), expense('e2')], next_cursor: null });
+			const { output } = await run({
+				parameters: {
+					resource: 'expense',
+					operation: 'getAll',
+					dateField: 'purchased',
+					startDate: '2026-07-01',
+					endDate: '2026-07-28',
+					...parameters,
+				},
+			});
+			expect(output.map((o) => o.json.id)).toEqual(['e1', 'e2']);
+			scope.done();
+		}
+	});
+
 	it('getAll: an invalid record stops the node by default, naming the record and the reason', async () => {
 		nock(BASE_URL)
 			.get('/v1/expenses')

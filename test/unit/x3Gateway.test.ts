@@ -365,82 +365,84 @@ function soapQueriesByKey(times: number, hit: { request: string; resultXml: stri
 describe('findPostedTraceIds: calls per batch', () => {
 	const ids = Array.from({ length: 120 }, (_v, i) => `BRXT-${String(i).padStart(14, '0')}`);
 
-	it('GraphQL: entries by _in and lines by anchored regex in the same document, at most 900 regex characters a request', async () => {
-		const documents: Array<{ query: string; variables: Record<string, unknown> }> = [];
+	it('GraphQL: entries by _in and lines by anchored regexes (aliased selections of at most 900 characters) in one document per 160 ids', async () => {
+		const many = Array.from({ length: 200 }, (_v, i) => `BRXT-${String(i).padStart(14, '0')}`);
+		const documents: Array<{ query: string; variables: Record<string, string | number> }> = [];
 		nock(BASE)
-			.post('/xtrem/api', (body: { query: string; variables: Record<string, unknown> }) => {
+			.post('/xtrem/api', (body: { query: string; variables: Record<string, string> }) => {
 				documents.push(body);
 				return true;
 			})
-			.times(3)
+			.times(2)
 			.reply(200, async (request: Request) => {
 				// nock 15 hands reply functions the fetch Request.
-				const variables = ((await request.json()) as { variables: { entryFilter: string } })
+				const variables = ((await request.json()) as { variables: Record<string, string> })
 					.variables;
-				const hit = variables.entryFilter.includes(ids[0]);
+				const lineSelections: Record<string, unknown> = {};
+				for (const [name, filter] of Object.entries(variables)) {
+					const alias = /^lineFilter(\d+)$/.exec(name);
+					if (!alias) continue;
+					// A line of many[1], and a line whose first word only starts with many[2] (not a match).
+					const lines: Array<[string, string]> = [
+						[`${many[1]} Taxi`, 'JE-2'],
+						[`${many[2]}9 other`, 'JE-3'],
+					];
+					const edges = lines
+						.filter(([description]) => filter.includes(description.slice(0, 19)))
+						.map(([lineDescription, journalEntryNumber]) => ({
+							node: { lineDescription, journalEntry: { journalEntryNumber } },
+						}));
+					lineSelections[`lines${alias[1]}`] = {
+						edges,
+						pageInfo: { hasNextPage: false, endCursor: null },
+					};
+				}
+				const hit = variables.entryFilter.includes(many[0]);
 				return {
 					data: {
 						x3Finance: {
 							journalEntry: {
 								query: {
 									edges: hit
-										? [{ node: { journalEntryNumber: 'JE-1', sourceDocument: ids[0] } }]
+										? [{ node: { journalEntryNumber: 'JE-1', sourceDocument: many[0] } }]
 										: [],
 									pageInfo: { hasNextPage: false, endCursor: null },
 								},
 							},
-							journalEntryLine: {
-								query: {
-									edges: hit
-										? [
-												{
-													node: {
-														lineDescription: `${ids[1]} Taxi`,
-														journalEntry: { journalEntryNumber: 'JE-2' },
-													},
-												},
-												{
-													node: {
-														lineDescription: `${ids[2]}9 other`,
-														journalEntry: { journalEntryNumber: 'JE-3' },
-													},
-												},
-											]
-										: [],
-									pageInfo: { hasNextPage: false, endCursor: null },
-								},
-							},
+							journalEntryLine: lineSelections,
 						},
 					},
 				};
 			});
-		const found = await gateway('graphql').x3.findPostedTraceIds([...ids, ids[0]]);
-		expect(Object.fromEntries(found)).toEqual({ [ids[0]]: 'JE-1', [ids[1]]: 'JE-2' });
-		// Batches of 40 ids (gateway), one document each: 40 ids of 19 characters stay under 900 regex characters.
-		expect(documents).toHaveLength(3);
-		const first = documents.find((d) =>
-			(d.variables.entryFilter as string).includes(`'${ids[0]}'`),
-		)!;
+		const found = await gateway('graphql').x3.findPostedTraceIds([...many, many[0]]);
+		expect(Object.fromEntries(found)).toEqual({ [many[0]]: 'JE-1', [many[1]]: 'JE-2' });
+		// Batches of 160 ids (gateway), one document each.
+		expect(documents).toHaveLength(2);
+		const first = documents.find((d) => String(d.variables.entryFilter).includes(`'${many[0]}'`))!;
 		expect(first.query).toMatch(
-			/x3Finance \{ journalEntry \{ query\(filter: \$entryFilter, first: \$first\).*journalEntryLine \{ query\(filter: \$lineFilter/,
+			/x3Finance \{ journalEntry \{ query\(filter: \$entryFilter, first: \$first\).*journalEntryLine \{ lines0: query\(filter: \$lineFilter0, first: \$first\).* lines3: query\(filter: \$lineFilter3/,
 		);
 		expect(first.variables.entryFilter).toBe(
-			`{sourceDocument: {_in: [${ids
-				.slice(0, 40)
+			`{sourceDocument: {_in: [${many
+				.slice(0, 160)
 				.map((id) => `'${id}'`)
 				.join(', ')}]}}`,
 		);
-		expect(first.variables.lineFilter).toBe(
-			`{lineDescription: {_regex: '^(${ids.slice(0, 40).join('|')})( |$)'}}`,
-		);
-		const asked = documents.flatMap(
-			(d) => (d.variables.entryFilter as string).match(/BRXT-\d+/g) ?? [],
-		);
-		expect(asked.sort()).toEqual([...ids].sort());
 		for (const d of documents) {
-			const regex = /_regex: '(.*)'\}\}$/.exec(d.variables.lineFilter as string)![1];
-			expect(regex.length).toBeLessThanOrEqual(900);
+			const lineIds: string[] = [];
+			for (const [name, filter] of Object.entries(d.variables)) {
+				if (!name.startsWith('lineFilter')) continue;
+				const regex = /_regex: '(.*)'\}\}$/.exec(String(filter))![1];
+				expect(regex.length).toBeLessThanOrEqual(900);
+				expect(regex).toMatch(/^\^\(BRXT-\d+(\|BRXT-\d+)*\)\( \|\$\)$/);
+				lineIds.push(...(regex.match(/BRXT-\d+/g) ?? []));
+			}
+			const entryIds = String(d.variables.entryFilter).match(/BRXT-\d+/g) ?? [];
+			// Every id of the batch is asked at both levels, once.
+			expect(lineIds).toEqual(entryIds);
 		}
+		const asked = documents.flatMap((d) => String(d.variables.entryFilter).match(/BRXT-\d+/g) ?? []);
+		expect(asked.sort()).toEqual([...many].sort());
 	});
 
 	it('REST: one query on the entries and one on the lines per batch', async () => {

@@ -23,8 +23,8 @@ export interface PostEntriesStats {
 export const MAX_SAVE_ROUNDS = 3;
 
 /**
- * Trace ids per group of entry sets: four lookup requests' worth, so sets of any size pack densely into
- * FIND_BATCH_SIZE-id requests (daily sets of 44 items would otherwise cost two requests each), while a failed
+ * Trace ids per group of entry sets: one GraphQL lookup request's worth (four on REST), so sets of any size pack
+ * densely into requests (daily sets of 44 items would otherwise cost a half-empty request each), while a failed
  * check still fails no more than one group.
  */
 export const CHECK_GROUP_IDS = 4 * FIND_BATCH_SIZE;
@@ -37,9 +37,9 @@ interface SetInFlight {
 }
 
 /**
- * Posts planned entries, idempotently. Entry sets go in groups of up to CHECK_GROUP_IDS trace ids, so the checks
- * cost one X3 request per FIND_BATCH_SIZE items on GraphQL and REST (one per item on SOAP), whatever the size
- * of the sets:
+ * Posts planned entries, idempotently. Entry sets go in groups of up to CHECK_GROUP_IDS trace ids, so each check
+ * costs one X3 request per group on GraphQL, one per FIND_BATCH_SIZE ids on REST (one per item on SOAP), whatever
+ * the size of the sets:
  *
  * 1. ONE trace check for every item of the group (and each set's own trace id when lines carry no trace): items
  *    X3 already holds are reported with the document number holding them and left out; a set with items left is

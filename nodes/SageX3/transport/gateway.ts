@@ -19,7 +19,6 @@ import { createCredentialSender, normaliseBaseUrl } from './http';
 import type { X3RequestContext } from './http';
 import { DEFAULT_GRAPHQL_NAMES, DEFAULT_REST_NAMES, DEFAULT_SOAP_NAMES, mergeNames } from './names';
 import type { X3GraphqlNamesOverride, X3RestNamesOverride, X3SoapNamesOverride } from './names';
-import { FIND_BATCH_SIZE } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
 import {
 	chunk,
@@ -304,9 +303,9 @@ class SageX3Gateway implements X3Gateway {
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string>> {
-		const idBatches = traceIdBatches(traceIds);
-		if (idBatches.length === 0) return new Map();
 		const reader = await this.read();
+		const idBatches = traceIdBatches(traceIds, reader.traceBatchSize);
+		if (idBatches.length === 0) return new Map();
 		return await lookupInBatches(
 			idBatches,
 			async (batch) => await reader.findPostedTraceIds(batch, options),
@@ -317,9 +316,9 @@ class SageX3Gateway implements X3Gateway {
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string[]>> {
-		const idBatches = traceIdBatches(traceIds);
-		if (idBatches.length === 0) return new Map();
 		const reader = await this.read();
+		const idBatches = traceIdBatches(traceIds, reader.traceBatchSize);
+		if (idBatches.length === 0) return new Map();
 		return await lookupInBatches(
 			idBatches,
 			async (batch) => await reader.findTraceHolders(batch, options),
@@ -614,8 +613,8 @@ class SageX3Gateway implements X3Gateway {
 	}
 }
 
-/** Distinct, non-blank trace ids in batches of FIND_BATCH_SIZE (one GraphQL/REST request each). */
-function traceIdBatches(traceIds: string[]): string[][] {
+/** Distinct, non-blank trace ids in batches of the reader's size (one GraphQL/REST request each). */
+function traceIdBatches(traceIds: string[], batchSize: number): string[][] {
 	const unique = [...new Set(traceIds.filter((id) => typeof id === 'string' && id.trim() !== ''))];
-	return chunk(unique, FIND_BATCH_SIZE);
+	return chunk(unique, batchSize);
 }

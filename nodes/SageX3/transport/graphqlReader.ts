@@ -21,7 +21,7 @@ import type {
 	X3GraphqlClient,
 } from './graphql';
 import type { X3GraphqlNames } from './names';
-import { clampLimit, matchLineTrace, uniqueTraceIds } from './readers';
+import { FIND_BATCH_SIZE, clampLimit, matchLineTrace, uniqueTraceIds } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
 import {
 	absoluteAmount,
@@ -30,7 +30,6 @@ import {
 	getPath,
 	isZeroAmount,
 	leadingTraceId,
-	lookupInBatches,
 	startsWithFolded,
 	text,
 	textOrEmpty,
@@ -39,9 +38,10 @@ import {
 
 /**
  * Reads through GraphQL. Searches filter on the X3 side (prefix and case/accent-insensitive regexes, see
- * insensitiveRegex) and are re-checked locally. findPostedTraceIds sends ONE document per batch of up to 40 ids
- * with two root selections: journal entries whose trace property is `_in` the batch, and journal entry lines
- * whose description matches `^(id1|id2|…)( |$)`. Further pages are fetched only when a selection overflows.
+ * insensitiveRegex) and are re-checked locally. findPostedTraceIds sends ONE document per batch of up to
+ * GRAPHQL_TRACE_BATCH_SIZE ids: journal entries whose trace property is `_in` the batch, and journal entry lines
+ * whose description matches `^(id1|id2|…)( |$)` (one aliased selection per regex of at most
+ * MAX_TRACE_REGEX_LENGTH characters). Further pages are fetched only when a selection overflows.
  */
 
 type Node = Record<string, unknown>;
@@ -497,7 +497,10 @@ export class GraphqlReader implements X3Reader {
 		return entry;
 	}
 
-	/** One request for the batch: entries by trace `_in`, lines by anchored prefix regex. */
+	/** Ids per lookup request: one request carries the entry filter and several line selections. */
+	readonly traceBatchSize = GRAPHQL_TRACE_BATCH_SIZE;
+
+	/** One request for the batch: entries by trace `_in`, lines by anchored prefix regexes. */
 	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
 		const found = new Map<string, string>();
 		for (const [id, numbers] of await this.findTraceHolders(traceIds)) found.set(id, numbers[0]);
@@ -505,15 +508,12 @@ export class GraphqlReader implements X3Reader {
 	}
 
 	/**
-	 * The same request as findPostedTraceIds; keeps every document number (entry level first). The line filter is
-	 * one anchored regex of all the ids; a batch whose regex would pass MAX_TRACE_REGEX_LENGTH goes out as several
-	 * requests (side by side), since servers cap the length of a filter's regex.
+	 * The same request as findPostedTraceIds; keeps every document number (entry level first). Servers cap the
+	 * length of a filter's regex, so the line filter is split into regexes of at most MAX_TRACE_REGEX_LENGTH
+	 * characters, each an aliased selection (`lines0`, `lines1`, …) of the same request: one X3 round trip (one
+	 * pool slot) per batch instead of one per regex.
 	 */
 	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
-		const parts = regexSizedBatches(traceIds);
-		if (parts.length > 1) {
-			return await lookupInBatches(parts, async (ids) => await this.findTraceHolders(ids));
-		}
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
 		const add = (id: string, number: string) => {
@@ -524,18 +524,31 @@ export class GraphqlReader implements X3Reader {
 		const e = this.names.journalEntry;
 		const l = this.names.journalEntryLine;
 		const entryFilter = nestFilter(e.traceField, { _in: traceIds });
-		const lineFilter = nestFilter(l.description, { _regex: lineTraceRegex(traceIds) });
+		const lineParts = regexSizedBatches(traceIds).map((ids, index) => ({
+			alias: `lines${index}`,
+			variable: `lineFilter${index}`,
+			filter: nestFilter(l.description, { _regex: lineTraceRegex(ids) }),
+		}));
 		const entryNodes = selectionFromPaths([e.documentNumber, e.traceField]);
 		const lineNodes = selectionFromPaths([l.description, l.entryNumber]);
 		const body = rootsSelection([
 			{ root: e.root, body: connectionSelection('entryFilter', entryNodes, false) },
-			{ root: l.root, body: connectionSelection('lineFilter', lineNodes, false) },
+			{
+				root: l.root,
+				body: lineParts
+					.map((part) => `${part.alias}: ${connectionSelection(part.variable, lineNodes, false)}`)
+					.join(' '),
+			},
 		]);
-		const document = `query X3FindPostedTraceIds($entryFilter: String, $lineFilter: String, $first: Int) { ${body} }`;
+		const lineVariables = lineParts.map((part) => `$${part.variable}: String`).join(', ');
+		const document = `query X3FindPostedTraceIds($entryFilter: String, ${lineVariables}, $first: Int) { ${body} }`;
+		// Every id may match on a few lines (a split expense); one page usually covers a selection.
 		const pageSize = Math.max(100, traceIds.length * 4);
 		const data = await this.client.query(document, {
 			entryFilter: buildGraphqlFilter(entryFilter),
-			lineFilter: buildGraphqlFilter(lineFilter),
+			...Object.fromEntries(
+				lineParts.map((part) => [part.variable, buildGraphqlFilter(part.filter)]),
+			),
 			first: pageSize,
 		});
 
@@ -549,30 +562,35 @@ export class GraphqlReader implements X3Reader {
 			const number = text(getPath(lineNode, l.entryNumber));
 			if (id && number) add(id, number);
 		};
-		const entries = connectionAt<Node>(data, rootPath(e.root));
-		const lines = connectionAt<Node>(data, rootPath(l.root));
-		for (const edge of entries?.edges ?? []) if (edge?.node) record(edge.node);
-		for (const edge of lines?.edges ?? []) if (edge?.node) recordLine(edge.node);
-
-		// Overflow (more matches than one page): continue each selection on its own.
-		if (entries?.pageInfo?.hasNextPage && entries.pageInfo.endCursor) {
-			for await (const node of this.client.paginate<Node>(
-				listQuery('X3FindEntries', e.root, entryNodes),
-				{ filter: buildGraphqlFilter(entryFilter) },
-				rootPath(e.root),
-				{ pageSize, startAfter: entries.pageInfo.endCursor },
-			)) {
-				record(node);
-			}
+		const selections = [
+			{
+				connection: connectionAt<Node>(data, rootPath(e.root)),
+				root: e.root,
+				nodes: entryNodes,
+				filter: entryFilter,
+				take: record,
+			},
+			...lineParts.map((part) => ({
+				connection: connectionAt<Node>(data, [...segments(l.root), part.alias]),
+				root: l.root,
+				nodes: lineNodes,
+				filter: part.filter,
+				take: recordLine,
+			})),
+		];
+		for (const { connection, take } of selections) {
+			for (const edge of connection?.edges ?? []) if (edge?.node) take(edge.node);
 		}
-		if (lines?.pageInfo?.hasNextPage && lines.pageInfo.endCursor) {
+		// Overflow (more matches than one page): continue that selection on its own.
+		for (const { connection, root, nodes, filter, take } of selections) {
+			if (!connection?.pageInfo?.hasNextPage || !connection.pageInfo.endCursor) continue;
 			for await (const node of this.client.paginate<Node>(
-				listQuery('X3FindLines', l.root, lineNodes),
-				{ filter: buildGraphqlFilter(lineFilter) },
-				rootPath(l.root),
-				{ pageSize, startAfter: lines.pageInfo.endCursor },
+				listQuery('X3FindTraces', root, nodes),
+				{ filter: buildGraphqlFilter(filter) },
+				rootPath(root),
+				{ pageSize, startAfter: connection.pageInfo.endCursor },
 			)) {
-				recordLine(node);
+				take(node);
 			}
 		}
 		return found;
@@ -703,8 +721,14 @@ export function lineTraceRegex(traceIds: string[]): string {
 	return `^(${traceIds.map(escapeRegex).join('|')})( |$)`;
 }
 
-/** Longest line-trace regex one request carries (the X3 emulator refuses more than 1,000 characters). */
+/** Longest line-trace regex of one selection (the X3 emulator refuses more than 1,000 characters). */
 export const MAX_TRACE_REGEX_LENGTH = 900;
+
+/**
+ * Trace ids per GraphQL lookup request: four line selections of about 40 ids (20-character ids under
+ * MAX_TRACE_REGEX_LENGTH), so a group of entry sets (CHECK_GROUP_IDS, postEntries.ts) is checked in one request.
+ */
+export const GRAPHQL_TRACE_BATCH_SIZE = 4 * FIND_BATCH_SIZE;
 
 /** Consecutive ids packed so that each part's lineTraceRegex stays within MAX_TRACE_REGEX_LENGTH. */
 export function regexSizedBatches(traceIds: string[]): string[][] {

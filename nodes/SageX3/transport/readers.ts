@@ -40,12 +40,14 @@ export interface X3Reader {
 	): Promise<X3Dimension[]>;
 	listSites(): Promise<X3Site[]>;
 	listEntryTypes(): Promise<X3EntryType[]>;
-	/** At most FIND_BATCH_SIZE ids; the gateway splits larger sets. */
+	/** Trace ids one lookup request carries: the gateway splits larger sets into batches of this size. */
+	readonly traceBatchSize: number;
+	/** At most traceBatchSize ids. */
 	findPostedTraceIds(
 		traceIds: string[],
 		options?: TraceLookupOptions,
 	): Promise<Map<string, string>>;
-	/** Every document number holding each id (entry or line level); at most FIND_BATCH_SIZE ids. */
+	/** Every document number holding each id (entry or line level); at most traceBatchSize ids. */
 	findTraceHolders(
 		traceIds: string[],
 		options?: TraceLookupOptions,
@@ -55,8 +57,8 @@ export interface X3Reader {
 }
 
 /**
- * Trace ids per lookup request on GraphQL and REST: 40 ids of 20 characters keep GraphQL's line regex under
- * MAX_TRACE_REGEX_LENGTH (graphqlReader.ts), so a batch is one request there too.
+ * Trace ids per lookup request on REST (its where clause goes in the URL) and per batch on SOAP; GraphQL carries
+ * four times as many (GRAPHQL_TRACE_BATCH_SIZE, graphqlReader.ts).
  */
 export const FIND_BATCH_SIZE = 40;
 

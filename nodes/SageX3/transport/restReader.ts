@@ -10,6 +10,7 @@ import type {
 	X3Supplier,
 } from './gateway.types';
 import {
+	FIND_BATCH_SIZE,
 	accountFromRecord,
 	clampLimit,
 	dimensionFromRecord,
@@ -33,6 +34,8 @@ import type { X3RestClient } from './rest';
  * or'ed), because api1 cannot filter a parent on its child rows.
  */
 export class RestReader implements X3Reader {
+	readonly traceBatchSize = FIND_BATCH_SIZE;
+
 	/**
 	 * The suppliers a name search filters (a name search has no where clause: api1 offers no case- and
 	 * accent-insensitive contains), read once per reader (one node execution) and shared by every vendor's search.

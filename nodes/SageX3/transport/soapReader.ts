@@ -12,6 +12,7 @@ import type {
 	X3Supplier,
 } from './gateway.types';
 import {
+	FIND_BATCH_SIZE,
 	accountFromRecord,
 	clampLimit,
 	dimensionFromRecord,
@@ -36,6 +37,8 @@ import type { X3KeyValue, X3ResultData, X3SoapClient } from './soap';
  * listTracedJournalEntries add one `read` per entry found, because `query` returns left-list fields only.
  */
 export class SoapReader implements X3Reader {
+	readonly traceBatchSize = FIND_BATCH_SIZE;
+
 	/**
 	 * The supplier rows a name search filters: SOAP query has no name criterion, so every name search would read
 	 * the same rows. Read once per reader (one node execution) and shared by every vendor's search.

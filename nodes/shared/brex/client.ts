@@ -214,6 +214,35 @@ export async function* brexItems<T = IDataObject>(
 	}
 }
 
+/**
+ * The items of several lists read side by side (one cursor chain each, e.g. the date slices of one range),
+ * yielded in list order; an item whose `id` an earlier list already gave is left out (a record that changed
+ * while the slices were read can be in two). All pages are read before the first item is yielded: for "return
+ * all" reads, which keep every item anyway. A failed list fails the whole read.
+ */
+export async function* brexItemsSideBySide<T extends { id?: unknown } = IDataObject>(
+	ctx: BrexContext,
+	client: BrexClientOptions,
+	lists: BrexRequestOptions[],
+): AsyncGenerator<T> {
+	const read = async (options: BrexRequestOptions): Promise<T[]> => {
+		const items: T[] = [];
+		for await (const page of brexPages<T>(ctx, client, options)) items.push(...page);
+		return items;
+	};
+	const results = await Promise.all(lists.map(read));
+	const seen = new Set<unknown>();
+	for (const items of results) {
+		for (const item of items) {
+			if (item.id !== undefined) {
+				if (seen.has(item.id)) continue;
+				seen.add(item.id);
+			}
+			yield item;
+		}
+	}
+}
+
 function clampPageSize(pageSize: number | undefined): number {
 	if (pageSize === undefined || !Number.isFinite(pageSize)) return BREX_MAX_PAGE_SIZE;
 	return Math.min(BREX_MAX_PAGE_SIZE, Math.max(1, Math.floor(pageSize)));

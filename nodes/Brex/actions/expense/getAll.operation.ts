@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems } from '../../../shared/brex/client';
+import { brexItems, brexItemsSideBySide } from '../../../shared/brex/client';
+import { dateSlices } from '../../../shared/brex/dateSlices';
 import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
 import {
 	clientOptions,
@@ -14,6 +15,7 @@ import {
 	getOptions,
 	idList,
 	readDateRange,
+	readLimit,
 } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
 
@@ -144,6 +146,15 @@ const properties: INodeProperties[] = [
 				description: 'Whether to ask Brex for the expense custom fields (output as customFields)',
 			},
 			invalidRecordOption,
+			{
+				displayName: 'Parallel Date Slices',
+				name: 'dateSlices',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 8 },
+				default: 4,
+				description:
+					'With Return All and both dates set: how many equal parts of the date range are read side by side. A long backfill reads in about a quarter of the time with 4; 1 reads page after page. Brex allows 1,000 requests a minute; a 429 is retried with backoff.',
+			},
 		],
 	},
 ];
@@ -170,12 +181,23 @@ export async function execute(
 		'user_id[]': idList(filters.userIds),
 		'budget_id[]': idList(filters.budgetIds),
 	};
+	const client = clientOptions(this, itemIndex);
+	const request = { method: 'GET' as const, path: '/v1/expenses', qs };
+	// Slices only when every record of the range is wanted: a limit keeps Brex's own order.
+	const slices =
+		start !== undefined && end !== undefined && readLimit(this, itemIndex) === undefined
+			? dateSlices(start, end, Number(options.dateSlices ?? 4))
+			: [];
 	return await collectSpendItems(this, itemIndex, 'expense', normaliseExpense, (maxItems) =>
-		brexItems<IDataObject>(
-			this,
-			clientOptions(this, itemIndex),
-			{ method: 'GET', path: '/v1/expenses', qs },
-			{ maxItems },
-		),
+		slices.length > 1
+			? brexItemsSideBySide<IDataObject>(
+					this,
+					client,
+					slices.map((slice) => ({
+						...request,
+						qs: { ...qs, [`${prefix}_start`]: slice.start, [`${prefix}_end`]: slice.end },
+					})),
+				)
+			: brexItems<IDataObject>(this, client, request, { maxItems }),
 	);
 }
