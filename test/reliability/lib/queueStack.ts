@@ -357,6 +357,10 @@ export class QueueStack implements FaultRunStack {
 					// Brex delivers to the webhook processor: that is the URL the trigger registers.
 					N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
 					N8N_EVENTBUS_LOGWRITER_LOGBASENAME: 'n8nEventLog-main',
+					// A worker killed right after taking a job leaves its execution 'new' (n8n fails stalled jobs
+					// instead of retrying them); the main process marks such executions crashed at its queue
+					// recovery check, every 180 minutes by default: every minute here, so the run settles.
+					N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
 				},
 			});
 			const entry = [n8nEntry()];
