@@ -244,6 +244,15 @@ describe('expense', () => {
 		expect(output.map((o) => o.json.id)).toEqual(['e1', 'e2']);
 	});
 
+	/** List expenses purchased 1–28 July (four slices of exactly one week). */
+	const JULY_1_TO_28 = {
+		resource: 'expense',
+		operation: 'getAll',
+		dateField: 'purchased',
+		startDate: '2026-07-01',
+		endDate: '2026-07-28',
+	};
+
 	it('getAll: return all over a date range reads four date slices side by side, in slice order, without repeats', async () => {
 		const asked: Array<{ start: string; end: string; cursor: string | null }> = [];
 		let inFlight = 0;
@@ -268,16 +277,7 @@ describe('expense', () => {
 				if (day === '15') return { items: [expense('e2b'), expense('e3')], next_cursor: null };
 				return { items: [expense(`e-${day}`)], next_cursor: null };
 			});
-		const { output } = await run({
-			parameters: {
-				resource: 'expense',
-				operation: 'getAll',
-				dateField: 'purchased',
-				startDate: '2026-07-01',
-				endDate: '2026-07-28',
-				returnAll: true,
-			},
-		});
+		const { output } = await run({ parameters: { ...JULY_1_TO_28, returnAll: true } });
 		expect(output.map((o) => o.json.id)).toEqual(['e-01', 'e2a', 'e2b', 'e3', 'e-22']);
 		const firstPages = asked.filter((a) => a.cursor === null);
 		expect(firstPages.map((a) => [a.start, a.end]).sort()).toEqual([
@@ -302,16 +302,7 @@ describe('expense', () => {
 						q.purchased_at_end === '2026-07-28T23:59:59.999Z',
 				)
 				.reply(200, { items: [expense('e1'), expense('e2')], next_cursor: null });
-			const { output } = await run({
-				parameters: {
-					resource: 'expense',
-					operation: 'getAll',
-					dateField: 'purchased',
-					startDate: '2026-07-01',
-					endDate: '2026-07-28',
-					...parameters,
-				},
-			});
+			const { output } = await run({ parameters: { ...JULY_1_TO_28, ...parameters } });
 			expect(output.map((o) => o.json.id)).toEqual(['e1', 'e2']);
 			scope.done();
 		}

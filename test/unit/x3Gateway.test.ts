@@ -441,7 +441,9 @@ describe('findPostedTraceIds: calls per batch', () => {
 			// Every id of the batch is asked at both levels, once.
 			expect(lineIds).toEqual(entryIds);
 		}
-		const asked = documents.flatMap((d) => String(d.variables.entryFilter).match(/BRXT-\d+/g) ?? []);
+		const asked = documents.flatMap(
+			(d) => String(d.variables.entryFilter).match(/BRXT-\d+/g) ?? [],
+		);
 		expect(asked.sort()).toEqual([...many].sort());
 	});
 
