@@ -174,7 +174,7 @@ export class FakeX3Gateway implements X3Gateway {
 	itemTracesOnLines = true;
 
 	private holds(
-		entry: { traceId: string; lineTraceIds: string[] },
+		entry: { traceId: string | null; lineTraceIds: string[] },
 		id: string,
 		linesOnly?: boolean,
 	) {
