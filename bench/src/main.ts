@@ -153,8 +153,8 @@ let idleRssMiB: number | null = null;
 let idleMainRssMiB: number | null = null;
 
 /**
- * X3 calls = HTTP requests the emulator answered. By operation: SOAP operations, REST classes and GraphQL root
- * fields (one GraphQL request may ask two roots, e.g. journal entries and their lines for a trace check).
+ * X3 calls = HTTP requests the emulator answered. By operation: SOAP operations, REST classes and GraphQL
+ * selections (one GraphQL trace check asks the journal entries and several aliased line selections in one request).
  */
 function x3CallCount(x3: X3Emulator): { total: number; byOperation: Record<string, number> } {
 	const byOperation: Record<string, number> = {};
@@ -514,7 +514,6 @@ async function backfill(
 	return row;
 }
 
-/** 50k (quick: 1k) expenses in date-window chunks of at most CHUNK expenses, one execution per chunk. */
 /**
  * 50k (quick: 1k) expenses in date-window chunks of at most CHUNK expenses, one execution per chunk, in an n8n of
  * its own started with CHUNKED_NODE_OPTIONS (a capped V8 heap: n8n otherwise lets its heap grow to well over

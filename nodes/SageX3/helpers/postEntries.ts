@@ -1,7 +1,7 @@
 import { buildEntry } from '../../shared/journalDraft';
 import type { DraftOptions, PlannedEntry, PostingItem } from '../../shared/journalDraft';
 import type { X3Gateway } from '../transport/gateway.types';
-import { FIND_BATCH_SIZE } from '../transport/readers';
+import { GRAPHQL_TRACE_BATCH_SIZE } from '../transport/readers';
 import { documentPrecedes } from '../transport/records';
 import { errorReason, mapWithConcurrency } from './utils';
 
@@ -27,7 +27,7 @@ export const MAX_SAVE_ROUNDS = 3;
  * densely into requests (daily sets of 44 items would otherwise cost a half-empty request each), while a failed
  * check still fails no more than one group.
  */
-export const CHECK_GROUP_IDS = 4 * FIND_BATCH_SIZE;
+export const CHECK_GROUP_IDS = GRAPHQL_TRACE_BATCH_SIZE;
 
 /** One entry set on its way: the items still to post and the trace id of the entry as last built. */
 interface SetInFlight {
@@ -200,7 +200,8 @@ export async function postEntries(
 
 /**
  * Consecutive entry sets packed into groups of at most `maxIds` trace ids: each item's, plus `idsPerSet` for
- * the set's own (a larger set is a group of its own). The gateway sends a group's check in FIND_BATCH_SIZE batches.
+ * the set's own (a larger set is a group of its own). The gateway sends a group's check in batches of the reader's
+ * traceBatchSize (one request on GraphQL).
  */
 export function checkGroups(
 	plans: PlannedEntry[],

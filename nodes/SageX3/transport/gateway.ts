@@ -23,9 +23,9 @@ import type { ReaderEnvironment, X3Reader } from './readers';
 import {
 	chunk,
 	decimalScale,
-	lookupInBatches,
 	decimalUnits,
 	documentPrecedes,
+	lookupInBatches,
 	text,
 	toX3Date,
 	toX3Decimal,

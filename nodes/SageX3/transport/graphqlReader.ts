@@ -21,7 +21,7 @@ import type {
 	X3GraphqlClient,
 } from './graphql';
 import type { X3GraphqlNames } from './names';
-import { FIND_BATCH_SIZE, clampLimit, matchLineTrace, uniqueTraceIds } from './readers';
+import { GRAPHQL_TRACE_BATCH_SIZE, clampLimit, matchLineTrace, uniqueTraceIds } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
 import {
 	absoluteAmount,
@@ -723,12 +723,6 @@ export function lineTraceRegex(traceIds: string[]): string {
 
 /** Longest line-trace regex of one selection (the X3 emulator refuses more than 1,000 characters). */
 export const MAX_TRACE_REGEX_LENGTH = 900;
-
-/**
- * Trace ids per GraphQL lookup request: four line selections of about 40 ids (20-character ids under
- * MAX_TRACE_REGEX_LENGTH), so a group of entry sets (CHECK_GROUP_IDS, postEntries.ts) is checked in one request.
- */
-export const GRAPHQL_TRACE_BATCH_SIZE = 4 * FIND_BATCH_SIZE;
 
 /** Consecutive ids packed so that each part's lineTraceRegex stays within MAX_TRACE_REGEX_LENGTH. */
 export function regexSizedBatches(traceIds: string[]): string[][] {

@@ -58,9 +58,15 @@ export interface X3Reader {
 
 /**
  * Trace ids per lookup request on REST (its where clause goes in the URL) and per batch on SOAP; GraphQL carries
- * four times as many (GRAPHQL_TRACE_BATCH_SIZE, graphqlReader.ts).
+ * four times as many (GRAPHQL_TRACE_BATCH_SIZE).
  */
 export const FIND_BATCH_SIZE = 40;
+
+/**
+ * Trace ids per GraphQL lookup request: four line selections of about 40 ids each (20-character ids keep each
+ * selection's regex under MAX_TRACE_REGEX_LENGTH, graphqlReader.ts) beside one entry filter.
+ */
+export const GRAPHQL_TRACE_BATCH_SIZE = 4 * FIND_BATCH_SIZE;
 
 export interface ReaderEnvironment {
 	node: INode;

@@ -7,7 +7,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { brexItems, brexItemsSideBySide } from '../../../shared/brex/client';
-import { dateSlices } from '../../../shared/brex/dateSlices';
+import { DEFAULT_DATE_SLICES, dateSlices } from '../../../shared/brex/dateSlices';
 import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
 import {
 	clientOptions,
@@ -151,7 +151,7 @@ const properties: INodeProperties[] = [
 				name: 'dateSlices',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 8 },
-				default: 4,
+				default: DEFAULT_DATE_SLICES,
 				description:
 					'With Return All and both dates set: how many equal parts of the date range are read side by side. A long backfill reads in about a quarter of the time with 4; 1 reads page after page. Brex allows 1,000 requests a minute; a 429 is retried with backoff.',
 			},
@@ -186,7 +186,7 @@ export async function execute(
 	// Slices only when every record of the range is wanted: a limit keeps Brex's own order.
 	const slices =
 		start !== undefined && end !== undefined && readLimit(this, itemIndex) === undefined
-			? dateSlices(start, end, Number(options.dateSlices ?? 4))
+			? dateSlices(start, end, Number(options.dateSlices ?? DEFAULT_DATE_SLICES))
 			: [];
 	return await collectSpendItems(this, itemIndex, 'expense', normaliseExpense, (maxItems) =>
 		slices.length > 1
