@@ -12,6 +12,8 @@ const shared = {
 	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/build/'],
 };
 module.exports = {
+	// failureDigest: failed tests with the head of their message, for scripts/test.sh's summary.
+	reporters: ['default', '<rootDir>/test/jest/failureDigest.js'],
 	projects: [
 		{
 			...shared,

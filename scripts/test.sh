@@ -19,6 +19,10 @@ source scripts/lib/env.sh || exit 1
 
 summary=()
 failed=0
+# Failed tests with the head of their message (test/jest/failureDigest.js), printed under the summary.
+BREX_X3_FAILURE_DIGEST=$(mktemp -t brex-x3-failures.XXXXXX)
+export BREX_X3_FAILURE_DIGEST
+trap 'rm -f "$BREX_X3_FAILURE_DIGEST"' EXIT
 
 # run_stage <name> <command...>: runs the stage, records "name: ok|FAILED (Ns)".
 run_stage() {
@@ -48,6 +52,10 @@ print_summary() {
 	if [ "$failed" -eq 0 ]; then
 		echo '[brex-x3] all stages passed'
 	else
+		if [ -s "$BREX_X3_FAILURE_DIGEST" ]; then
+			echo '[brex-x3] failed tests:'
+			cat "$BREX_X3_FAILURE_DIGEST"
+		fi
 		echo '[brex-x3] FAILED'
 	fi
 }

@@ -1,3 +1,4 @@
+import { SharedPromises } from '../../shared/sharedPromises';
 import { foldName, pickSupplierByName, supplierSearchTerm } from '../../shared/supplierMatch';
 import type { SupplierPick } from '../../shared/supplierMatch';
 import type { X3Gateway, X3Supplier, X3SupplierDraft } from '../transport/gateway.types';
@@ -8,11 +9,12 @@ import type { X3Gateway, X3Supplier, X3SupplierDraft } from '../transport/gatewa
  * concurrent items for the same vendor wait for the same call.
  */
 export class SupplierResolver {
-	private readonly searches = new Map<string, Promise<X3Supplier[]>>();
+	// A failed search, lookup or creation is not kept (SharedPromises): the next item may try again.
+	private readonly searches = new SharedPromises<string, X3Supplier[]>();
 
-	private readonly byCode = new Map<string, Promise<X3Supplier | null>>();
+	private readonly byCode = new SharedPromises<string, X3Supplier | null>();
 
-	private readonly creations = new Map<string, Promise<X3Supplier>>();
+	private readonly creations = new SharedPromises<string, X3Supplier>();
 
 	private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -23,15 +25,10 @@ export class SupplierResolver {
 
 	async findByName(vendorName: string): Promise<SupplierPick<X3Supplier>> {
 		const term = supplierSearchTerm(vendorName);
-		const key = foldName(term);
-		let search = this.searches.get(key);
-		if (!search) {
-			search = this.gateway.searchSuppliers({ name: term, limit: this.searchLimit });
-			this.searches.set(key, search);
-			// A failed search is not cached: the next item may try again.
-			search.catch(() => this.searches.delete(key));
-		}
-		const creation = this.creations.get(foldName(vendorName));
+		const search = this.searches.get(foldName(term), () =>
+			this.gateway.searchSuppliers({ name: term, limit: this.searchLimit }),
+		);
+		const creation = this.creations.peek(foldName(vendorName));
 		// A failed creation was reported on the item that attempted it; here it simply adds no candidate.
 		const created = creation
 			? await creation.then(
@@ -43,13 +40,7 @@ export class SupplierResolver {
 	}
 
 	async getByCode(code: string): Promise<X3Supplier | null> {
-		let lookup = this.byCode.get(code);
-		if (!lookup) {
-			lookup = this.gateway.getSupplier(code);
-			this.byCode.set(code, lookup);
-			lookup.catch(() => this.byCode.delete(code));
-		}
-		return await lookup;
+		return await this.byCode.get(code, () => this.gateway.getSupplier(code));
 	}
 
 	/** Runs tasks with the same key one after another (in call order); other keys are not held up. */
@@ -68,13 +59,6 @@ export class SupplierResolver {
 
 	/** Creates the supplier for a vendor once per execution, whatever the number of items naming it. */
 	async create(vendorName: string, draft: X3SupplierDraft): Promise<X3Supplier> {
-		const key = foldName(vendorName);
-		let creation = this.creations.get(key);
-		if (!creation) {
-			creation = this.gateway.createSupplier(draft);
-			this.creations.set(key, creation);
-			creation.catch(() => this.creations.delete(key));
-		}
-		return await creation;
+		return await this.creations.get(foldName(vendorName), () => this.gateway.createSupplier(draft));
 	}
 }

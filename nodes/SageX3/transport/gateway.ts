@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
+import { SharedPromise } from '../../shared/sharedPromises';
 import { X3BusinessError, X3Error } from './errors';
 import type {
 	JournalEntryDraft,
@@ -130,9 +131,10 @@ class SageX3Gateway implements X3Gateway {
 
 	private readonly env: ReaderEnvironment;
 
-	private soapClient?: Promise<X3SoapClient>;
+	// A failed setup (e.g. credential not filled in yet) is not kept (SharedPromise): the next call tries again.
+	private readonly soapClient = new SharedPromise<X3SoapClient>();
 
-	private reader?: Promise<X3Reader>;
+	private readonly reader = new SharedPromise<X3Reader>();
 
 	constructor(
 		private readonly context: X3RequestContext,
@@ -170,7 +172,7 @@ class SageX3Gateway implements X3Gateway {
 	}
 
 	private async soap(): Promise<X3SoapClient> {
-		this.soapClient ??= (async () => {
+		return await this.soapClient.get(async () => {
 			const type = this.options.soapCredentialType;
 			let settings: ConnectionSettings;
 			try {
@@ -196,12 +198,11 @@ class SageX3Gateway implements X3Gateway {
 				this.node,
 				new X3CallRunner(limiter, this.options.retry),
 			);
-		})();
-		return await this.forgetOnFailure(this.soapClient, () => (this.soapClient = undefined));
+		});
 	}
 
 	private async read(): Promise<X3Reader> {
-		this.reader ??= (async (): Promise<X3Reader> => {
+		return await this.reader.get(async (): Promise<X3Reader> => {
 			if (this.readApi === 'soap') return new SoapReader(await this.soap(), this.env);
 			if (this.readApi === 'graphql') {
 				const type = this.options.graphqlCredentialType ?? 'sageX3ConnectedAppApi';
@@ -248,14 +249,7 @@ class SageX3Gateway implements X3Gateway {
 				new X3CallRunner(limiter, this.options.retry),
 			);
 			return new RestReader(client, this.env);
-		})();
-		return await this.forgetOnFailure(this.reader, () => (this.reader = undefined));
-	}
-
-	/** A failed setup (e.g. credential not filled in yet) is not cached: the next call tries again. */
-	private async forgetOnFailure<T>(pending: Promise<T>, forget: () => void): Promise<T> {
-		pending.catch(() => forget());
-		return await pending;
+		});
 	}
 
 	// --- reads -------------------------------------------------------------------------------------------------------

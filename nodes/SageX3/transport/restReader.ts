@@ -1,3 +1,4 @@
+import { SharedPromise } from '../../shared/sharedPromises';
 import { X3Error } from './errors';
 import type {
 	PostedJournalEntry,
@@ -40,7 +41,8 @@ export class RestReader implements X3Reader {
 	 * The suppliers a name search filters (a name search has no where clause: api1 offers no case- and
 	 * accent-insensitive contains), read once per reader (one node execution) and shared by every vendor's search.
 	 */
-	private supplierScan?: Promise<Array<Record<string, unknown>>>;
+	// A failed scan is not kept (SharedPromise): the next search tries again.
+	private readonly supplierScan = new SharedPromise<Array<Record<string, unknown>>>();
 
 	constructor(
 		private readonly rest: X3RestClient,
@@ -83,20 +85,15 @@ export class RestReader implements X3Reader {
 	}
 
 	private async scanSuppliers(): Promise<Array<Record<string, unknown>>> {
-		if (!this.supplierScan) {
+		return await this.supplierScan.get(async () => {
 			const { className, representation } = this.names.supplier;
-			this.supplierScan = (async () => {
-				const rows: Array<Record<string, unknown>> = [];
-				for await (const record of this.rest.query(className, representation, {
-					maxItems: this.env.scanLimit,
-				}))
-					rows.push(record);
-				return rows;
-			})();
-			// A failed scan is not kept: the next search tries again.
-			this.supplierScan.catch(() => (this.supplierScan = undefined));
-		}
-		return await this.supplierScan;
+			const rows: Array<Record<string, unknown>> = [];
+			for await (const record of this.rest.query(className, representation, {
+				maxItems: this.env.scanLimit,
+			}))
+				rows.push(record);
+			return rows;
+		});
 	}
 
 	async getAccount(code: string): Promise<X3Account | null> {

@@ -1,5 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
+import { SharedPromise } from '../../shared/sharedPromises';
 import { X3BusinessError } from './errors';
 import type {
 	PostedJournalEntry,
@@ -43,7 +44,8 @@ export class SoapReader implements X3Reader {
 	 * The supplier rows a name search filters: SOAP query has no name criterion, so every name search would read
 	 * the same rows. Read once per reader (one node execution) and shared by every vendor's search.
 	 */
-	private supplierScan?: Promise<Array<Record<string, unknown>>>;
+	// A failed scan is not kept (SharedPromise): the next search tries again.
+	private readonly supplierScan = new SharedPromise<Array<Record<string, unknown>>>();
 
 	constructor(
 		private readonly soap: X3SoapClient,
@@ -66,12 +68,7 @@ export class SoapReader implements X3Reader {
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		let rows: Array<Record<string, unknown>>;
 		if (query.name && !query.code) {
-			if (!this.supplierScan) {
-				this.supplierScan = this.queryRows(publication, [], this.env.scanLimit);
-				// A failed scan is not kept: the next search tries again.
-				this.supplierScan.catch(() => (this.supplierScan = undefined));
-			}
-			rows = await this.supplierScan;
+			rows = await this.supplierScan.get(() => this.queryRows(publication, [], this.env.scanLimit));
 		} else {
 			const keys: X3KeyValue[] = query.code ? [{ key: fields.code, value: `${query.code}*` }] : [];
 			rows = await this.queryRows(publication, keys, query.name ? this.env.scanLimit : limit);

@@ -452,14 +452,18 @@ export class N8nInstance {
 	 * Ids and statuses of every execution of a workflow, finished or not (the plain listing leaves out the
 	 * running ones, so they are asked for separately).
 	 */
-	async executionStatuses(workflowId: string): Promise<Array<{ id: string; status: string }>> {
+	async executionStatuses(
+		workflowId: string,
+	): Promise<Array<{ id: string; status: string; mode: string }>> {
 		const [listed, running] = await Promise.all([
 			this.listExecutions(workflowId, { includeData: false }),
 			this.listExecutions(workflowId, { includeData: false, status: 'running' }),
 		]);
-		const byId = new Map<string, string>();
-		for (const execution of [...listed, ...running]) byId.set(execution.id, execution.status);
-		return [...byId].map(([id, status]) => ({ id, status }));
+		const byId = new Map<string, { status: string; mode: string }>();
+		for (const execution of [...listed, ...running]) {
+			byId.set(execution.id, { status: execution.status, mode: execution.mode });
+		}
+		return [...byId].map(([id, { status, mode }]) => ({ id, status, mode }));
 	}
 
 	/**

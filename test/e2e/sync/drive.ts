@@ -17,21 +17,21 @@ export function webhookUrlOf(n8n: { baseUrl: string }, trigger: TemplateNode): s
 	return `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook`;
 }
 
-interface StatusLister {
-	executionStatuses(workflowId: string): Promise<Array<{ id: string; status: string }>>;
+interface StatusLister<Execution extends { id: string; status: string }> {
+	executionStatuses(workflowId: string): Promise<Execution[]>;
 }
 
 /**
  * Waits until no execution of the workflow is queued or running and the count has not changed for
  * `quietMs` (webhook calls still being answered start new ones); returns id and status of each.
  */
-export async function settleSync(
-	n8n: StatusLister,
+export async function settleSync<Execution extends { id: string; status: string }>(
+	n8n: StatusLister<Execution>,
 	workflowId: string,
 	options: { timeoutMs?: number; quietMs?: number } = {},
-): Promise<Array<{ id: string; status: string }>> {
+): Promise<Execution[]> {
 	const quietMs = options.quietMs ?? 3_000;
-	let last: Array<{ id: string; status: string }> = [];
+	let last: Execution[] = [];
 	let stableSince = Date.now();
 	let lastCount = -1;
 	return await waitFor(

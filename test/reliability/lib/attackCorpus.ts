@@ -36,13 +36,24 @@ export interface AttackCase {
 	 * Set when n8n itself refuses the request before any node code runs, with a status other than 4xx: the
 	 * package cannot change that answer (n8n 2.41's webhook body reader turns these errors into 500).
 	 */
-	refusedByN8nCore?: { status: number; why: string };
+	refusedByN8nCore?: {
+		status: number;
+		why: string;
+		/**
+		 * n8n stops reading and closes while the client still sends the body: the kernel then resets the
+		 * connection (RST), which may discard the answer before the client reads it (seen on a loaded 2-core
+		 * CI machine). A reset counts as the same refusal.
+		 */
+		mayResetConnection?: boolean;
+	};
 	build(context: AttackContext): RawRequest;
 }
 
 export interface RawResponse {
 	status: number;
 	body: string;
+	/** The socket error's code (ECONNRESET, EPIPE, …) when the connection failed before an answer. */
+	connectionError?: string;
 }
 
 /** Sends one request as given; resolves with the status (0 when the connection failed) and the body. */
@@ -76,7 +87,9 @@ export async function sendRaw(url: string, request: RawRequest): Promise<RawResp
 			},
 		);
 		// A server may answer (413) and close while a large body is still being written.
-		req.on('error', (error) => resolve({ status: 0, body: String(error) }));
+		req.on('error', (error: NodeJS.ErrnoException) =>
+			resolve({ status: 0, body: String(error), connectionError: error.code ?? error.message }),
+		);
 		req.setTimeout(60_000, () => req.destroy(new Error('timeout')));
 		req.end(body);
 	});
@@ -347,6 +360,7 @@ export const ATTACK_CASES: AttackCase[] = [
 		refusedByN8nCore: {
 			status: 500,
 			why: 'raw-body PayloadTooLargeError above N8N_PAYLOAD_SIZE_MAX (16 MiB), not mapped to 413 by n8n',
+			mayResetConnection: true,
 		},
 		build: (c) => {
 			const headers = signedHeaders(c, c.validBody);

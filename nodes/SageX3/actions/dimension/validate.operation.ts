@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { SharedPromises } from '../../../shared/sharedPromises';
 import type { X3Dimension, X3Gateway } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { forEachItem } from '../../helpers/utils';
@@ -64,23 +65,16 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const layout = getLayout(this);
 	// One X3 lookup per distinct type and code in the execution.
-	const lookups = new Map<string, Promise<X3Dimension | null>>();
-	const lookup = (type: string, code: string) => {
-		const key = `${type}\u0000${code}`;
-		let found = lookups.get(key);
-		if (!found) {
-			found = gateway.searchDimensions(type, { code, limit: 20 }).then((list) => {
-				return (
-					list.find((d) => d.type === type && d.code === code) ??
-					list.find((d) => d.type === type && d.code.toUpperCase() === code.toUpperCase()) ??
-					null
-				);
-			});
-			lookups.set(key, found);
-			found.catch(() => lookups.delete(key));
-		}
-		return found;
-	};
+	const lookups = new SharedPromises<string, X3Dimension | null>();
+	const lookup = async (type: string, code: string) =>
+		await lookups.get(`${type}\u0000${code}`, async () => {
+			const list = await gateway.searchDimensions(type, { code, limit: 20 });
+			return (
+				list.find((d) => d.type === type && d.code === code) ??
+				list.find((d) => d.type === type && d.code.toUpperCase() === code.toUpperCase()) ??
+				null
+			);
+		});
 
 	return await forEachItem(this, items, async (itemIndex) => {
 		const assignments = (
