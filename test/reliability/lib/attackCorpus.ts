@@ -40,9 +40,10 @@ export interface AttackCase {
 		status: number;
 		why: string;
 		/**
-		 * n8n stops reading and closes while the client still sends the body: the kernel then resets the
-		 * connection (RST), which may discard the answer before the client reads it (seen on a loaded 2-core
-		 * CI machine). A reset counts as the same refusal.
+		 * n8n answers before the client has sent the whole body; should the server close the socket with body
+		 * bytes unread, the kernel resets the connection (RST) and may discard the answer before the client
+		 * reads it. Not observed locally (Node's server discards the rest of the body), but timing-dependent:
+		 * a reset counts as the same refusal rather than a failed test.
 		 */
 		mayResetConnection?: boolean;
 	};
