@@ -32,12 +32,11 @@ import { N8nClient } from '../test/e2e/lib/n8nClient';
 import { installIntoUserFolder, packRepo } from '../test/e2e/lib/package';
 import {
 	REPO_ROOT,
-	killProcessGroup,
 	n8nEntry,
 	nodeBinary,
-	processGroupAlive,
 	requireFromN8n,
 	runToFile,
+	stopProcessGroup,
 	tail,
 	waitFor,
 } from '../test/e2e/lib/tools';
@@ -241,15 +240,8 @@ class SandboxN8n implements N8nApi {
 	/** SIGTERM to n8n's process group, SIGKILL after 20 s; the task runner child goes with it. */
 	async stop(): Promise<void> {
 		const child = this.child;
-		if (!child?.pid) return;
-		if (child.exitCode === null && child.signalCode === null) {
-			killProcessGroup(child.pid, 'SIGTERM');
-			const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 20_000)))]);
-			clearTimeout(timer);
-		}
-		if (processGroupAlive(child.pid)) killProcessGroup(child.pid, 'SIGKILL');
+		if (!child) return;
+		await stopProcessGroup(child, { timeoutMs: 20_000 });
 		this.child = undefined;
 	}
 }

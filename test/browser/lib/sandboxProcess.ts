@@ -13,10 +13,9 @@ import * as path from 'node:path';
 import type { ExecutionSummary } from '../../e2e/lib/n8nInstance';
 import {
 	REPO_ROOT,
+	stopProcessGroup,
 	StopWaiting,
 	freePort,
-	killProcessGroup,
-	processGroupAlive,
 	tail,
 	waitFor,
 } from '../../e2e/lib/tools';
@@ -140,15 +139,8 @@ export class SandboxProcess implements N8nApi {
 	/** SIGTERM: the sandbox stops n8n and the emulators itself; SIGKILL of its group after 40 s. */
 	async stop(): Promise<void> {
 		const child = this.child;
-		if (!child?.pid) return;
-		if (child.exitCode === null && child.signalCode === null) {
-			const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-			killProcessGroup(child.pid, 'SIGTERM');
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 40_000)))]);
-			clearTimeout(timer);
-		}
-		if (processGroupAlive(child.pid)) killProcessGroup(child.pid, 'SIGKILL');
+		if (!child) return;
+		await stopProcessGroup(child, { timeoutMs: 40_000 });
 		this.child = undefined;
 	}
 

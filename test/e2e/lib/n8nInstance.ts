@@ -18,9 +18,9 @@ import {
 	killProcessGroup,
 	n8nEntry,
 	nodeBinary,
-	processGroupAlive,
 	requireFromN8n,
 	runToFile,
+	stopProcessGroup,
 	StopWaiting,
 	tail,
 	trackProcessGroup,
@@ -322,19 +322,8 @@ export class N8nInstance {
 	async stop(timeoutMs = 20_000): Promise<void> {
 		const child = this.process;
 		if (!child) return;
-		if (this.running) {
-			child.kill('SIGTERM');
-			let timer: NodeJS.Timeout | undefined;
-			const stopped = await Promise.race([
-				this.exited!.then(() => true),
-				new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-			]);
-			clearTimeout(timer);
-			if (!stopped) killProcessGroup(child.pid, 'SIGKILL');
-			await this.exited;
-		}
-		// The task runner child leaves with the main process; make sure nothing of the group lingers.
-		if (processGroupAlive(child.pid)) killProcessGroup(child.pid, 'SIGKILL');
+		// SIGTERM to n8n itself: it stops its task runner; nothing of the group lingers after.
+		await stopProcessGroup(child, { timeoutMs, leaderOnly: true });
 		untrackProcessGroup(child.pid, this.pidFile);
 		this.process = undefined;
 	}

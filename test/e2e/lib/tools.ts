@@ -2,7 +2,7 @@
  * Where the pinned tools live (same layout scripts/lib/env.sh creates) and small process helpers shared by
  * the e2e harness.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -206,4 +206,36 @@ export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals
 
 export function processGroupAlive(pid: number | undefined): boolean {
 	return killProcessGroup(pid, 0);
+}
+
+/**
+ * Stops a child started detached (its pid is its process group's id): `signal` to the group (or to the leader
+ * only, which then stops its own children), up to `timeoutMs` for it to exit, then SIGKILL of whatever of the
+ * group is left (a task runner, a worker's child).
+ */
+export async function stopProcessGroup(
+	child: ChildProcess,
+	options: { signal?: NodeJS.Signals; timeoutMs: number; leaderOnly?: boolean },
+): Promise<void> {
+	const pid = child.pid;
+	if (pid === undefined) return;
+	if (child.exitCode === null && child.signalCode === null) {
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		const signal = options.signal ?? 'SIGTERM';
+		if (options.leaderOnly) child.kill(signal);
+		else killProcessGroup(pid, signal);
+		let timer: NodeJS.Timeout | undefined;
+		const stopped = await Promise.race([
+			exited.then(() => true),
+			new Promise<boolean>(
+				(resolve) => (timer = setTimeout(() => resolve(false), options.timeoutMs)),
+			),
+		]);
+		clearTimeout(timer);
+		if (!stopped) {
+			killProcessGroup(pid, 'SIGKILL');
+			await exited;
+		}
+	}
+	if (processGroupAlive(pid)) killProcessGroup(pid, 'SIGKILL');
 }

@@ -17,12 +17,12 @@ import * as path from 'node:path';
 
 import { N8nInstance } from '../../e2e/lib/n8nInstance';
 import {
+	stopProcessGroup,
 	StopWaiting,
 	freePorts,
 	killProcessGroup,
 	n8nEntry,
 	nodeBinary,
-	processGroupAlive,
 	tail,
 	trackProcessGroup,
 	untrackProcessGroup,
@@ -129,18 +129,7 @@ export class ServiceProcess {
 	async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
 		const child = this.child;
 		if (!child) return;
-		if (this.running) {
-			killProcessGroup(child.pid, signal);
-			let timer: NodeJS.Timeout | undefined;
-			const stopped = await Promise.race([
-				this.exited!.then(() => true),
-				new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-			]);
-			clearTimeout(timer);
-			if (!stopped) killProcessGroup(child.pid, 'SIGKILL');
-			await this.exited;
-		}
-		if (processGroupAlive(child.pid)) killProcessGroup(child.pid, 'SIGKILL');
+		await stopProcessGroup(child, { signal, timeoutMs });
 		untrackProcessGroup(child.pid, this.pidFile);
 		this.child = undefined;
 	}
