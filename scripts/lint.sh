@@ -4,10 +4,11 @@
 # cannot be given ignores, so the tests and emulators (which may use node:http, fs and console) are left out by
 # linting a copy of the published sources rather than by loosening a rule.
 # Before it, a type check of everything else (tests, emulators, scripts: jest only transpiles them, and
-# `npm start` compiles them with tsconfig.dev.json).
+# `npm start` compiles them with tsconfig.dev.json; the bench, which `npm run bench` compiles on its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node_modules/.bin/tsc -p tsconfig.dev.json --noEmit
+node_modules/.bin/tsc -p bench/tsconfig.json --noEmit
 stage=build/lint-stage
 rm -rf "$stage"
 mkdir -p "$stage"
