@@ -22,7 +22,7 @@ import { startX3Emulator, type X3Emulator } from '../../test/emulators/x3/server
 import { CHART } from '../../test/emulators/seed';
 import { N8nInstance, type CredentialFixture } from '../../test/e2e/lib/n8nInstance';
 import { StopWaiting, sleepMs, waitFor } from '../../test/e2e/lib/tools';
-import { setFieldValues, webhookUrlOf } from '../../test/e2e/sync/drive';
+import { setFieldValues, webhookUrlOf, withoutScheduledRuns } from '../../test/e2e/sync/drive';
 import { QueueStack } from '../../test/reliability/lib/queueStack';
 import { expectedLedger, templateSyncSettings } from '../../test/e2e/sync/expected';
 import {
@@ -693,14 +693,6 @@ async function webhookIngestion(stack: Stack, id: ScenarioId): Promise<Row> {
 }
 
 /**
- * Executions a webhook call started. The template's "Replay every 15 minutes" schedule fires at each quarter hour
- * of the clock (mode trigger), possibly during a webhook scenario; those runs are no delivery's.
- */
-function webhookRuns<Execution extends { mode: string }>(executions: Execution[]): Execution[] {
-	return executions.filter((execution) => execution.mode === 'webhook');
-}
-
-/**
  * The workflow's executions, waiting out n8n's "Database is not ready" (503): under a webhook flood n8n's
  * database health check times out and n8n refuses every request, the API included, until it recovers.
  */
@@ -785,7 +777,7 @@ async function measureWebhookIngestion(
 	const { brex, x3 } = stack;
 	await runManually(n8n, sync.id, SYNC_NODES.setupTables);
 	await setTriggerAnswer(n8n, sync.id, WEBHOOK_ANSWER);
-	const before = webhookRuns(await n8n.executionStatuses(sync.id)).length;
+	const before = withoutScheduledRuns(await n8n.executionStatuses(sync.id)).length;
 	await n8n.activate(sync.id);
 	const hookUrl = webhookUrlOf(
 		{ baseUrl: webhookBaseUrl },
@@ -865,7 +857,7 @@ async function measureWebhookIngestion(
 		.reduce((sum, [, count]) => sum + count, 0);
 	// n8n creates the execution of a webhook call before it answers; let the listing catch up.
 	await sleepMs(3_000);
-	const started8n = webhookRuns(await statusesOnceReady(n8n, sync.id)).length - before;
+	const started8n = withoutScheduledRuns(await statusesOnceReady(n8n, sync.id)).length - before;
 	log(
 		`${id}: sent in ${sendSpanS.toFixed(1)} s, all answered at ${answeredS.toFixed(1)} s; statuses ${JSON.stringify(statusCounts)}; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; executions started ${started8n}`,
 	);
@@ -899,7 +891,7 @@ async function measureWebhookIngestion(
 	for (const e of finalStatuses.slice(0)) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
 	await n8n.deactivate(sync.id).catch(() => undefined);
 	const x3Count = x3CallCount(x3);
-	const startedFinal = webhookRuns(finalStatuses).length - before;
+	const startedFinal = withoutScheduledRuns(finalStatuses).length - before;
 	const notes = [
 		`ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms (idle n8n: Brex Trigger without execution p50 ${percentile(idle, 50).toFixed(1)} ms, n8n's own Webhook node p50 ${percentile(stock, 50).toFixed(1)} ms)`,
 		`${accepted} of ${events.length} acknowledged (2xx), answers ${JSON.stringify(statusCounts)}`,

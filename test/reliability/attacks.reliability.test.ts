@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { settleSync } from '../e2e/sync/drive';
+import { settleSync, withoutScheduledRuns } from '../e2e/sync/drive';
 import {
 	ATTACK_CASES,
 	sendRaw,
@@ -44,23 +44,17 @@ async function executionIds(): Promise<Set<string>> {
 	return new Set((await settleSync(s.n8n, s.sync.id)).map((execution) => execution.id));
 }
 
-/**
- * Executions the webhook started since `before`. The template's "Replay every 15 minutes" schedule fires at
- * each quarter hour of the clock and may do so during a test: its runs (mode trigger) are reported and not
- * counted as started by a request.
- */
+/** Executions requests started since `before` (a run of the replay schedule meanwhile is reported, not counted). */
 async function newExecutions(before: Set<string>): Promise<Array<{ id: string; status: string }>> {
 	const s = running();
 	const all = (await settleSync(s.n8n, s.sync.id)).filter((execution) => !before.has(execution.id));
-	const scheduled = all.filter((execution) => execution.mode === 'trigger');
-	if (scheduled.length > 0) {
+	const started = withoutScheduledRuns(all);
+	if (started.length < all.length) {
 		report(
-			`  (not counted: ${scheduled.length} scheduled replay run(s) of the template meanwhile)`,
+			`  (not counted: ${all.length - started.length} scheduled replay run(s) of the template meanwhile)`,
 		);
 	}
-	return all
-		.filter((execution) => execution.mode !== 'trigger')
-		.map(({ id, status }) => ({ id, status }));
+	return started.map(({ id, status }) => ({ id, status }));
 }
 
 function is4xx(response: { status: number }): boolean {
@@ -80,6 +74,11 @@ function refusedByCore(answer: {
 		answer.status === 0 &&
 		/^(ECONNRESET|EPIPE)$/.test(answer.connectionError ?? '')
 	);
+}
+
+/** "HTTP 401", or "connection ECONNRESET" when no answer arrived. */
+function answerText(answer: { status: number; connectionError?: string }): string {
+	return answer.connectionError ? `connection ${answer.connectionError}` : `HTTP ${answer.status}`;
 }
 
 function context(expenseId: string): AttackContext {
@@ -147,17 +146,14 @@ describe('webhook attack corpus against the published sync template', () => {
 
 		for (const answer of answers) {
 			report(
-				`  attack: ${answer.name}${answer.signed ? ' [Brex-signed]' : ''} → ` +
-					(answer.connectionError
-						? `connection ${answer.connectionError}`
-						: `HTTP ${answer.status}`) +
+				`  attack: ${answer.name}${answer.signed ? ' [Brex-signed]' : ''} → ${answerText(answer)}` +
 					(answer.core && !is4xx(answer) ? ` (n8n core: ${answer.core.why})` : ''),
 			);
 		}
 		report(
 			`webhook attacks rejected: ${rejected.length} / ${answers.length} with 4xx ` +
 				`(${answers.filter((a) => a.signed).length} of the ${answers.length} carried a valid Brex signature); ` +
-				`refused by n8n core before the package's code: ${byN8nCore.length} (${byN8nCore.map((a) => a.connectionError ?? `HTTP ${a.status}`).join(', ')}); ` +
+				`refused by n8n core before the package's code: ${byN8nCore.length} (${byN8nCore.map(answerText).join(', ')}); ` +
 				`2xx answers: ${accepted.length}; executions started: ${runs.length}; ` +
 				`Brex enrichment calls: ${enrichmentCalls}; Brex secret fetches: ${secretFetches}; ` +
 				`took ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
@@ -167,10 +163,7 @@ describe('webhook attack corpus against the published sync template', () => {
 		expect(
 			answers
 				.filter((answer) => !is4xx(answer) && !refusedByCore(answer))
-				.map(
-					(answer) =>
-						`${answer.name}: ${answer.connectionError ? `connection ${answer.connectionError}` : `HTTP ${answer.status}`}`,
-				),
+				.map((answer) => `${answer.name}: ${answerText(answer)}`),
 		).toEqual([]);
 		expect(accepted).toEqual([]);
 		expect(runs).toEqual([]);

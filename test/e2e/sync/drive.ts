@@ -17,6 +17,16 @@ export function webhookUrlOf(n8n: { baseUrl: string }, trigger: TemplateNode): s
 	return `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook`;
 }
 
+/**
+ * Executions other than the runs of the template's "Replay every 15 minutes" schedule (mode trigger): n8n fires
+ * it at each quarter hour of the clock, so it may start during any measurement of what requests started.
+ */
+export function withoutScheduledRuns<Execution extends { mode: string }>(
+	executions: Execution[],
+): Execution[] {
+	return executions.filter((execution) => execution.mode !== 'trigger');
+}
+
 interface StatusLister<Execution extends { id: string; status: string }> {
 	executionStatuses(workflowId: string): Promise<Execution[]>;
 }

@@ -17,12 +17,12 @@ import * as path from 'node:path';
 
 import { N8nInstance } from '../../e2e/lib/n8nInstance';
 import {
-	stopProcessGroup,
 	StopWaiting,
 	freePorts,
 	killProcessGroup,
 	n8nEntry,
 	nodeBinary,
+	stopProcessGroup,
 	tail,
 	trackProcessGroup,
 	untrackProcessGroup,
