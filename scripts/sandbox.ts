@@ -174,7 +174,7 @@ class SandboxN8n implements N8nApi {
 		};
 	}
 
-	/** One n8n CLI command, output to a file (never a pipe: see the runbook's EPIPE trap). */
+	/** One n8n CLI command, output to a file (never a pipe: n8n's CLI can die of EPIPE when a pipe's reader goes away). */
 	async cli(args: string[]): Promise<string> {
 		this.commands += 1;
 		const logFile = path.join(

@@ -6,7 +6,7 @@ import { spendTraceId } from './traceId';
 
 /**
  * Normalisers from the three Brex record shapes to the one SpendItem the Sage X3 side consumes
- * (fact sheet §9, GL cheat sheet). Rules, in short:
+ * (Brex fact sheet §9, test/fixtures/reference/brex-api.md). Rules, in short:
  * - Amounts: Expenses/Transactions send integer minor units (converted with the currency's ISO 4217
  *   decimals, never /100); the Accounting API sends decimal major units. A missing Money currency is USD
  *   (the Money schema's declared default); an unknown code is an error.

@@ -1,7 +1,7 @@
 /**
  * Every X3 name the read side depends on that X3Layout does not already carry, in one place per API style, so a
  * customer's schema drift (a renamed GraphQL property, another representation, an extra publication) is one
- * setting and not a code change. Defaults follow the fact sheet (sage-x3-api.md §3.3-3.4, §4, §5) and the
+ * setting and not a code change. Defaults follow the X3 fact sheet (test/fixtures/reference/sage-x3-api.md §3.3-3.4, §4, §5) and the
  * emulator.
  *
  * GraphQL names are dotted paths: `category.code` selects `category { code }` and filters as

@@ -2,7 +2,7 @@
  * A real n8n (the pinned 2.x from the tool cache) in a throw-away user folder, with this package installed
  * as a community package. One instance per test file: create() → import* → start() → tests → dispose().
  *
- * Follows /work/shared/runbook/n8n-headless.md: fresh folder and encryption key per run, telemetry off,
+ * Runs n8n headless: fresh folder and encryption key per run, telemetry off,
  * owner from env (for REST login and an API key), output of every n8n process to a file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -17,7 +17,7 @@ import { referenceDir } from '../../referenceDir';
 
 type Json = Record<string, unknown>;
 
-/** Where the specs live: $BREX_OPENAPI_DIR, else shared/reference beside the repository. */
+/** Where the specs live: $BREX_OPENAPI_DIR, else the vendored copies in test/fixtures/reference/brex-openapi. */
 export function findSpecDir(): string {
 	const candidates = [
 		process.env.BREX_OPENAPI_DIR,

@@ -79,7 +79,7 @@ export interface X3EmulatorOptions {
 	restMaxCount?: number;
 	/** Clock for timestamps and the ping subprogram; default real time. */
 	clock?: () => Date;
-	/** WSDL file to serve; default the Syracuse v7+ WSDL in ../shared/reference/sage-x3/. */
+	/** WSDL file to serve; default the Syracuse v7+ WSDL in test/fixtures/reference/sage-x3/. */
 	wsdlPath?: string;
 }
 

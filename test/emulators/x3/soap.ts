@@ -51,8 +51,8 @@ const WSDL_FILE =
 	'sage-x3/wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl';
 
 /**
- * The Syracuse v7+ WSDL from the reference folder (`../shared` beside the project root, found by walking up
- * from this file so it works from the source tree and from build/), with its address pointed at the emulator.
+ * The Syracuse v7+ WSDL from the vendored reference files (test/fixtures/reference, found by walking up from
+ * this file so it works from the source tree and from build/), with its address pointed at the emulator.
  */
 export function wsdlDocument(baseUrl: string, wsdlPath?: string): string {
 	const path = wsdlPath ?? join(referenceDir(), WSDL_FILE);
