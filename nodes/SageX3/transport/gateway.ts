@@ -33,7 +33,7 @@ import {
 } from './records';
 import { X3RestClient } from './rest';
 import { RestReader } from './restReader';
-import { isNotFoundResult, X3SoapClient } from './soap';
+import { X3SoapClient } from './soap';
 import type {
 	X3FieldGroup,
 	X3KeyValue,
@@ -67,7 +67,10 @@ export interface X3GatewayOptions {
 	graphqlCredentialType?: X3GraphqlCredentialType;
 	/** Credential for REST reads; default the SOAP credential type. */
 	restCredentialType?: X3RestCredentialType;
-	/** objectXml/resultXml as JSON (default, lossless for every string) or XML. */
+	/**
+	 * objectXml/resultXml as XML (default, unless the SOAP names say resultFormat json: the `<RESULT>` form is what answers known from real servers use) or
+	 * JSON (adxwss.optreturn=JSON; carries every string, XML 1.0 cannot carry some control characters).
+	 */
 	payloadFormat?: X3PayloadFormat;
 	graphqlNames?: X3GraphqlNamesOverride;
 	soapNames?: X3SoapNamesOverride;
@@ -182,6 +185,14 @@ class SageX3Gateway implements X3Gateway {
 			}
 			if (!settings.poolAlias)
 				throw this.settingsError(new Error('the SOAP pool alias is empty'), type);
+			const format = this.options.payloadFormat ?? this.env.soapNames.resultFormat;
+			if (format !== 'xml' && format !== 'json') {
+				throw new NodeOperationError(
+					this.node,
+					`API Name Overrides: soap.resultFormat must be "xml" or "json", got "${String(format)}"`,
+					{ itemIndex: this.options.itemIndex },
+				);
+			}
 			const limiter = sharedLimiter(
 				throttleKey(settings.baseUrl, `soap:${settings.poolAlias}`),
 				settings.maxConcurrentCalls,
@@ -192,7 +203,7 @@ class SageX3Gateway implements X3Gateway {
 					baseUrl: settings.baseUrl,
 					poolAlias: settings.poolAlias,
 					language: settings.language,
-					format: this.options.payloadFormat ?? 'json',
+					format,
 					timeoutMs: settings.timeoutMs,
 				},
 				this.node,
@@ -392,10 +403,16 @@ class SageX3Gateway implements X3Gateway {
 			allowStatusZero: true,
 			idempotent: true,
 		});
-		if (result.status === 1 || isNotFoundResult(result)) return;
-		throw new X3BusinessError(this.node, 'delete', journal.publication, result.messages, {
+		if (result.status === 1) return;
+		// A refused delete (a retried one included) counts as done only when X3 proves the entry is gone: its
+		// messages are in the session language, so "not found" is never read from them.
+		const absence = await soap.absence(journal.publication, keys);
+		if (absence.absent) return;
+		const error = new X3BusinessError(this.node, 'delete', journal.publication, result.messages, {
 			x3DocumentNumber: entry.documentNumber,
 		});
+		error.description = `${error.description}\n${absence.why}`;
+		throw error;
 	}
 
 	async createSupplier(draft: X3SupplierDraft): Promise<X3Supplier> {
