@@ -205,10 +205,19 @@ export class RestReader implements X3Reader {
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string>> {
-		const found = new Map<string, string>();
-		for (const [id, numbers] of await this.traceHolders(traceIds, false, options.linesOnly))
-			found.set(id, numbers[0]);
-		return found;
+		const first = (holders: Map<string, string[]>) =>
+			new Map([...holders].map(([id, numbers]) => [id, numbers[0]] as const));
+		try {
+			return first(await this.traceHolders(traceIds, false, options.linesOnly));
+		} catch (error) {
+			if (!(error instanceof X3TraceLookupIncompleteError)) throw error;
+			throw new X3TraceLookupIncompleteError(
+				this.env.node,
+				first(error.found as Map<string, string[]>),
+				error.failedIds,
+				error.firstError,
+			);
+		}
 	}
 
 	async findTraceHolders(
@@ -314,7 +323,9 @@ export class RestReader implements X3Reader {
 		const verdicts = traceIds.map((id) => traceVerdict(record[field], id, lineLevel));
 		if (verdicts.includes('holds')) return number;
 		if (verdicts.includes('other')) return null;
-		throw unverifiable(`returned record ${number} whose ${field} is "${text(record[field]) ?? ''}"`);
+		throw unverifiable(
+			`returned record ${number} whose ${field} is "${text(record[field]) ?? ''}"`,
+		);
 	}
 
 	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {

@@ -181,7 +181,12 @@ export class SoapReader implements X3Reader {
 	): Promise<Map<string, string>> {
 		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
 		return await settlePerId(this.env.node, traceIds, async (traceId) => {
-			const refs = await this.documentNumbersForTrace(traceId, 'first', readBack, options.linesOnly);
+			const refs = await this.documentNumbersForTrace(
+				traceId,
+				'first',
+				readBack,
+				options.linesOnly,
+			);
 			return refs.length > 0 ? refs[0].documentNumber : undefined;
 		});
 	}
@@ -192,7 +197,12 @@ export class SoapReader implements X3Reader {
 	): Promise<Map<string, string[]>> {
 		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
 		return await settlePerId(this.env.node, traceIds, async (traceId) => {
-			const refs = await this.documentNumbersForTrace(traceId, 'every', readBack, options.linesOnly);
+			const refs = await this.documentNumbersForTrace(
+				traceId,
+				'every',
+				readBack,
+				options.linesOnly,
+			);
 			return refs.length > 0 ? refs.map((ref) => ref.documentNumber) : undefined;
 		});
 	}
