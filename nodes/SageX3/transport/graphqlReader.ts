@@ -26,6 +26,7 @@ import {
 	GRAPHQL_TRACE_BATCH_SIZE,
 	clampLimit,
 	matchLineTrace,
+	settled,
 	traceVerdict,
 	uniqueTraceIds,
 } from './readers';
@@ -657,19 +658,20 @@ export class GraphqlReader implements X3Reader {
 				);
 		}
 
-		let lineMatches: Node[];
-		try {
-			lineMatches = await this.list(
+		const lineQuery = await settled(
+			this.list(
 				listQuery('X3LinesByTrace', l.root, selectionFromPaths([l.description, l.entryNumber])),
 				l.root,
 				nestFilter(l.description, { _regex: lineTraceRegex([traceId]) }),
 				this.env.scanLimit,
-			);
-		} catch (error) {
+			),
+		);
+		if (!lineQuery.ok) {
 			// The entry level proved the id is in X3 (e.g. after a save whose answer was lost): keep that.
 			if (byNumber.size > 0) return [...byNumber.values()];
-			throw error;
+			throw lineQuery.error;
 		}
+		const lineMatches = lineQuery.value;
 		for (const line of lineMatches) {
 			if (traceVerdict(getPath(line, l.description), traceId, true) === 'unrelated')
 				throw new X3TraceCheckUnverifiableError(

@@ -254,6 +254,17 @@ export async function settlePerId<V>(
 	throw new X3TraceLookupIncompleteError(node, found, failed, firstError);
 }
 
+/** A promise's outcome as a value, so a caller can decide after the fact what a failure means. */
+export async function settled<T>(
+	promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	try {
+		return { ok: true, value: await promise };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
 export function clampLimit(limit: number | undefined, fallback: number): number {
 	const value = Math.floor(Number(limit ?? fallback));
 	return Number.isFinite(value) && value > 0 ? Math.min(value, 1000) : fallback;

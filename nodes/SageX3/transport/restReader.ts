@@ -18,6 +18,7 @@ import {
 	inDateRange,
 	journalFromRecords,
 	matchLineTrace,
+	settled,
 	supplierFromRecord,
 	traceVerdict,
 } from './readers';
@@ -207,17 +208,16 @@ export class RestReader implements X3Reader {
 	): Promise<Map<string, string>> {
 		const first = (holders: Map<string, string[]>) =>
 			new Map([...holders].map(([id, numbers]) => [id, numbers[0]] as const));
-		try {
-			return first(await this.traceHolders(traceIds, false, options.linesOnly));
-		} catch (error) {
-			if (!(error instanceof X3TraceLookupIncompleteError)) throw error;
-			throw new X3TraceLookupIncompleteError(
-				this.env.node,
-				first(error.found as Map<string, string[]>),
-				error.failedIds,
-				error.firstError,
-			);
-		}
+		const lookup = await settled(this.traceHolders(traceIds, false, options.linesOnly));
+		if (lookup.ok) return first(lookup.value);
+		const error = lookup.error;
+		if (!(error instanceof X3TraceLookupIncompleteError)) throw error;
+		throw new X3TraceLookupIncompleteError(
+			this.env.node,
+			first(error.found as Map<string, string[]>),
+			error.failedIds,
+			error.firstError,
+		);
 	}
 
 	async findTraceHolders(
@@ -268,26 +268,29 @@ export class RestReader implements X3Reader {
 		const remaining = everyHolder ? traceIds : traceIds.filter((id) => !found.has(id));
 		if (lineTraceField && remaining.length > 0) {
 			const line = this.names.journalEntryLine;
-			try {
-				for await (const record of this.rest.query(line.className, line.representation, {
-					where: where.or(...remaining.map((id) => where.startsWith(lineTraceField, id))),
-					count: Math.max(remaining.length * 4, 20),
-				})) {
-					const number = this.traceRecordNumber(
-						record,
-						line.className,
-						lineTraceField,
-						line.entryNumber,
-						remaining,
-						true,
-					);
-					const id = matchLineTrace(record[lineTraceField], remaining);
-					if (number !== null && id !== null) add(id, number);
-				}
-			} catch (error) {
+			const lines = await settled(
+				(async () => {
+					for await (const record of this.rest.query(line.className, line.representation, {
+						where: where.or(...remaining.map((id) => where.startsWith(lineTraceField, id))),
+						count: Math.max(remaining.length * 4, 20),
+					})) {
+						const number = this.traceRecordNumber(
+							record,
+							line.className,
+							lineTraceField,
+							line.entryNumber,
+							remaining,
+							true,
+						);
+						const id = matchLineTrace(record[lineTraceField], remaining);
+						if (number !== null && id !== null) add(id, number);
+					}
+				})(),
+			);
+			if (!lines.ok) {
 				// Ids the entry level proved stay proved; only the ids the line request asked for failed.
-				if (found.size === 0 || everyHolder) throw error;
-				throw new X3TraceLookupIncompleteError(this.env.node, found, remaining, error);
+				if (found.size === 0 || everyHolder) throw lines.error;
+				throw new X3TraceLookupIncompleteError(this.env.node, found, remaining, lines.error);
 			}
 		}
 		return found;
@@ -349,25 +352,26 @@ export class RestReader implements X3Reader {
 		if (lineTraceField) {
 			const entryLevel = numbers.size;
 			const line = this.names.journalEntryLine;
-			try {
-				for await (const record of this.rest.query(line.className, line.representation, {
-					where: where.startsWith(lineTraceField, traceId),
-					maxItems: this.env.scanLimit,
-				})) {
-					const number = this.traceRecordNumber(
-						record,
-						line.className,
-						lineTraceField,
-						line.entryNumber,
-						[traceId],
-						true,
-					);
-					if (number && !numbers.has(number)) numbers.set(number, text(record[fields.entryType]));
-				}
-			} catch (error) {
-				// The entry level proved the id is in X3 (e.g. after a save whose answer was lost): keep that.
-				if (entryLevel === 0) throw error;
-			}
+			const lines = await settled(
+				(async () => {
+					for await (const record of this.rest.query(line.className, line.representation, {
+						where: where.startsWith(lineTraceField, traceId),
+						maxItems: this.env.scanLimit,
+					})) {
+						const number = this.traceRecordNumber(
+							record,
+							line.className,
+							lineTraceField,
+							line.entryNumber,
+							[traceId],
+							true,
+						);
+						if (number && !numbers.has(number)) numbers.set(number, text(record[fields.entryType]));
+					}
+				})(),
+			);
+			// The entry level proved the id is in X3 (e.g. after a save whose answer was lost): keep that.
+			if (!lines.ok && entryLevel === 0) throw lines.error;
 		}
 		const entries: PostedJournalEntry[] = [];
 		for (const [number, entryType] of numbers) {

@@ -19,6 +19,7 @@ import {
 	dimensionFromRecord,
 	inDateRange,
 	journalFromRecords,
+	settled,
 	settlePerId,
 	traceVerdict,
 	supplierFromRecord,
@@ -329,20 +330,20 @@ export class SoapReader implements X3Reader {
 		}
 		if (lineTraceField && !(mode === 'first' && refs.size > 0)) {
 			const entryLevel = refs.size;
-			try {
-				await check(
-					await this.queryRows(
-						publication,
-						[{ key: lineTraceField, value: `${traceId}*` }],
-						TRACE_LIST_SIZE,
-					),
-					lineTraceField,
-					true,
-				);
-			} catch (error) {
-				// The entry level proved the id is in X3: a failing line query must not turn that into a failure.
-				if (!(mode === 'entries' && entryLevel > 0)) throw error;
-			}
+			const lines = await settled(
+				(async () =>
+					await check(
+						await this.queryRows(
+							publication,
+							[{ key: lineTraceField, value: `${traceId}*` }],
+							TRACE_LIST_SIZE,
+						),
+						lineTraceField,
+						true,
+					))(),
+			);
+			// The entry level proved the id is in X3: a failing line query must not turn that into a failure.
+			if (!lines.ok && !(mode === 'entries' && entryLevel > 0)) throw lines.error;
 		}
 		return [...refs].map(([documentNumber, entryType]) => ({ documentNumber, entryType }));
 	}
