@@ -36,8 +36,10 @@ import type { X3KeyValue, X3ResultData, X3SoapClient } from './soap';
  *
  * Cost of the trace lookups: findPostedTraceIds makes one query per trace id on the entry trace field, plus one on
  * the line trace field (`id*`) for ids not found at entry level, so 1 to 2 calls per id (findTraceHolders always
- * makes both; `linesOnly` makes only the line query; GraphQL and REST do a batch of 40 ids in one call). findJournalEntriesByTraceId and
- * listTracedJournalEntries add one `read` per entry found, because `query` returns left-list fields only.
+ * makes both; `linesOnly` makes only the line query; GraphQL and REST do a batch of 40 ids in one call). `query`
+ * returns left-list fields only: a row without the trace field is verified by reading its entry back (one `read`
+ * per entry and lookup, shared by the ids it holds), so a found id may cost one more call; an empty answer costs
+ * none. findJournalEntriesByTraceId and listTracedJournalEntries add one `read` per entry found.
  */
 export class SoapReader implements X3Reader {
 	readonly traceBatchSize = FIND_BATCH_SIZE;
