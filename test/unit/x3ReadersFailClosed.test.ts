@@ -278,6 +278,18 @@ describe('SOAP reader fails closed', () => {
 		expect(error.failedIds).toEqual(['BRXT-B']);
 	});
 
+	it('when every id fails, the first failure is thrown and no id is asked twice (SOAP already asks id by id)', async () => {
+		const calls = soapX3(() => ({
+			operation: 'query',
+			status: 0,
+			messages: [{ type: '3', message: 'Erreur' }],
+		}));
+		await expect(
+			gateway('soap').x3.findPostedTraceIds(['BRXT-A', 'BRXT-B'], { linesOnly: true }),
+		).rejects.toThrow(/Erreur/);
+		expect(calls).toHaveLength(2);
+	});
+
 	it('findJournalEntriesByTraceId: the entry found by its header trace survives a failing line query', async () => {
 		// After a save whose answer was lost: without this, the replay would post a second entry.
 		soapX3((call) => {

@@ -315,7 +315,7 @@ class SageX3Gateway implements X3Gateway {
 		const reader = await this.read();
 		return await this.lookupTraces(
 			traceIds,
-			reader.traceBatchSize,
+			reader,
 			async (batch) => await reader.findPostedTraceIds(batch, options),
 		);
 	}
@@ -327,7 +327,7 @@ class SageX3Gateway implements X3Gateway {
 		const reader = await this.read();
 		return await this.lookupTraces(
 			traceIds,
-			reader.traceBatchSize,
+			reader,
 			async (batch) => await reader.findTraceHolders(batch, options),
 		);
 	}
@@ -341,10 +341,10 @@ class SageX3Gateway implements X3Gateway {
 	 */
 	private async lookupTraces<V>(
 		traceIds: string[],
-		batchSize: number,
+		reader: X3Reader,
 		lookup: (batch: string[]) => Promise<Map<string, V>>,
 	): Promise<Map<string, V>> {
-		const idBatches = traceIdBatches(traceIds, batchSize);
+		const idBatches = traceIdBatches(traceIds, reader.traceBatchSize);
 		const found = new Map<string, V>();
 		const failed: string[] = [];
 		let firstError: unknown;
@@ -372,7 +372,7 @@ class SageX3Gateway implements X3Gateway {
 				firstError ??= error;
 			}
 		};
-		await Promise.all(idBatches.map(async (batch) => await attempt(batch, true)));
+		await Promise.all(idBatches.map(async (batch) => await attempt(batch, reader.batchesIds)));
 		if (failed.length === 0) return found;
 		const asked = idBatches.reduce((sum, batch) => sum + batch.length, 0);
 		if (failed.length === asked) throw firstError;

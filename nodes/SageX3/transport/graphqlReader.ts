@@ -508,6 +508,8 @@ export class GraphqlReader implements X3Reader {
 	/** Ids per lookup request: one request carries the entry filter and several line selections. */
 	readonly traceBatchSize = GRAPHQL_TRACE_BATCH_SIZE;
 
+	readonly batchesIds = true;
+
 	/** One request for the batch: entries by trace `_in`, lines by anchored prefix regexes. */
 	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
 		const found = new Map<string, string>();

@@ -43,6 +43,11 @@ export interface X3Reader {
 	listEntryTypes(): Promise<X3EntryType[]>;
 	/** Trace ids one lookup request carries: the gateway splits larger sets into batches of this size. */
 	readonly traceBatchSize: number;
+	/**
+	 * Whether one lookup request carries several ids, so a failed batch is worth asking again in halves. SOAP asks
+	 * id by id and keeps each id's failure to itself already.
+	 */
+	readonly batchesIds: boolean;
 	/** At most traceBatchSize ids. */
 	findPostedTraceIds(
 		traceIds: string[],

@@ -39,6 +39,8 @@ import type { X3RestClient } from './rest';
 export class RestReader implements X3Reader {
 	readonly traceBatchSize = FIND_BATCH_SIZE;
 
+	readonly batchesIds = true;
+
 	/**
 	 * The suppliers a name search filters (a name search has no where clause: api1 offers no case- and
 	 * accent-insensitive contains), read once per reader (one node execution) and shared by every vendor's search.

@@ -44,6 +44,8 @@ import type { X3KeyValue, X3ResultData, X3SoapClient } from './soap';
 export class SoapReader implements X3Reader {
 	readonly traceBatchSize = FIND_BATCH_SIZE;
 
+	readonly batchesIds = false;
+
 	/**
 	 * The supplier rows a name search filters: SOAP query has no name criterion, so every name search would read
 	 * the same rows. Read once per reader (one node execution) and shared by every vendor's search.
