@@ -318,6 +318,35 @@ describe('SOAP reader fails closed', () => {
 	});
 });
 
+describe('SOAP listTracedJournalEntries (reconciliation) fails closed', () => {
+	it('an entry outside the trace prefix, listed or read back, is refused rather than reconciled', async () => {
+		soapX3(() => ({
+			operation: 'query',
+			status: 1,
+			resultXml: rows([{ TYP: 'ODT', NUM: 'JE-1', BPRVCR: 'INV-2026-001' }]),
+		}));
+		await expect(
+			gateway('soap').x3.listTracedJournalEntries({ from: '2026-11-01', to: '2026-11-30' }),
+		).rejects.toBeInstanceOf(X3TraceCheckUnverifiableError);
+		nock.cleanAll();
+		soapX3((call) =>
+			call.operation === 'query'
+				? { operation: 'query', status: 1, resultXml: rows([{ TYP: 'ODT', NUM: 'JE-1' }]) }
+				: {
+						operation: 'read',
+						status: 1,
+						resultXml: JSON.stringify({
+							GAS0_1: { TYP: 'ODT', NUM: 'JE-1', BPRVCR: '', ACCDAT: '20261102' },
+							GAS1_1: [],
+						}),
+					},
+		);
+		await expect(
+			gateway('soap').x3.listTracedJournalEntries({ from: '2026-11-01', to: '2026-11-30' }),
+		).rejects.toBeInstanceOf(X3TraceCheckUnverifiableError);
+	});
+});
+
 describe('Post Spend on an X3 that ignores the line criterion (issue 13 reproduction)', () => {
 	const OPTIONS: DraftOptions = { mode: 'entrySet', traceFieldLength: 20 };
 	const item = (n: number): PostingItem => ({

@@ -244,14 +244,27 @@ export class SoapReader implements X3Reader {
 				},
 			);
 		}
+		// An entry whose trace does not start with the prefix proves X3 did not apply the criterion: the list would
+		// mix in untraced entries (and could miss traced ones), so it is refused rather than reconciled.
+		const traced = (value: unknown) => (text(value) ?? '').startsWith(this.env.tracePrefix);
+		const unverifiable = (documentNumber: string, value: unknown) =>
+			new X3TraceCheckUnverifiableError(
+				this.env.node,
+				{ readApi: 'SOAP query', source: `publication ${publication}`, field: fields.traceField },
+				`${this.env.tracePrefix}*`,
+				`returned entry ${documentNumber} whose ${fields.traceField} is "${text(value) ?? ''}"`,
+			);
 		const entries: PostedJournalEntry[] = [];
 		for (const row of rows) {
 			const documentNumber = text(row[fields.documentNumber]);
 			if (documentNumber === null) continue;
+			if (fields.traceField in row && !traced(row[fields.traceField]))
+				throw unverifiable(documentNumber, row[fields.traceField]);
 			// Skip the read when the left list already shows a date outside the range.
 			const listedDate = fromX3Date(row[fields.accountingDate]);
 			if (listedDate !== null && !inDateRange(listedDate, range)) continue;
 			const entry = await this.readJournal(documentNumber, text(row[fields.entryType]));
+			if (entry && !traced(entry.traceId)) throw unverifiable(documentNumber, entry.traceId);
 			if (entry && inDateRange(entry.accountingDate, range)) entries.push(entry);
 		}
 		return entries;
