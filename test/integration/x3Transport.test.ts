@@ -439,6 +439,24 @@ describe.each(['soap', 'graphql', 'rest'] as const)('reads through %s', (readApi
 	});
 });
 
+describe('SOAP trace lookups on a left list without the line trace field', () => {
+	it('verify a line-level hit by reading its entry back (by entry type + number), once per entry', async () => {
+		const writer = gateway('soap');
+		const posted = await writer.saveJournalEntry(draft('BRXS-LEFTLIST000001'));
+		emulator.resetStats();
+		const found = await gateway('soap').findPostedTraceIds(
+			['BRXT-LINE00000001', 'BRXT-LINE00000002', 'BRXT-NOPE000000001'],
+			{ linesOnly: true },
+		);
+		expect(Object.fromEntries(found)).toEqual({
+			'BRXT-LINE00000001': posted.documentNumber,
+			'BRXT-LINE00000002': posted.documentNumber,
+		});
+		// One query per id; the two ids of one entry share its read-back.
+		expect(emulator.stats.calls.soap).toMatchObject({ query: 3, read: 1 });
+	});
+});
+
 describe('reads that need more than the layout', () => {
 	it('lists sites and entry types over GraphQL', async () => {
 		const x3 = gateway('graphql');

@@ -8,6 +8,7 @@ import { lineTraceRegex, regexSizedBatches } from '../../nodes/SageX3/transport/
 import type { X3GatewayOptions } from '../../nodes/SageX3/transport/gateway';
 import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
 import type { JournalEntryDraft, X3ReadApi } from '../../nodes/SageX3/transport/gateway.types';
+import { resultXmlToJson } from '../../nodes/SageX3/transport/soap';
 import { resetSharedLimiters } from '../../nodes/SageX3/transport/throttle';
 import {
 	CONNECTED_APP_CREDENTIALS,
@@ -80,7 +81,7 @@ function draft(overrides: Partial<JournalEntryDraft> = {}): JournalEntryDraft {
 	};
 }
 
-/** objectXml of a SOAP request body, decoded. */
+/** objectXml of a SOAP request body, decoded: `<PARAM>` (the default XML mode) or JSON, as one neutral object. */
 function objectXmlOf(body: string): unknown {
 	const match = /<objectXml xsi:type="xsd:string">([\s\S]*?)<\/objectXml>/.exec(body);
 	const text = (match?.[1] ?? '')
@@ -89,7 +90,7 @@ function objectXmlOf(body: string): unknown {
 		.replace(/&gt;/g, '>')
 		.replace(/&apos;/g, "'")
 		.replace(/&amp;/g, '&');
-	return JSON.parse(text);
+	return text.startsWith('<PARAM>') ? resultXmlToJson(text) : JSON.parse(text);
 }
 
 describe('saveJournalEntry payload', () => {

@@ -485,7 +485,10 @@ describe('X3SoapClient over HTTP (nock)', () => {
 		expect(error).toBeInstanceOf(X3Error);
 		expect(error.kind).toBe('soapFault');
 		expect(error.message).toBe('Sage X3 SOAP fault on read YNOPE: Invalid publication: YNOPE');
-		expect(error.transient).toBe(false);
+		// A server fault: its text (in the server's language) only adds a hint, it does not decide the retry.
+		expect(error.transient).toBe(true);
+		expect(error.notProcessed).toBe(false);
+		expect(error.description).toMatch(/looks like a setting/);
 	});
 
 	it('an HTTP 500 server fault while X3 ran a read is retried, and the read succeeds', async () => {
@@ -535,10 +538,12 @@ describe('X3SoapClient over HTTP (nock)', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
-	it('client faults and faults naming a setting are not retried', async () => {
+	// Changed with issue 13: a server fault naming a setting ("Pool alias … not found") used to be recognised by its
+	// English text and not retried; faults are now classified by fault code and HTTP status only.
+	it('client faults are not retried, whatever their text', async () => {
 		const cases = [
 			{ status: 500, fault: soapFault('Malformed request', 'soapenv:Client') },
-			{ status: 500, fault: soapFault("Pool alias 'BREXX' not found (classic SOAP pools)") },
+			{ status: 500, fault: soapFault("Alias de pool 'BREXX' inexistant", 'soapenv:Client') },
 			{ status: 400, fault: soapFault('Bad request') },
 		];
 		for (const { status, fault } of cases) {
@@ -578,9 +583,11 @@ describe('X3SoapClient over HTTP (nock)', () => {
 		).not.toContain('emulator-password');
 	});
 
-	it('readOrNull answers null when X3 says the record does not exist', async () => {
+	// Changed with issue 13: the message text no longer decides; a query on the key confirms the absence
+	// (x3SoapOutcomes.test.ts covers the languages and the answers that keep the refusal).
+	it('readOrNull answers null when X3 refuses the read and a query on the key finds no row', async () => {
 		nock('http://x3.test:8124')
-			.post(SOAP_PATH)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:read '))
 			.reply(
 				200,
 				soapResponse({
@@ -588,7 +595,9 @@ describe('X3SoapClient over HTTP (nock)', () => {
 					status: 0,
 					messages: [{ type: '3', message: 'BR404 : Record does not exist' }],
 				}),
-			);
+			)
+			.post(SOAP_PATH, (body: string) => body.includes('<wss:query ') && body.includes('BR404'))
+			.reply(200, soapResponse({ operation: 'query', status: 1, resultXml: '[]' }));
 		const { client: soap } = client();
 		await expect(soap.readOrNull('YBPS', [{ key: 'BPSNUM', value: 'BR404' }])).resolves.toBeNull();
 	});

@@ -1,4 +1,4 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { X3Message } from './gateway.types';
@@ -198,4 +198,74 @@ export function toX3NetworkError(node: INode, error: unknown, target: string): X
 		message: `Request to Sage X3 failed (${target}): ${message}`,
 		transient: false,
 	});
+}
+
+/** Where a trace lookup asked and what it asked on: enough for the user to find the setting to fix. */
+export interface TraceCheckTarget {
+	/** 'SOAP query', 'REST api1', 'GraphQL'. */
+	readApi: string;
+	/** SOAP publication, api1 class or GraphQL node path. */
+	source: string;
+	/** Field (or property path) the criterion was on. */
+	field: string;
+}
+
+/**
+ * X3 answered a trace lookup with data that proves the criterion was not applied (a row without the trace field,
+ * or with a trace that does not match), so an empty answer would prove nothing either. The item is neither posted
+ * nor reported as posted: it goes to the error output with this reason.
+ */
+export class X3TraceCheckUnverifiableError extends NodeOperationError {
+	readonly target: TraceCheckTarget;
+
+	readonly traceId: string;
+
+	constructor(node: INode, target: TraceCheckTarget, traceId: string, finding: string) {
+		super(
+			node,
+			`Cannot verify in X3 whether trace id ${traceId} is already posted: the ${target.readApi} lookup on ${target.source} ${target.field} ${finding}`,
+			{
+				description:
+					`X3 did not apply the criterion ${target.field} to ${target.source} (or does not return that field), so "not found" would prove nothing and "found" may be another entry. Nothing was posted for this item. ` +
+					`Run the Sage X3 node's "Check X3 Setup"; put ${target.field} in the left list of ${target.source} (GESAWE, then regenerate the publication) or choose another read API (GraphQL or REST) that can filter on it.`,
+			},
+		);
+		this.name = 'X3TraceCheckUnverifiableError';
+		this.target = target;
+		this.traceId = traceId;
+	}
+}
+
+/**
+ * A batched trace lookup where some ids were answered and others could not be checked: `found` holds what X3
+ * proved, `failedIds` the ids whose check failed (with `firstError`). A caller may settle the answered ids and fail
+ * only the others.
+ */
+export class X3TraceLookupIncompleteError<V = unknown> extends NodeOperationError {
+	readonly found: Map<string, V>;
+
+	readonly failedIds: string[];
+
+	/** The failure of the first id that failed. */
+	readonly firstError: unknown;
+
+	constructor(node: INode, found: Map<string, V>, failedIds: string[], cause: unknown) {
+		const reason = cause instanceof Error ? cause.message : String(cause);
+		super(
+			node,
+			`The trace check failed for ${failedIds.length} trace id(s) (${failedIds.slice(0, 5).join(', ')}${failedIds.length > 5 ? ', …' : ''}): ${reason}`,
+			{
+				description: [
+					(cause as { description?: unknown })?.description,
+					'The other ids of the lookup were checked; items whose check failed are neither posted nor reported as posted.',
+				]
+					.filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+					.join('\n'),
+			},
+		);
+		this.name = 'X3TraceLookupIncompleteError';
+		this.found = found;
+		this.failedIds = failedIds;
+		this.firstError = cause;
+	}
 }

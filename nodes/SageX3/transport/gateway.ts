@@ -2,7 +2,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
 import { SharedPromise } from '../../shared/sharedPromises';
-import { X3BusinessError, X3Error } from './errors';
+import {
+	X3BusinessError,
+	X3Error,
+	X3TraceCheckUnverifiableError,
+	X3TraceLookupIncompleteError,
+} from './errors';
 import type {
 	JournalEntryDraft,
 	JournalLineDraft,
@@ -26,14 +31,13 @@ import {
 	decimalScale,
 	decimalUnits,
 	documentPrecedes,
-	lookupInBatches,
 	text,
 	toX3Date,
 	toX3Decimal,
 } from './records';
 import { X3RestClient } from './rest';
 import { RestReader } from './restReader';
-import { isNotFoundResult, X3SoapClient } from './soap';
+import { X3SoapClient } from './soap';
 import type {
 	X3FieldGroup,
 	X3KeyValue,
@@ -67,7 +71,10 @@ export interface X3GatewayOptions {
 	graphqlCredentialType?: X3GraphqlCredentialType;
 	/** Credential for REST reads; default the SOAP credential type. */
 	restCredentialType?: X3RestCredentialType;
-	/** objectXml/resultXml as JSON (default, lossless for every string) or XML. */
+	/**
+	 * objectXml/resultXml as XML (default, unless the SOAP names say resultFormat json: the `<RESULT>` form is what answers known from real servers use) or
+	 * JSON (adxwss.optreturn=JSON; carries every string, XML 1.0 cannot carry some control characters).
+	 */
 	payloadFormat?: X3PayloadFormat;
 	graphqlNames?: X3GraphqlNamesOverride;
 	soapNames?: X3SoapNamesOverride;
@@ -182,6 +189,14 @@ class SageX3Gateway implements X3Gateway {
 			}
 			if (!settings.poolAlias)
 				throw this.settingsError(new Error('the SOAP pool alias is empty'), type);
+			const format = this.options.payloadFormat ?? this.env.soapNames.resultFormat;
+			if (format !== 'xml' && format !== 'json') {
+				throw new NodeOperationError(
+					this.node,
+					`API Name Overrides: soap.resultFormat must be "xml" or "json", got "${String(format)}"`,
+					{ itemIndex: this.options.itemIndex },
+				);
+			}
 			const limiter = sharedLimiter(
 				throttleKey(settings.baseUrl, `soap:${settings.poolAlias}`),
 				settings.maxConcurrentCalls,
@@ -192,7 +207,7 @@ class SageX3Gateway implements X3Gateway {
 					baseUrl: settings.baseUrl,
 					poolAlias: settings.poolAlias,
 					language: settings.language,
-					format: this.options.payloadFormat ?? 'json',
+					format,
 					timeoutMs: settings.timeoutMs,
 				},
 				this.node,
@@ -298,10 +313,9 @@ class SageX3Gateway implements X3Gateway {
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string>> {
 		const reader = await this.read();
-		const idBatches = traceIdBatches(traceIds, reader.traceBatchSize);
-		if (idBatches.length === 0) return new Map();
-		return await lookupInBatches(
-			idBatches,
+		return await this.lookupTraces(
+			traceIds,
+			reader,
 			async (batch) => await reader.findPostedTraceIds(batch, options),
 		);
 	}
@@ -311,12 +325,58 @@ class SageX3Gateway implements X3Gateway {
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string[]>> {
 		const reader = await this.read();
-		const idBatches = traceIdBatches(traceIds, reader.traceBatchSize);
-		if (idBatches.length === 0) return new Map();
-		return await lookupInBatches(
-			idBatches,
+		return await this.lookupTraces(
+			traceIds,
+			reader,
 			async (batch) => await reader.findTraceHolders(batch, options),
 		);
+	}
+
+	/**
+	 * Batches of the reader's size, issued together. A batch that fails is asked once more as two halves, so one
+	 * bad sub-request (a poisoned id, an oversized answer) fails only its own ids; the happy path makes the same
+	 * calls as before. Not split: failures that no smaller request fixes (the check cannot be verified on this X3,
+	 * refused credentials). When some ids were answered and others not, X3TraceLookupIncompleteError carries both;
+	 * when none was, the first failure is thrown as it is.
+	 */
+	private async lookupTraces<V>(
+		traceIds: string[],
+		reader: X3Reader,
+		lookup: (batch: string[]) => Promise<Map<string, V>>,
+	): Promise<Map<string, V>> {
+		const idBatches = traceIdBatches(traceIds, reader.traceBatchSize);
+		const found = new Map<string, V>();
+		const failed: string[] = [];
+		let firstError: unknown;
+		const attempt = async (batch: string[], maySplit: boolean): Promise<void> => {
+			try {
+				for (const [id, value] of await lookup(batch)) found.set(id, value);
+				return;
+			} catch (error) {
+				if (error instanceof X3TraceLookupIncompleteError) {
+					// The reader settled some ids itself (SOAP asks id by id): keep them, fail the rest.
+					for (const [id, value] of error.found as Map<string, V>) found.set(id, value);
+					failed.push(...error.failedIds);
+					firstError ??= error.firstError;
+					return;
+				}
+				if (maySplit && batch.length > 1 && worthSplitting(error)) {
+					const middle = Math.ceil(batch.length / 2);
+					await Promise.all([
+						attempt(batch.slice(0, middle), false),
+						attempt(batch.slice(middle), false),
+					]);
+					return;
+				}
+				failed.push(...batch);
+				firstError ??= error;
+			}
+		};
+		await Promise.all(idBatches.map(async (batch) => await attempt(batch, reader.batchesIds)));
+		if (failed.length === 0) return found;
+		const asked = idBatches.reduce((sum, batch) => sum + batch.length, 0);
+		if (failed.length === asked) throw firstError;
+		throw new X3TraceLookupIncompleteError(this.node, found, failed, firstError);
 	}
 
 	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
@@ -392,10 +452,16 @@ class SageX3Gateway implements X3Gateway {
 			allowStatusZero: true,
 			idempotent: true,
 		});
-		if (result.status === 1 || isNotFoundResult(result)) return;
-		throw new X3BusinessError(this.node, 'delete', journal.publication, result.messages, {
+		if (result.status === 1) return;
+		// A refused delete (a retried one included) counts as done only when X3 proves the entry is gone: its
+		// messages are in the session language, so "not found" is never read from them.
+		const absence = await soap.absence(journal.publication, keys);
+		if (absence.absent) return;
+		const error = new X3BusinessError(this.node, 'delete', journal.publication, result.messages, {
 			x3DocumentNumber: entry.documentNumber,
 		});
+		error.description = `${error.description}\n${absence.why}`;
+		throw error;
 	}
 
 	async createSupplier(draft: X3SupplierDraft): Promise<X3Supplier> {
@@ -605,6 +671,13 @@ class SageX3Gateway implements X3Gateway {
 	private invalid(message: string): NodeOperationError {
 		return new NodeOperationError(this.node, message, { itemIndex: this.options.itemIndex });
 	}
+}
+
+/** A failed trace batch worth asking again in halves: not when the failure is the X3 setup's or the credential's. */
+function worthSplitting(error: unknown): boolean {
+	if (error instanceof X3TraceCheckUnverifiableError) return false;
+	if (error instanceof X3Error && error.kind === 'auth') return false;
+	return true;
 }
 
 /** Distinct, non-blank trace ids in batches of the reader's size (one GraphQL/REST request each). */

@@ -243,6 +243,10 @@ export interface X3Gateway {
 	 * Which of these trace ids (entry or line level) X3 already holds, with the document number holding each.
 	 * One call per batch of up to 40 ids on GraphQL and REST (batches run side by side), one or two per id on
 	 * SOAP; `linesOnly` asks the line trace field only (one call per batch or per id).
+	 * An id counts only when X3 shows it (in the returned trace field, or in the entry read back); an answer that
+	 * proves the criterion was not applied throws X3TraceCheckUnverifiableError. A failed batch is asked once more
+	 * in halves; when only some ids could be checked, X3TraceLookupIncompleteError carries the answered ones
+	 * (`found`) and the others (`failedIds`).
 	 */
 	findPostedTraceIds(
 		traceIds: string[],
@@ -251,7 +255,8 @@ export interface X3Gateway {
 	/**
 	 * Every document number that holds each trace id (entry or line level), to spot an entry saved twice by
 	 * concurrent runs. Same cost as findPostedTraceIds on GraphQL and REST, two queries per id on SOAP (one with
-	 * `linesOnly`).
+	 * `linesOnly`), plus one read per entry found when the SOAP left list lacks the trace field. Fails closed the
+	 * same way.
 	 */
 	findTraceHolders(
 		traceIds: string[],

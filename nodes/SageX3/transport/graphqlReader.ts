@@ -21,7 +21,15 @@ import type {
 	X3GraphqlClient,
 } from './graphql';
 import type { X3GraphqlNames } from './names';
-import { GRAPHQL_TRACE_BATCH_SIZE, clampLimit, matchLineTrace, uniqueTraceIds } from './readers';
+import { X3TraceCheckUnverifiableError } from './errors';
+import {
+	GRAPHQL_TRACE_BATCH_SIZE,
+	clampLimit,
+	matchLineTrace,
+	settled,
+	traceVerdict,
+	uniqueTraceIds,
+} from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
 import {
 	absoluteAmount,
@@ -500,6 +508,8 @@ export class GraphqlReader implements X3Reader {
 	/** Ids per lookup request: one request carries the entry filter and several line selections. */
 	readonly traceBatchSize = GRAPHQL_TRACE_BATCH_SIZE;
 
+	readonly batchesIds = true;
+
 	/** One request for the batch: entries by trace `_in`, lines by anchored prefix regexes. */
 	async findPostedTraceIds(traceIds: string[]): Promise<Map<string, string>> {
 		const found = new Map<string, string>();
@@ -552,15 +562,42 @@ export class GraphqlReader implements X3Reader {
 			first: pageSize,
 		});
 
+		// Fails closed: a node counts only when its trace property shows an id of the batch; one the filter
+		// should have excluded proves X3 did not apply it (then an absent id proves nothing either).
+		const unverifiable = (root: string, field: string, finding: string) =>
+			new X3TraceCheckUnverifiableError(
+				this.env.node,
+				{ readApi: 'GraphQL', source: root, field },
+				traceIds.length === 1 ? traceIds[0] : `${traceIds[0]} (and ${traceIds.length - 1} more)`,
+				finding,
+			);
 		const record = (entryNode: Node) => {
 			const id = text(getPath(entryNode, e.traceField));
 			const number = text(getPath(entryNode, e.documentNumber));
-			if (id && number && traceIds.includes(id)) add(id, number);
+			if (id === null || !traceIds.includes(id) || number === null)
+				throw unverifiable(
+					e.root,
+					e.traceField,
+					`returned entry ${number ?? '(no number)'} whose ${e.traceField} is "${id ?? ''}"`,
+				);
+			add(id, number);
 		};
 		const recordLine = (lineNode: Node) => {
-			const id = matchLineTrace(getPath(lineNode, l.description), traceIds);
+			const value = getPath(lineNode, l.description);
 			const number = text(getPath(lineNode, l.entryNumber));
-			if (id && number) add(id, number);
+			const verdicts = traceIds.map((id) => traceVerdict(value, id, true));
+			const id = matchLineTrace(value, traceIds);
+			if (id !== null && number !== null) {
+				add(id, number);
+				return;
+			}
+			// A longer id that starts with one of the batch: the filter was applied, this line holds none of them.
+			if (number !== null && verdicts.includes('other')) return;
+			throw unverifiable(
+				l.root,
+				l.description,
+				`returned a line of entry ${number ?? '(no number)'} whose ${l.description} is "${text(value) ?? ''}"`,
+			);
 		};
 		const selections = [
 			{
@@ -613,12 +650,39 @@ export class GraphqlReader implements X3Reader {
 		))
 			add(node);
 
-		const lineMatches = await this.list(
-			listQuery('X3LinesByTrace', l.root, selectionFromPaths([l.description, l.entryNumber])),
-			l.root,
-			nestFilter(l.description, { _regex: lineTraceRegex([traceId]) }),
-			this.env.scanLimit,
+		for (const entry of byNumber.values()) {
+			if (entry.traceId !== traceId)
+				throw new X3TraceCheckUnverifiableError(
+					this.env.node,
+					{ readApi: 'GraphQL', source: e.root, field: e.traceField },
+					traceId,
+					`returned entry ${entry.documentNumber} whose ${e.traceField} is "${entry.traceId ?? ''}"`,
+				);
+		}
+
+		const lineQuery = await settled(
+			this.list(
+				listQuery('X3LinesByTrace', l.root, selectionFromPaths([l.description, l.entryNumber])),
+				l.root,
+				nestFilter(l.description, { _regex: lineTraceRegex([traceId]) }),
+				this.env.scanLimit,
+			),
 		);
+		if (!lineQuery.ok) {
+			// The entry level proved the id is in X3 (e.g. after a save whose answer was lost): keep that.
+			if (byNumber.size > 0) return [...byNumber.values()];
+			throw lineQuery.error;
+		}
+		const lineMatches = lineQuery.value;
+		for (const line of lineMatches) {
+			if (traceVerdict(getPath(line, l.description), traceId, true) === 'unrelated')
+				throw new X3TraceCheckUnverifiableError(
+					this.env.node,
+					{ readApi: 'GraphQL', source: l.root, field: l.description },
+					traceId,
+					`returned a line whose ${l.description} is "${text(getPath(line, l.description)) ?? ''}"`,
+				);
+		}
 		const missing = uniqueTraceIds(
 			lineMatches
 				.filter((line) => matchLineTrace(getPath(line, l.description), [traceId]) !== null)

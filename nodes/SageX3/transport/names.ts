@@ -71,7 +71,9 @@ export const DEFAULT_GRAPHQL_NAMES: X3GraphqlNames = {
 	supplier: {
 		root: 'x3MasterData.supplier',
 		code: 'code.code',
-		name: 'companyName1',
+		// Sage's reference page of the supplier node lists `companyName` (doc excerpts §3); sample queries of
+		// other releases use companyName1: overridable through the GraphQL names.
+		name: 'companyName',
 		shortName: 'shortCompanyName',
 		category: 'category.code',
 		country: 'code.country.code',
@@ -140,8 +142,16 @@ export interface X3SoapNames {
 	/** Empty publication: listSites / listEntryTypes need GraphQL or REST, or a publication set here. */
 	site: { publication: string; code: string; name: string };
 	entryType: { publication: string; code: string; description: string };
-	/** Journal entries: also send the entry type as a read key (X3 index HAE0 is TYP+NUM). */
+	/**
+	 * Journal entries: read and delete by entry type + number (X3 index HAE0 is TYP+NUM, fact sheet §4.1 [C]);
+	 * false sends the number alone.
+	 */
 	readJournalWithEntryType: boolean;
+	/**
+	 * adxwss.optreturn of every SOAP call: 'xml' (default, the `<RESULT>` form answers known from real servers
+	 * use) or 'json'. Set through API Name Overrides: {"soap": {"resultFormat": "json"}}.
+	 */
+	resultFormat: 'xml' | 'json';
 }
 
 export const DEFAULT_SOAP_NAMES: X3SoapNames = {
@@ -157,7 +167,8 @@ export const DEFAULT_SOAP_NAMES: X3SoapNames = {
 	dimensionType: { publication: '', code: 'DIE', description: 'DES' },
 	site: { publication: '', code: 'FCY', name: 'FCYNAM' },
 	entryType: { publication: '', code: 'TYP', description: 'DES' },
-	readJournalWithEntryType: false,
+	readJournalWithEntryType: true,
+	resultFormat: 'xml',
 };
 
 export interface X3RestResourceName {

@@ -11,6 +11,7 @@ import type {
 	X3Site,
 	X3Supplier,
 } from './gateway.types';
+import { X3TraceLookupIncompleteError } from './errors';
 import type { X3GraphqlNames, X3RestNames, X3SoapNames } from './names';
 import {
 	absoluteAmount,
@@ -42,6 +43,11 @@ export interface X3Reader {
 	listEntryTypes(): Promise<X3EntryType[]>;
 	/** Trace ids one lookup request carries: the gateway splits larger sets into batches of this size. */
 	readonly traceBatchSize: number;
+	/**
+	 * Whether one lookup request carries several ids, so a failed batch is worth asking again in halves. SOAP asks
+	 * id by id and keeps each id's failure to itself already.
+	 */
+	readonly batchesIds: boolean;
 	/** At most traceBatchSize ids. */
 	findPostedTraceIds(
 		traceIds: string[],
@@ -204,6 +210,64 @@ export function matchLineTrace(value: unknown, traceIds: Iterable<string>): stri
 		if (raw === id || raw.startsWith(`${id} `)) return id;
 	}
 	return null;
+}
+
+/**
+ * What a trace value a lookup returned says about `traceId`: 'holds' (equal; on a line, the id followed by a space
+ * or the end), 'other' (a line value that merely starts with the id, e.g. a longer id: the prefix criterion was
+ * applied, this row is just not a holder) or 'unrelated' (the criterion was not applied: proof that an absent
+ * match proves nothing either).
+ */
+export function traceVerdict(
+	value: unknown,
+	traceId: string,
+	lineLevel: boolean,
+): 'holds' | 'other' | 'unrelated' {
+	const raw = text(value) ?? '';
+	if (!lineLevel) return raw === traceId ? 'holds' : 'unrelated';
+	if (matchLineTrace(raw, [traceId]) !== null) return 'holds';
+	return raw.startsWith(traceId) ? 'other' : 'unrelated';
+}
+
+/**
+ * Runs one lookup per id (SOAP asks X3 id by id) and keeps each id's failure to itself: the answered ids are
+ * returned, or carried by X3TraceLookupIncompleteError when others failed. When every id failed, the first error
+ * is thrown as it is.
+ */
+export async function settlePerId<V>(
+	node: INode,
+	traceIds: string[],
+	lookup: (traceId: string) => Promise<V | undefined>,
+): Promise<Map<string, V>> {
+	const found = new Map<string, V>();
+	const failed: string[] = [];
+	let firstError: unknown;
+	// Issued together; the shared limiter keeps them within the pool size.
+	await Promise.all(
+		traceIds.map(async (traceId) => {
+			try {
+				const value = await lookup(traceId);
+				if (value !== undefined) found.set(traceId, value);
+			} catch (error) {
+				failed.push(traceId);
+				firstError ??= error;
+			}
+		}),
+	);
+	if (failed.length === 0) return found;
+	if (failed.length === traceIds.length) throw firstError;
+	throw new X3TraceLookupIncompleteError(node, found, failed, firstError);
+}
+
+/** A promise's outcome as a value, so a caller can decide after the fact what a failure means. */
+export async function settled<T>(
+	promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	try {
+		return { ok: true, value: await promise };
+	} catch (error) {
+		return { ok: false, error };
+	}
 }
 
 export function clampLimit(limit: number | undefined, fallback: number): number {

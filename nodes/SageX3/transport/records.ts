@@ -156,21 +156,6 @@ export function chunk<T>(items: T[], size: number): T[][] {
 }
 
 /**
- * Runs one lookup per batch of ids, side by side (the caller's throttle keeps them within the X3 pool), and merges
- * the answers into one map.
- */
-export async function lookupInBatches<V>(
-	batches: string[][],
-	lookup: (batch: string[]) => Promise<Map<string, V>>,
-): Promise<Map<string, V>> {
-	const found = new Map<string, V>();
-	for (const answer of await Promise.all(batches.map(lookup))) {
-		for (const [id, value] of answer) found.set(id, value);
-	}
-	return found;
-}
-
-/**
  * Which of two X3 document numbers was assigned first. Numbers of one entry type and year come from one X3
  * sequence, same length; any other pair still gets one fixed order, which is all the callers need.
  */

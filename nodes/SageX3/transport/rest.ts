@@ -249,7 +249,7 @@ export class X3RestClient {
 			}
 			const links = page.$links as { $next?: { $url?: unknown } } | undefined;
 			const next = links?.$next?.$url;
-			url = typeof next === 'string' && next !== '' ? next : undefined;
+			url = typeof next === 'string' && next !== '' ? this.throughBaseUrl(next) : undefined;
 		}
 	}
 
@@ -263,7 +263,37 @@ export class X3RestClient {
 		});
 	}
 
-	/** `$next` links come from the server; never send the credential to another origin. */
+	/**
+	 * A `$next` link through the configured base URL: its path and query are kept, its origin is not (a reverse
+	 * proxy in front of Syracuse rewrites hosts, so the server names itself as it sees itself). A link outside
+	 * api1 is refused: the credential goes only to api1 URLs of the configured server.
+	 */
+	throughBaseUrl(link: string): string {
+		const base = new URL(this.settings.baseUrl);
+		const basePath = base.pathname.replace(/\/+$/, '');
+		let parsed: URL;
+		try {
+			parsed = new URL(link, `${base.origin}${basePath}/`);
+		} catch {
+			throw this.refusedLink(link);
+		}
+		const path = parsed.pathname.startsWith(`${basePath}/api1/`)
+			? parsed.pathname
+			: `${basePath}${parsed.pathname}`;
+		if (!path.startsWith(`${basePath}/api1/`)) throw this.refusedLink(link);
+		return `${base.origin}${path}${parsed.search}`;
+	}
+
+	private refusedLink(link: string): X3Error {
+		return new X3Error(this.node, {
+			kind: 'protocol',
+			message: `Sage X3 api1 returned a $next link outside api1 (${describeTarget(link)}); not following it`,
+			description:
+				'Paging links are followed through the server URL of the credential, and only to api1 resources.',
+		});
+	}
+
+	/** Every request goes to the configured origin: never send the credential anywhere else. */
 	private assertSameServer(url: string): void {
 		const expected = new URL(this.settings.baseUrl).origin;
 		let actual: string;

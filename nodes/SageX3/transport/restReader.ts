@@ -1,5 +1,5 @@
 import { SharedPromise } from '../../shared/sharedPromises';
-import { X3Error } from './errors';
+import { X3Error, X3TraceCheckUnverifiableError, X3TraceLookupIncompleteError } from './errors';
 import type {
 	PostedJournalEntry,
 	TraceLookupOptions,
@@ -18,7 +18,9 @@ import {
 	inDateRange,
 	journalFromRecords,
 	matchLineTrace,
+	settled,
 	supplierFromRecord,
+	traceVerdict,
 } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
 import { containsFolded, startsWithFolded, text } from './records';
@@ -36,6 +38,8 @@ import type { X3RestClient } from './rest';
  */
 export class RestReader implements X3Reader {
 	readonly traceBatchSize = FIND_BATCH_SIZE;
+
+	readonly batchesIds = true;
 
 	/**
 	 * The suppliers a name search filters (a name search has no where clause: api1 offers no case- and
@@ -204,10 +208,18 @@ export class RestReader implements X3Reader {
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string>> {
-		const found = new Map<string, string>();
-		for (const [id, numbers] of await this.traceHolders(traceIds, false, options.linesOnly))
-			found.set(id, numbers[0]);
-		return found;
+		const first = (holders: Map<string, string[]>) =>
+			new Map([...holders].map(([id, numbers]) => [id, numbers[0]] as const));
+		const lookup = await settled(this.traceHolders(traceIds, false, options.linesOnly));
+		if (lookup.ok) return first(lookup.value);
+		const error = lookup.error;
+		if (!(error instanceof X3TraceLookupIncompleteError)) throw error;
+		throw new X3TraceLookupIncompleteError(
+			this.env.node,
+			first(error.found as Map<string, string[]>),
+			error.failedIds,
+			error.firstError,
+		);
 	}
 
 	async findTraceHolders(
@@ -219,7 +231,10 @@ export class RestReader implements X3Reader {
 
 	/**
 	 * Entry level first; line level for the ids not found there, or for all of them with `everyHolder`.
-	 * `linesOnly` (with a line trace field) skips the entry level: one request instead of two.
+	 * `linesOnly` (with a line trace field) skips the entry level: one request instead of two. Fails closed: a
+	 * record counts only when its trace property shows the id; a record without it, or with a value the criterion
+	 * excludes, raises X3TraceCheckUnverifiableError. When the line request fails after the entry level found
+	 * some ids (and only the others were asked), those stay found (X3TraceLookupIncompleteError).
 	 */
 	private async traceHolders(
 		traceIds: string[],
@@ -240,24 +255,82 @@ export class RestReader implements X3Reader {
 				where: where.in(fields.traceField, traceIds),
 				count: Math.max(traceIds.length * 2, 20),
 			})) {
+				const number = this.traceRecordNumber(
+					record,
+					entry.className,
+					fields.traceField,
+					fields.documentNumber,
+					traceIds,
+					false,
+				);
 				const id = text(record[fields.traceField]);
-				const number = text(record[fields.documentNumber]);
-				if (id && number && traceIds.includes(id)) add(id, number);
+				if (number !== null && id !== null) add(id, number);
 			}
 		}
 		const remaining = everyHolder ? traceIds : traceIds.filter((id) => !found.has(id));
 		if (lineTraceField && remaining.length > 0) {
 			const line = this.names.journalEntryLine;
-			for await (const record of this.rest.query(line.className, line.representation, {
-				where: where.or(...remaining.map((id) => where.startsWith(lineTraceField, id))),
-				count: Math.max(remaining.length * 4, 20),
-			})) {
-				const id = matchLineTrace(record[lineTraceField], remaining);
-				const number = text(record[line.entryNumber]);
-				if (id && number) add(id, number);
+			const lines = await settled(
+				(async () => {
+					for await (const record of this.rest.query(line.className, line.representation, {
+						where: where.or(...remaining.map((id) => where.startsWith(lineTraceField, id))),
+						count: Math.max(remaining.length * 4, 20),
+					})) {
+						const number = this.traceRecordNumber(
+							record,
+							line.className,
+							lineTraceField,
+							line.entryNumber,
+							remaining,
+							true,
+						);
+						const id = matchLineTrace(record[lineTraceField], remaining);
+						if (number !== null && id !== null) add(id, number);
+					}
+				})(),
+			);
+			if (!lines.ok) {
+				// Ids the entry level proved stay proved; only the ids the line request asked for failed.
+				if (found.size === 0 || everyHolder) throw lines.error;
+				throw new X3TraceLookupIncompleteError(this.env.node, found, remaining, lines.error);
 			}
 		}
 		return found;
+	}
+
+	/**
+	 * The document number of a record a trace query returned, after checking that it answers the criterion:
+	 * null for a line whose value merely starts with an id (a longer id); X3TraceCheckUnverifiableError for a
+	 * record without the trace property, without a number, or with a value none of the ids explains.
+	 */
+	private traceRecordNumber(
+		record: Record<string, unknown>,
+		className: string,
+		field: string,
+		numberProperty: string,
+		traceIds: string[],
+		lineLevel: boolean,
+	): string | null {
+		const unverifiable = (finding: string) =>
+			new X3TraceCheckUnverifiableError(
+				this.env.node,
+				{ readApi: 'REST api1', source: `class ${className}`, field },
+				traceIds.length === 1 ? traceIds[0] : `${traceIds[0]} (and ${traceIds.length - 1} more)`,
+				finding,
+			);
+		if (!(field in record))
+			throw unverifiable(
+				`returned a record without the property ${field} (not in the $query representation)`,
+			);
+		const number = text(record[numberProperty]);
+		if (number === null)
+			throw unverifiable(`returned a record without the document number ${numberProperty}`);
+		const verdicts = traceIds.map((id) => traceVerdict(record[field], id, lineLevel));
+		if (verdicts.includes('holds')) return number;
+		if (verdicts.includes('other')) return null;
+		throw unverifiable(
+			`returned record ${number} whose ${field} is "${text(record[field]) ?? ''}"`,
+		);
 	}
 
 	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
@@ -268,19 +341,39 @@ export class RestReader implements X3Reader {
 			where: where.eq(fields.traceField, traceId),
 			maxItems: this.env.scanLimit,
 		})) {
-			const number = text(record[fields.documentNumber]);
+			const number = this.traceRecordNumber(
+				record,
+				entry.className,
+				fields.traceField,
+				fields.documentNumber,
+				[traceId],
+				false,
+			);
 			if (number) numbers.set(number, text(record[fields.entryType]));
 		}
 		if (lineTraceField) {
+			const entryLevel = numbers.size;
 			const line = this.names.journalEntryLine;
-			for await (const record of this.rest.query(line.className, line.representation, {
-				where: where.startsWith(lineTraceField, traceId),
-				maxItems: this.env.scanLimit,
-			})) {
-				if (matchLineTrace(record[lineTraceField], [traceId]) === null) continue;
-				const number = text(record[line.entryNumber]);
-				if (number && !numbers.has(number)) numbers.set(number, text(record[fields.entryType]));
-			}
+			const lines = await settled(
+				(async () => {
+					for await (const record of this.rest.query(line.className, line.representation, {
+						where: where.startsWith(lineTraceField, traceId),
+						maxItems: this.env.scanLimit,
+					})) {
+						const number = this.traceRecordNumber(
+							record,
+							line.className,
+							lineTraceField,
+							line.entryNumber,
+							[traceId],
+							true,
+						);
+						if (number && !numbers.has(number)) numbers.set(number, text(record[fields.entryType]));
+					}
+				})(),
+			);
+			// The entry level proved the id is in X3 (e.g. after a save whose answer was lost): keep that.
+			if (!lines.ok && entryLevel === 0) throw lines.error;
 		}
 		const entries: PostedJournalEntry[] = [];
 		for (const [number, entryType] of numbers) {

@@ -467,18 +467,15 @@ export function parseResultPayload(text: string | null): X3ResultData | unknown[
  */
 export function resultRows(data: X3ResultData | unknown[] | null): Array<Record<string, unknown>> {
 	if (data === null) return [];
-	if (Array.isArray(data)) {
-		return data.filter(isRecord).map((row) => flattenRecord(row));
-	}
+	// An empty record (`<RESULT/>`, `{}`) is no row: an empty answer must read as empty.
+	const rows = (records: Array<Record<string, unknown>>) =>
+		records.map((row) => flattenRecord(row)).filter((row) => Object.keys(row).length > 0);
+	if (Array.isArray(data)) return rows(data.filter(isRecord));
 	const arrays = Object.values(data).filter(
 		(value): value is unknown[] => Array.isArray(value) && value.some(isRecord),
 	);
-	if (arrays.length > 0)
-		return arrays
-			.flat()
-			.filter(isRecord)
-			.map((row) => flattenRecord(row));
-	return [flattenRecord(data)];
+	if (arrays.length > 0) return rows(arrays.flat().filter(isRecord));
+	return rows([data]);
 }
 
 /** Merges group objects into one flat record (first non-empty value of a field wins). */
@@ -505,21 +502,19 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------------------------
 // Classification
 
-const BUSY_PATTERN =
+/**
+ * Classification reads structure only (status, technicalInfos, fault code, HTTP status): X3 writes its messages in
+ * the session language (codeLang ENG, FRA, POR, GER, SPA, ITA …), so their text never decides an outcome. The
+ * patterns below only add a hint to an error's description.
+ */
+const BUSY_HINT =
 	/(pool[^.]*\b(busy|full|saturated|exhausted)|no (free|available) (pool )?(entry|entries|engine|connection)|all [^.]*\b(entries|engines|connections) are (busy|in use)|connection pool is busy|server (is )?busy|too many (requests|web ?services))/i;
+/** Syracuse's documented HTTP 500 fault text when the host accepts no web services (fact sheet §2.7 [C]). */
 const NO_WEB_SERVICES_PATTERN = /no web ?services? accepted/i;
 
+/** A pool-busy answer: CAdxTechnicalInfos.busy (fact sheet §2.4 [C]), whatever the message says. */
 export function isBusyResult(result: X3SoapResult): boolean {
-	if (result.status !== 0) return false;
-	if (result.technicalInfos?.busy === true) return true;
-	return result.messages.some((m) => BUSY_PATTERN.test(m.message));
-}
-
-const NOT_FOUND_PATTERN =
-	/(does ?n[o']t exist|not found|inexistant|n'existe pas|no record|record does not exist|unknown record|fiche inexistante)/i;
-
-export function isNotFoundResult(result: X3SoapResult): boolean {
-	return result.status === 0 && result.messages.some((m) => NOT_FOUND_PATTERN.test(m.message));
+	return result.status !== 1 && result.technicalInfos?.busy === true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -632,12 +627,59 @@ export class X3SoapClient {
 		return await this.call('read', { publicName, objectKeys }, options);
 	}
 
-	/** A read that answers null when X3 says the record does not exist. */
+	/**
+	 * A read that answers null when the record does not exist. A status-0 read says only that X3 refused (its
+	 * messages are in the session language), so absence is confirmed structurally: a `query` with the same keys as
+	 * criteria that answers no row. Any other answer (a row, an error, a failure) keeps the read's refusal.
+	 */
 	async readOrNull(publicName: string, objectKeys: X3KeyValue[]): Promise<X3SoapCallResult | null> {
 		const result = await this.read(publicName, objectKeys, { allowStatusZero: true });
 		if (result.status === 1) return result;
-		if (isNotFoundResult(result) || result.messages.length === 0) return null;
-		throw new X3BusinessError(this.node, 'read', publicName, result.messages, keysData(objectKeys));
+		const absence = await this.absence(publicName, objectKeys);
+		if (absence.absent) return null;
+		const error = new X3BusinessError(
+			this.node,
+			'read',
+			publicName,
+			result.messages,
+			keysData(objectKeys),
+		);
+		error.description = `${error.description}\n${absence.why}`;
+		throw error;
+	}
+
+	/**
+	 * Whether X3 proves that no record has these keys: a query with them as exact criteria answers status 1 (or 0
+	 * without any message) and no row. A returned row, whichever, proves nothing: the record exists, or X3 did
+	 * not apply the criteria.
+	 */
+	async absence(
+		publicName: string,
+		objectKeys: X3KeyValue[],
+	): Promise<{ absent: true } | { absent: false; why: string }> {
+		const keys = objectKeys.map((k) => `${k.key}=${k.value}`).join(', ');
+		let answer: X3SoapCallResult;
+		try {
+			answer = await this.query(publicName, objectKeys, 1, { allowStatusZero: true });
+		} catch (error) {
+			return {
+				absent: false,
+				why: `A query on ${keys} to confirm the record is absent failed too: ${(error as Error).message}`,
+			};
+		}
+		if (answer.status !== 1 && answer.messages.length > 0) {
+			return {
+				absent: false,
+				why: `A query on ${keys} to confirm the record is absent was refused: ${answer.messages.map((m) => m.message.trim()).join(' | ')}`,
+			};
+		}
+		if (resultRows(answer.data).length > 0) {
+			return {
+				absent: false,
+				why: `A query on ${keys} returned a row, so X3 holds the record (or did not apply these criteria: check that the key fields are in the left list of ${publicName}).`,
+			};
+		}
+		return { absent: true };
 	}
 
 	async query(
@@ -735,17 +777,26 @@ export class X3SoapClient {
 
 	private faultError(fault: X3SoapFault, statusCode: number, target: string): X3Error {
 		const noWebServices = NO_WEB_SERVICES_PATTERN.test(fault.faultString);
-		const busy = noWebServices || BUSY_PATTERN.test(fault.faultString);
+		const text = `${fault.faultString} ${fault.detail}`;
 		return new X3Error(this.node, {
-			kind: busy ? 'busy' : 'soapFault',
+			kind: noWebServices ? 'busy' : 'soapFault',
 			statusCode,
 			message: `Sage X3 SOAP fault on ${target}: ${fault.faultString || fault.faultCode || 'no fault string'}`,
 			description: noWebServices
 				? 'Syracuse accepts no web service calls: set "Number of Web services children" above 0 on the host, and check the SOAP pool is started.'
-				: fault.detail || undefined,
-			transient: busy || isServerSideFault(fault, statusCode),
-			// Only a busy pool certainly did nothing: after any other server fault a save is looked up by trace id.
-			notProcessed: busy,
+				: [
+						fault.detail,
+						CONFIGURATION_HINT.test(text)
+							? 'This looks like a setting (pool alias, publication): check them in the credential and X3 Setup.'
+							: '',
+						BUSY_HINT.test(text) ? 'This looks like a saturated SOAP pool.' : '',
+					]
+						.filter(Boolean)
+						.join('\n') || undefined,
+			transient: noWebServices || isServerSideFault(fault, statusCode),
+			// Only a host that accepts no web services certainly did nothing: after any other server fault a save
+			// is looked up by trace id.
+			notProcessed: noWebServices,
 			data: { faultCode: fault.faultCode },
 		});
 	}
@@ -780,18 +831,18 @@ export class X3SoapClient {
 	}
 }
 
-/** Faults that name a setting (pool alias, publication): the same call fails again until someone fixes it. */
-const CONFIGURATION_FAULT_PATTERN =
+/** Faults that look like a setting (pool alias, publication): a hint in the description only. */
+const CONFIGURATION_HINT =
 	/(pool alias|alias '[^']*' not found|invalid publication|not published|web service \S+ does not exist|unknown operation)/i;
 
 /**
  * An HTTP 5xx fault the server raised (faultcode Server, or none) while running the call: worth another attempt
- * for a read. Client faults (malformed request) and configuration faults are not.
+ * for a read. Client faults (malformed request) are not. Decided on the fault code and HTTP status only: the
+ * fault text is in the server's language.
  */
 export function isServerSideFault(fault: X3SoapFault, statusCode: number): boolean {
 	if (statusCode < 500) return false;
-	if (/(^|:)client$/i.test(fault.faultCode.trim())) return false;
-	return !CONFIGURATION_FAULT_PATTERN.test(`${fault.faultString} ${fault.detail}`);
+	return !/(^|:)client$/i.test(fault.faultCode.trim());
 }
 
 function parseRetryAfterHeader(value: string | undefined): number | undefined {

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { SharedPromise } from '../../shared/sharedPromises';
-import { X3BusinessError } from './errors';
+import { X3BusinessError, X3TraceCheckUnverifiableError } from './errors';
 import type {
 	PostedJournalEntry,
 	TraceLookupOptions,
@@ -19,7 +19,9 @@ import {
 	dimensionFromRecord,
 	inDateRange,
 	journalFromRecords,
-	matchLineTrace,
+	settled,
+	settlePerId,
+	traceVerdict,
 	supplierFromRecord,
 } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
@@ -34,11 +36,15 @@ import type { X3KeyValue, X3ResultData, X3SoapClient } from './soap';
  *
  * Cost of the trace lookups: findPostedTraceIds makes one query per trace id on the entry trace field, plus one on
  * the line trace field (`id*`) for ids not found at entry level, so 1 to 2 calls per id (findTraceHolders always
- * makes both; `linesOnly` makes only the line query; GraphQL and REST do a batch of 40 ids in one call). findJournalEntriesByTraceId and
- * listTracedJournalEntries add one `read` per entry found, because `query` returns left-list fields only.
+ * makes both; `linesOnly` makes only the line query; GraphQL and REST do a batch of 40 ids in one call). `query`
+ * returns left-list fields only: a row without the trace field is verified by reading its entry back (one `read`
+ * per entry and lookup, shared by the ids it holds), so a found id may cost one more call; an empty answer costs
+ * none. findJournalEntriesByTraceId and listTracedJournalEntries add one `read` per entry found.
  */
 export class SoapReader implements X3Reader {
 	readonly traceBatchSize = FIND_BATCH_SIZE;
+
+	readonly batchesIds = false;
 
 	/**
 	 * The supplier rows a name search filters: SOAP query has no name criterion, so every name search would read
@@ -178,45 +184,40 @@ export class SoapReader implements X3Reader {
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string>> {
-		// Issued together; the shared limiter keeps them within the pool size.
-		const results = await Promise.all(
-			traceIds.map(
-				async (traceId) =>
-					[traceId, await this.documentNumbersForTrace(traceId, true, options.linesOnly)] as const,
-			),
-		);
-		const found = new Map<string, string>();
-		for (const [traceId, refs] of results)
-			if (refs.length > 0) found.set(traceId, refs[0].documentNumber);
-		return found;
+		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
+		return await settlePerId(this.env.node, traceIds, async (traceId) => {
+			const refs = await this.documentNumbersForTrace(
+				traceId,
+				'first',
+				readBack,
+				options.linesOnly,
+			);
+			return refs.length > 0 ? refs[0].documentNumber : undefined;
+		});
 	}
 
 	async findTraceHolders(
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string[]>> {
-		const results = await Promise.all(
-			traceIds.map(
-				async (traceId) =>
-					[traceId, await this.documentNumbersForTrace(traceId, false, options.linesOnly)] as const,
-			),
-		);
-		const holders = new Map<string, string[]>();
-		for (const [traceId, refs] of results) {
-			if (refs.length > 0)
-				holders.set(
-					traceId,
-					refs.map((ref) => ref.documentNumber),
-				);
-		}
-		return holders;
+		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
+		return await settlePerId(this.env.node, traceIds, async (traceId) => {
+			const refs = await this.documentNumbersForTrace(
+				traceId,
+				'every',
+				readBack,
+				options.linesOnly,
+			);
+			return refs.length > 0 ? refs.map((ref) => ref.documentNumber) : undefined;
+		});
 	}
 
 	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
-		const refs = await this.documentNumbersForTrace(traceId, false);
+		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
+		const refs = await this.documentNumbersForTrace(traceId, 'entries', readBack);
 		const entries: PostedJournalEntry[] = [];
 		for (const ref of refs) {
-			const entry = await this.readJournal(ref.documentNumber, ref.entryType);
+			const entry = await readBack.get(ref.documentNumber, ref.entryType);
 			if (entry) entries.push(entry);
 		}
 		return entries;
@@ -243,14 +244,27 @@ export class SoapReader implements X3Reader {
 				},
 			);
 		}
+		// An entry whose trace does not start with the prefix proves X3 did not apply the criterion: the list would
+		// mix in untraced entries (and could miss traced ones), so it is refused rather than reconciled.
+		const traced = (value: unknown) => (text(value) ?? '').startsWith(this.env.tracePrefix);
+		const unverifiable = (documentNumber: string, value: unknown) =>
+			new X3TraceCheckUnverifiableError(
+				this.env.node,
+				{ readApi: 'SOAP query', source: `publication ${publication}`, field: fields.traceField },
+				`${this.env.tracePrefix}*`,
+				`returned entry ${documentNumber} whose ${fields.traceField} is "${text(value) ?? ''}"`,
+			);
 		const entries: PostedJournalEntry[] = [];
 		for (const row of rows) {
 			const documentNumber = text(row[fields.documentNumber]);
 			if (documentNumber === null) continue;
+			if (fields.traceField in row && !traced(row[fields.traceField]))
+				throw unverifiable(documentNumber, row[fields.traceField]);
 			// Skip the read when the left list already shows a date outside the range.
 			const listedDate = fromX3Date(row[fields.accountingDate]);
 			if (listedDate !== null && !inDateRange(listedDate, range)) continue;
 			const entry = await this.readJournal(documentNumber, text(row[fields.entryType]));
+			if (entry && !traced(entry.traceId)) throw unverifiable(documentNumber, entry.traceId);
 			if (entry && inDateRange(entry.accountingDate, range)) entries.push(entry);
 		}
 		return entries;
@@ -258,42 +272,95 @@ export class SoapReader implements X3Reader {
 
 	/**
 	 * Entry level first; line level (`id*` on the line trace field) when asked for or not found. `linesOnly`
-	 * (with a line trace field) skips the entry level.
+	 * (with a line trace field) skips the entry level. Fails closed: a document counts only when its row shows
+	 * the trace id, or (the row lacks the trace column: a left list without it) when the document read back holds
+	 * it. A row that shows another value, or a document read back without the id, proves X3 did not apply the
+	 * criterion: X3TraceCheckUnverifiableError. Mode 'first' stops at the entry level when found there; 'every'
+	 * collects every holder and fails when the line query fails; 'entries' (findJournalEntriesByTraceId, e.g. after
+	 * a save whose answer was lost) keeps what the entry level proved when the line query then fails.
 	 */
 	private async documentNumbersForTrace(
 		traceId: string,
-		stopAtFirst: boolean,
+		mode: 'first' | 'every' | 'entries',
+		readBack: ReadBackCache,
 		linesOnly = false,
-	): Promise<Array<{ documentNumber: string; entryType: string | null }>> {
+	): Promise<TraceRef[]> {
 		const { publication, fields, lineTraceField } = this.env.layout.journalEntry;
 		const refs = new Map<string, string | null>();
-		const collect = (rows: Array<Record<string, unknown>>, lineLevel: boolean) => {
+		const check = async (
+			rows: Array<Record<string, unknown>>,
+			field: string,
+			lineLevel: boolean,
+		): Promise<void> => {
+			const unverifiable = (finding: string) =>
+				new X3TraceCheckUnverifiableError(
+					this.env.node,
+					{ readApi: 'SOAP query', source: `publication ${publication}`, field },
+					traceId,
+					finding,
+				);
+			if (mode !== 'first' && rows.length >= TRACE_LIST_SIZE) {
+				throw unverifiable(
+					`returned ${rows.length} rows, the most one query answers: more holders may exist`,
+				);
+			}
 			for (const row of rows) {
-				if (
-					lineLevel &&
-					lineTraceField in row &&
-					matchLineTrace(row[lineTraceField], [traceId]) === null
-				)
-					continue;
-				if (!lineLevel && fields.traceField in row && text(row[fields.traceField]) !== traceId)
-					continue;
 				const documentNumber = text(row[fields.documentNumber]);
-				if (documentNumber !== null && !refs.has(documentNumber)) {
-					refs.set(documentNumber, text(row[fields.entryType]));
+				if (documentNumber === null) {
+					throw unverifiable(
+						`returned a row without the document number ${fields.documentNumber}, so it cannot be read back`,
+					);
 				}
+				const entryType = text(row[fields.entryType]);
+				if (field in row) {
+					const value = text(row[field]) ?? '';
+					const verdict = traceVerdict(value, traceId, lineLevel);
+					if (verdict === 'other') continue;
+					if (verdict === 'unrelated')
+						throw unverifiable(`returned entry ${documentNumber} whose ${field} is "${value}"`);
+				} else {
+					// The left list lacks the field: the document itself has to show the id.
+					const entry = await readBack.get(documentNumber, entryType);
+					// Gone since the query (withdrawn): it holds nothing.
+					if (entry === null) continue;
+					const holds = lineLevel
+						? entry.lineTraceIds.includes(traceId)
+						: entry.traceId === traceId;
+					if (!holds)
+						throw unverifiable(
+							`returned entry ${documentNumber} without the field ${field}, and that entry read back does not hold the id`,
+						);
+				}
+				if (!refs.has(documentNumber)) refs.set(documentNumber, entryType);
 			}
 		};
 		if (!(linesOnly && lineTraceField)) {
-			collect(
-				await this.queryRows(publication, [{ key: fields.traceField, value: traceId }], 20),
+			await check(
+				await this.queryRows(
+					publication,
+					[{ key: fields.traceField, value: traceId }],
+					TRACE_LIST_SIZE,
+				),
+				fields.traceField,
 				false,
 			);
 		}
-		if (lineTraceField && !(stopAtFirst && refs.size > 0)) {
-			collect(
-				await this.queryRows(publication, [{ key: lineTraceField, value: `${traceId}*` }], 20),
-				true,
+		if (lineTraceField && !(mode === 'first' && refs.size > 0)) {
+			const entryLevel = refs.size;
+			const lines = await settled(
+				(async () =>
+					await check(
+						await this.queryRows(
+							publication,
+							[{ key: lineTraceField, value: `${traceId}*` }],
+							TRACE_LIST_SIZE,
+						),
+						lineTraceField,
+						true,
+					))(),
 			);
+			// The entry level proved the id is in X3: a failing line query must not turn that into a failure.
+			if (!lines.ok && !(mode === 'entries' && entryLevel > 0)) throw lines.error;
 		}
 		return [...refs].map(([documentNumber, entryType]) => ({ documentNumber, entryType }));
 	}
@@ -329,14 +396,10 @@ export class SoapReader implements X3Reader {
 	): Promise<Array<Record<string, unknown>>> {
 		const result = await this.soap.query(publication, keys, listSize, { allowStatusZero: true });
 		if (result.status !== 1) {
-			// X3 answers status 0 without error messages when nothing matches.
-			const errors = result.messages.filter((m) => m.type === '3');
-			if (
-				errors.length > 0 &&
-				!result.messages.every((m) => /no (record|data|result)|aucun/i.test(m.message))
-			) {
+			// Status 0 without any message is an empty answer; any message (whatever its type numbering or
+			// language) means X3 refused the query, and an empty list must not be taken from that.
+			if (result.messages.length > 0)
 				throw new X3BusinessError(this.env.node, 'query', publication, result.messages);
-			}
 			return [];
 		}
 		return resultRows(result.data);
@@ -349,6 +412,38 @@ export class SoapReader implements X3Reader {
 			});
 		}
 		return publication;
+	}
+}
+
+/** Rows one trace query asks for: an id is held by one entry, two after a concurrent run. */
+const TRACE_LIST_SIZE = 20;
+
+interface TraceRef {
+	documentNumber: string;
+	entryType: string | null;
+}
+
+/** Journal entries read back during one lookup: ids of one document share one read. */
+class ReadBackCache {
+	private readonly reads = new Map<string, Promise<PostedJournalEntry | null>>();
+
+	constructor(
+		private readonly read: (
+			documentNumber: string,
+			entryType: string | null,
+		) => Promise<PostedJournalEntry | null>,
+	) {}
+
+	async get(documentNumber: string, entryType: string | null): Promise<PostedJournalEntry | null> {
+		const key = `${entryType ?? ''}~${documentNumber}`;
+		let read = this.reads.get(key);
+		if (!read) {
+			read = this.read(documentNumber, entryType);
+			// A failed read is not kept: another id of the same document may try again.
+			read.catch(() => this.reads.delete(key));
+			this.reads.set(key, read);
+		}
+		return await read;
 	}
 }
 
