@@ -174,7 +174,13 @@ describe('documented personality: fixed publications and getDescription', () => 
 		]);
 		expect(field(gac, 'DIE').DIM).toBe('3');
 		const cce = await describe_('YCCE');
-		expect(cce.GRP[0].FLD.map((f: any) => f.NAME)).toEqual(['DIE', 'CCE', 'DES', 'DESSHO', 'ENAFLG']);
+		expect(cce.GRP[0].FLD.map((f: any) => f.NAME)).toEqual([
+			'DIE',
+			'CCE',
+			'DES',
+			'DESSHO',
+			'ENAFLG',
+		]);
 		const xml = await soapCall(emulator.url, 'getDescription', {
 			publicName: 'YGAS',
 			requestConfig: XML_MODE,
@@ -299,7 +305,9 @@ describe('documented personality: saves', () => {
 
 		const noAddress = await save(emulator, 'YBPS', supplierJson('NEW02', 'No Address Co', false));
 		expect(noAddress.status).toBe(0);
-		expect(noAddress.messages[0].message).toBe('BPAC_1 : At least one address is required (CODADR)');
+		expect(noAddress.messages[0].message).toBe(
+			'BPAC_1 : At least one address is required (CODADR)',
+		);
 
 		const saved = await save(emulator, 'YBPS', supplierJson('NEW03', 'Split Co'));
 		expect(saved.status).toBe(1);
@@ -424,8 +432,17 @@ describe('documented personality: keys and languages', () => {
 	});
 	afterAll(async () => await emulator.close());
 
-	const keyed = (operation: string, keys: Array<{ key: string; value: string }>, codeLang = 'ENG') =>
-		soapCall(emulator.url, operation, { publicName: 'YGAS', requestConfig: JSON_MODE, keys, codeLang });
+	const keyed = (
+		operation: string,
+		keys: Array<{ key: string; value: string }>,
+		codeLang = 'ENG',
+	) =>
+		soapCall(emulator.url, operation, {
+			publicName: 'YGAS',
+			requestConfig: JSON_MODE,
+			keys,
+			codeLang,
+		});
 
 	test('GAS read and delete need TYP + NUM: NUM alone is status 0 and deletes nothing', async () => {
 		for (const operation of ['read', 'delete']) {
@@ -550,7 +567,17 @@ describe('personality knobs where the sources disagree', () => {
 			const filtered = (
 				await graphql(
 					documented.url,
-					`{ x3MasterData { supplier { query(filter: "{companyName1: {_regex: 'a'}}") { totalCount } } } }`,
+					`
+						{
+							x3MasterData {
+								supplier {
+									query(filter: "{companyName1: {_regex: 'a'}}") {
+										totalCount
+									}
+								}
+							}
+						}
+					`,
 				)
 			).json();
 			expect(filtered.errors[0].message).toMatch(/no property companyName1/);

@@ -5,7 +5,7 @@
  *        [--personality lenient|documented] [--gas-left-list TYP,NUM,…] [--over-length reject|truncate|…]
  *        [--gas-analytics separateBlock|lineFields] [--soap-json-results true|false]
  *        [--graphql-supplier-name companyName|companyName1|both] [--rest-link-origin https://host:port]
- * The personality can also come from X3_EMULATOR_PERSONALITY (a flag wins).
+ * X3_EMULATOR_PERSONALITY and X3_EMULATOR_GAS_LEFT_LIST set the same as the flags (a flag wins).
  * Prints one JSON line with the URLs and the emulator's own test credentials, then serves until SIGINT/SIGTERM.
  */
 
@@ -15,6 +15,7 @@ import type {
 	OverLengthMode,
 	X3Personality,
 } from './personality';
+import { personalityFromEnv } from './personality';
 import { X3EmulatorOptions, startX3Emulator } from './server';
 
 const USAGE =
@@ -31,12 +32,7 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
 }
 
 function parseArgs(argv: string[], env: Record<string, string | undefined>): X3EmulatorOptions {
-	const options: X3EmulatorOptions = { port: 0 };
-	if (env.X3_EMULATOR_PERSONALITY)
-		options.personality = oneOf<X3Personality>('X3_EMULATOR_PERSONALITY', env.X3_EMULATOR_PERSONALITY, [
-			'lenient',
-			'documented',
-		]);
+	const options: X3EmulatorOptions = { port: 0, ...personalityFromEnv(env) };
 	const latency: { saveMs?: number; otherMs?: number } = {};
 	const int = (name: string, value: string | undefined): number => {
 		if (value === undefined || !/^\d+$/.test(value))

@@ -5,10 +5,7 @@
  * Source of each choice (file + section, [C]/[S]/[I] as in the fact sheet) in the comments and in README.md.
  */
 
-import {
-	DEFAULT_X3_LAYOUT,
-	type X3Layout,
-} from '../../../nodes/SageX3/transport/gateway.types';
+import { DEFAULT_X3_LAYOUT, type X3Layout } from '../../../nodes/SageX3/transport/gateway.types';
 import type { Behaviour } from './personality';
 import {
 	BlockDef,
@@ -110,7 +107,10 @@ export function documentedPublications(layout: X3Layout, behaviour: Behaviour): 
 			role: 'analytics',
 			dim: GAS_MAX_LINES,
 			label: 'Analytical distribution',
-			fields: [{ name: 'LIN', type: 'Integer', length: 4, label: 'Line', mandatory: true }, ...cce()],
+			fields: [
+				{ name: 'LIN', type: 'Integer', length: 4, label: 'Line', mandatory: true },
+				...cce(),
+			],
 		});
 	}
 

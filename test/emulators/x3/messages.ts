@@ -142,17 +142,23 @@ const PHRASES: Array<[string, Translations]> = [
 /** The language a codeLang asks for; unknown or empty codes get English (the folder's default [I]). */
 export function messageLanguage(codeLang: string): MessageLanguage {
 	const code = codeLang.trim().toUpperCase();
-	return (MESSAGE_LANGUAGES as readonly string[]).includes(code) ? (code as MessageLanguage) : 'ENG';
+	return (MESSAGE_LANGUAGES as readonly string[]).includes(code)
+		? (code as MessageLanguage)
+		: 'ENG';
 }
 
 export function translateText(text: string, language: MessageLanguage): string {
 	if (language === 'ENG') return text;
 	let out = text;
-	for (const [english, translations] of PHRASES) out = out.split(english).join(translations[language]);
+	for (const [english, translations] of PHRASES)
+		out = out.split(english).join(translations[language]);
 	return out;
 }
 
 export function translateMessages(messages: X3Msg[], codeLang: string): X3Msg[] {
 	const language = messageLanguage(codeLang);
-	return messages.map((message) => ({ ...message, message: translateText(message.message, language) }));
+	return messages.map((message) => ({
+		...message,
+		message: translateText(message.message, language),
+	}));
 }

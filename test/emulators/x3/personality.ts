@@ -21,7 +21,14 @@ export type GasAnalyticsMode = 'separateBlock' | 'lineFields';
 export type GraphqlSupplierName = 'companyName' | 'companyName1' | 'both';
 
 /** Standard GAS left list of the documented publication (entry type, number, site, journal, date, label) [I]. */
-export const GAS_LEFT_LIST_STANDARD: readonly string[] = ['TYP', 'NUM', 'FCY', 'JOU', 'ACCDAT', 'DESVCR'];
+export const GAS_LEFT_LIST_STANDARD: readonly string[] = [
+	'TYP',
+	'NUM',
+	'FCY',
+	'JOU',
+	'ACCDAT',
+	'DESVCR',
+];
 /** The same left list after a customer added the header trace field BPRVCR in the object dictionary [I]. */
 export const GAS_LEFT_LIST_WITH_TRACE: readonly string[] = [...GAS_LEFT_LIST_STANDARD, 'BPRVCR'];
 /** Supplier left list: code, name (index BPS1), category [I]. */
@@ -84,7 +91,9 @@ export function resolveBehaviour(options: PersonalityOptions = {}): Behaviour {
 	if (options.restLinkOrigin !== undefined) {
 		const parsed = new URL(options.restLinkOrigin);
 		if (parsed.pathname !== '/' || parsed.search)
-			throw new Error(`restLinkOrigin must be an origin (scheme://host[:port]), got ${options.restLinkOrigin}`);
+			throw new Error(
+				`restLinkOrigin must be an origin (scheme://host[:port]), got ${options.restLinkOrigin}`,
+			);
 	}
 	return {
 		personality,
@@ -112,4 +121,24 @@ export function resolveBehaviour(options: PersonalityOptions = {}): Behaviour {
 			dimension: options.publicNames?.dimension ?? 'YCCE',
 		},
 	};
+}
+
+/**
+ * Personality options from the environment, for launchers (cli.ts, a sandbox): X3_EMULATOR_PERSONALITY
+ * (`lenient` | `documented`) and X3_EMULATOR_GAS_LEFT_LIST (field names separated by commas). Throws on a value
+ * it does not know, so a typo does not silently start the wrong personality.
+ */
+export function personalityFromEnv(env: Record<string, string | undefined>): PersonalityOptions {
+	const options: PersonalityOptions = {};
+	const personality = env.X3_EMULATOR_PERSONALITY?.trim();
+	if (personality) {
+		if (personality !== 'lenient' && personality !== 'documented')
+			throw new Error(`X3_EMULATOR_PERSONALITY expects lenient or documented, got ${personality}`);
+		options.personality = personality;
+	}
+	const leftList = env.X3_EMULATOR_GAS_LEFT_LIST?.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	if (leftList?.length) options.gasLeftList = leftList;
+	return options;
 }

@@ -41,6 +41,7 @@ export type {
 	Behaviour,
 } from './personality';
 export {
+	personalityFromEnv,
 	GAS_LEFT_LIST_STANDARD,
 	GAS_LEFT_LIST_WITH_TRACE,
 	BPS_LEFT_LIST,
