@@ -13,6 +13,7 @@ import {
 	X3Emulator,
 	X3EmulatorOptions,
 	graphql,
+	personalityFromEnv,
 	restGet,
 	soapCall,
 	startX3Emulator,
@@ -632,5 +633,20 @@ describe('personality knobs where the sources disagree', () => {
 		} finally {
 			await x3.close();
 		}
+	});
+});
+
+describe('personalityFromEnv (CLI and launchers)', () => {
+	test('reads the personality and the GAS left list, and refuses an unknown personality', () => {
+		expect(
+			personalityFromEnv({
+				X3_EMULATOR_PERSONALITY: 'documented',
+				X3_EMULATOR_GAS_LEFT_LIST: 'TYP, NUM,BPRVCR',
+			}),
+		).toEqual({ personality: 'documented', gasLeftList: ['TYP', 'NUM', 'BPRVCR'] });
+		expect(personalityFromEnv({})).toEqual({});
+		expect(() => personalityFromEnv({ X3_EMULATOR_PERSONALITY: 'strict' })).toThrow(
+			/expects lenient or documented/,
+		);
 	});
 });

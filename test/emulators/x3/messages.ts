@@ -15,6 +15,16 @@ type Translations = Record<Exclude<MessageLanguage, 'ENG'>, string>;
 /** English phrase → the same phrase in the other session languages. Longest phrases first where they overlap. */
 const PHRASES: Array<[string, Translations]> = [
 	[
+		'Record locked by another user, try again later',
+		{
+			FRA: 'Fiche verrouillée par un autre utilisateur, réessayer plus tard',
+			POR: 'Registo bloqueado por outro utilizador, tente mais tarde',
+			GER: 'Datensatz von einem anderen Benutzer gesperrt, später erneut versuchen',
+			SPA: 'Registro bloqueado por otro usuario, inténtelo más tarde',
+			ITA: 'Scheda bloccata da un altro utente, riprovare più tardi',
+		},
+	],
+	[
 		'Record does not exist',
 		{
 			FRA: 'Fiche inexistante',

@@ -23,6 +23,7 @@ export type {
 	GraphqlSupplierName,
 } from './server';
 export {
+	personalityFromEnv,
 	GAS_LEFT_LIST_STANDARD,
 	GAS_LEFT_LIST_WITH_TRACE,
 	BPS_LEFT_LIST,
