@@ -608,6 +608,12 @@ describe('personality knobs where the sources disagree', () => {
 		}
 	});
 
+	test('gasLeftList may only name GAS header fields', async () => {
+		await expect(start({ gasLeftList: ['TYP', 'NUM', 'DES'] })).rejects.toThrow(
+			/gasLeftList names fields GAS0_1 does not have: DES/,
+		);
+	});
+
 	test('restLinkOrigin must be an origin', async () => {
 		await expect(startX3Emulator({ restLinkOrigin: 'https://x3.example.com/sub' })).rejects.toThrow(
 			/must be an origin/,

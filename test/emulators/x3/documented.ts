@@ -94,6 +94,14 @@ export function documentedPublications(layout: X3Layout, behaviour: Behaviour): 
 		char('DES', 30, 'Line description', { caseInsensitive: true }),
 		...(behaviour.gasAnalytics === 'lineFields' ? cce() : []),
 	];
+	// A left list can only name header fields; a typo would silently make every criterion "ignored".
+	const unknownLeft = lists.journalEntry.filter((name) => !header.some((f) => f.name === name));
+	if (unknownLeft.length)
+		throw new Error(
+			`gasLeftList names fields GAS0_1 does not have: ${unknownLeft.join(', ')} (header fields: ${header
+				.map((f) => f.name)
+				.join(' ')})`,
+		);
 	const gasBlocks: BlockDef[] = [
 		{ id: GAS_HEADER, kind: 'GRP', dim: 1, label: 'Header', fields: header },
 		{ id: GAS_LINES, kind: 'TAB', dim: GAS_MAX_LINES, label: 'Lines', fields: lines },
