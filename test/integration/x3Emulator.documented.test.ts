@@ -375,6 +375,24 @@ describe('documented personality: query answers the left list and ignores other 
 		}
 	});
 
+	test('setGasLeftList switches the left list of a running emulator (lenient has none)', async () => {
+		emulator.setGasLeftList(GAS_LEFT_LIST_WITH_TRACE);
+		try {
+			const rows = await query(emulator, 'YGAS', [{ key: 'BPRVCR', value: 'BRXE-AAAA' }]);
+			expect(rows.map((row) => row.BPRVCR)).toEqual(['BRXE-AAAA']);
+		} finally {
+			emulator.setGasLeftList(GAS_LEFT_LIST_STANDARD);
+		}
+		expect(await query(emulator, 'YGAS', [{ key: 'BPRVCR', value: 'BRXE-AAAA' }])).toHaveLength(2);
+		expect(() => emulator.setGasLeftList(['NOPE'])).toThrow(/does not have: NOPE/);
+		const lenient = await startX3Emulator();
+		try {
+			expect(() => lenient.setGasLeftList(GAS_LEFT_LIST_WITH_TRACE)).toThrow(/only the documented/);
+		} finally {
+			await lenient.close();
+		}
+	});
+
 	test('a criterion on a left-list field filters', async () => {
 		const all = await query(emulator, 'YGAS', []);
 		const rows = await query(emulator, 'YGAS', [{ key: 'NUM', value: all[1].NUM }]);

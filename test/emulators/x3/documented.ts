@@ -60,6 +60,17 @@ const GAS_MAX_LINES = 9999;
 /** Address table size: DIM="30" of BPAC_1 in Sage's BPC sample (Object__WSBPC__WSBPC_SAVE.XML) [C]. */
 const ADDRESS_LINES = 30;
 
+/** A left list can only name header fields; a typo would silently make every criterion "ignored". */
+export function checkGasLeftList(leftList: readonly string[], header: FieldDef[]): void {
+	const unknown = leftList.filter((name) => !header.some((field) => field.name === name));
+	if (unknown.length)
+		throw new Error(
+			`gasLeftList names fields ${GAS_HEADER} does not have: ${unknown.join(', ')} (header fields: ${header
+				.map((field) => field.name)
+				.join(' ')})`,
+		);
+}
+
 export function documentedPublications(layout: X3Layout, behaviour: Behaviour): PublicationDef[] {
 	const dimensions = layout.dimensionTypes;
 	const lists = behaviour.leftLists!;
@@ -94,14 +105,7 @@ export function documentedPublications(layout: X3Layout, behaviour: Behaviour): 
 		char('DES', 30, 'Line description', { caseInsensitive: true }),
 		...(behaviour.gasAnalytics === 'lineFields' ? cce() : []),
 	];
-	// A left list can only name header fields; a typo would silently make every criterion "ignored".
-	const unknownLeft = lists.journalEntry.filter((name) => !header.some((f) => f.name === name));
-	if (unknownLeft.length)
-		throw new Error(
-			`gasLeftList names fields GAS0_1 does not have: ${unknownLeft.join(', ')} (header fields: ${header
-				.map((f) => f.name)
-				.join(' ')})`,
-		);
+	checkGasLeftList(lists.journalEntry, header);
 	const gasBlocks: BlockDef[] = [
 		{ id: GAS_HEADER, kind: 'GRP', dim: 1, label: 'Header', fields: header },
 		{ id: GAS_LINES, kind: 'TAB', dim: GAS_MAX_LINES, label: 'Lines', fields: lines },

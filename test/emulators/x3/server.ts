@@ -11,7 +11,7 @@ import { DEFAULT_X3_LAYOUT, X3Layout } from '../../../nodes/SageX3/transport/gat
 import { SeedOptions, SeedVendor, prng } from '../seed';
 import { GRAPHQL_PATH, handleGraphQL } from './graphql';
 import { LedgerView, ledgerHtml, ledgerView } from './ledger';
-import { documentedLayout, documentedPublications } from './documented';
+import { checkGasLeftList, documentedLayout, documentedPublications } from './documented';
 import { Behaviour, PersonalityOptions, resolveBehaviour } from './personality';
 import { buildPublications } from './publications';
 import { REST_PREFIX, handleRest } from './rest';
@@ -139,6 +139,11 @@ export interface X3Emulator {
 	settings: X3Settings;
 	/** Recent SOAP calls: operation, publication, parsed payload, status and messages. */
 	soapLog: SoapLogEntry[];
+	/**
+	 * Documented personality: replaces the GAS left list while running (customers edit left lists in the object
+	 * dictionary), e.g. GAS_LEFT_LIST_WITH_TRACE. Throws under lenient, which has no left lists.
+	 */
+	setGasLeftList(leftList: readonly string[]): void;
 	/** Parks SOAP calls that hold a pool entry until the returned release function is called. */
 	holdPool(): () => void;
 	/** Resolves when the predicate holds (checked on every state/stats change), rejects after timeoutMs. */
@@ -419,6 +424,13 @@ export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<
 			return faults;
 		},
 		settings,
+		setGasLeftList(leftList) {
+			const gas = publications.get(layout.journalEntry.publication);
+			if (!behaviour.fixedPublications || !gas)
+				throw new Error('setGasLeftList: only the documented personality has left lists');
+			checkGasLeftList(leftList, gas.blocks[0].fields);
+			gas.leftList = [...leftList];
+		},
 		soapLog: runtime.soapLog,
 		holdPool: () => runtime.pool.hold(),
 		waitFor(predicate, timeoutMs = 5000) {

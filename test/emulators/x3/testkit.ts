@@ -23,6 +23,14 @@ export type {
 	GraphqlSupplierName,
 } from './server';
 export {
+	GAS_HEADER,
+	GAS_LINES,
+	GAS_ANALYTICS,
+	BPS_MAIN,
+	BPS_PARTNER,
+	BPS_ADDRESSES,
+} from './documented';
+export {
 	personalityFromEnv,
 	GAS_LEFT_LIST_STANDARD,
 	GAS_LEFT_LIST_WITH_TRACE,
