@@ -2,17 +2,37 @@
  * Runs the X3 emulator alone:
  *   node build/test/emulators/x3/cli.js [--port 8124] [--host 127.0.0.1] [--pool-size 4] [--pool-wait-ms 0]
  *        [--save-ms 0] [--other-ms 0] [--seed 42] [--busy-mode status0|http500] [--soap-style multiRef|inline]
+ *        [--personality lenient|documented] [--gas-left-list TYP,NUM,…] [--over-length reject|truncate|…]
+ *        [--gas-analytics separateBlock|lineFields] [--soap-json-results true|false]
+ *        [--graphql-supplier-name companyName|companyName1|both] [--rest-link-origin https://host:port]
+ * X3_EMULATOR_PERSONALITY and X3_EMULATOR_GAS_LEFT_LIST set the same as the flags (a flag wins).
  * Prints one JSON line with the URLs and the emulator's own test credentials, then serves until SIGINT/SIGTERM.
  */
 
+import type {
+	GasAnalyticsMode,
+	GraphqlSupplierName,
+	OverLengthMode,
+	X3Personality,
+} from './personality';
+import { personalityFromEnv } from './personality';
 import { X3EmulatorOptions, startX3Emulator } from './server';
 
 const USAGE =
 	'Usage: cli.js [--port N] [--host H] [--pool-size N] [--pool-wait-ms N] [--save-ms N] [--other-ms N] ' +
-	'[--seed N] [--busy-mode status0|http500] [--soap-style multiRef|inline]';
+	'[--seed N] [--busy-mode status0|http500] [--soap-style multiRef|inline] [--personality lenient|documented] ' +
+	'[--gas-left-list F1,F2,…] [--over-length reject|truncate|truncateWithWarning] ' +
+	'[--gas-analytics separateBlock|lineFields] [--soap-json-results true|false] ' +
+	'[--graphql-supplier-name companyName|companyName1|both] [--rest-link-origin URL]';
 
-function parseArgs(argv: string[]): X3EmulatorOptions {
-	const options: X3EmulatorOptions = { port: 0 };
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+	if (value === undefined || !(allowed as readonly string[]).includes(value))
+		throw new Error(`${flag} expects ${allowed.join(' or ')}`);
+	return value as T;
+}
+
+function parseArgs(argv: string[], env: Record<string, string | undefined>): X3EmulatorOptions {
+	const options: X3EmulatorOptions = { port: 0, ...personalityFromEnv(env) };
 	const latency: { saveMs?: number; otherMs?: number } = {};
 	const int = (name: string, value: string | undefined): number => {
 		if (value === undefined || !/^\d+$/.test(value))
@@ -58,6 +78,38 @@ function parseArgs(argv: string[]): X3EmulatorOptions {
 				options.soapStyle = style;
 				break;
 			}
+			case '--personality':
+				options.personality = oneOf<X3Personality>(flag, value(), ['lenient', 'documented']);
+				break;
+			case '--gas-left-list': {
+				const list = (value() ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+				if (!list.length) throw new Error('--gas-left-list expects field names separated by commas');
+				options.gasLeftList = list;
+				break;
+			}
+			case '--over-length':
+				options.overLength = oneOf<OverLengthMode>(flag, value(), [
+					'reject',
+					'truncate',
+					'truncateWithWarning',
+				]);
+				break;
+			case '--gas-analytics':
+				options.gasAnalytics = oneOf<GasAnalyticsMode>(flag, value(), ['separateBlock', 'lineFields']);
+				break;
+			case '--soap-json-results':
+				options.soapJsonResults = oneOf(flag, value(), ['true', 'false']) === 'true';
+				break;
+			case '--graphql-supplier-name':
+				options.graphqlSupplierName = oneOf<GraphqlSupplierName>(flag, value(), [
+					'companyName',
+					'companyName1',
+					'both',
+				]);
+				break;
+			case '--rest-link-origin':
+				options.restLinkOrigin = value();
+				break;
 			case '--help':
 			case '-h':
 				process.stdout.write(`${USAGE}\n`);
@@ -74,12 +126,18 @@ function parseArgs(argv: string[]): X3EmulatorOptions {
 async function main(): Promise<void> {
 	let options: X3EmulatorOptions;
 	try {
-		options = parseArgs(process.argv.slice(2));
+		options = parseArgs(process.argv.slice(2), process.env);
 	} catch (error) {
 		process.stderr.write(`${(error as Error).message}\n`);
 		process.exit(2);
 	}
-	const emulator = await startX3Emulator(options);
+	let emulator;
+	try {
+		emulator = await startX3Emulator(options);
+	} catch (error) {
+		process.stderr.write(`${(error as Error).message}\n`);
+		process.exit(2);
+	}
 	const { config } = emulator;
 	process.stdout.write(
 		JSON.stringify({
@@ -99,6 +157,7 @@ async function main(): Promise<void> {
 			audience: config.audience,
 			tokenMaxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
 			poolSize: emulator.settings.poolSize,
+			personality: emulator.behaviour.personality,
 		}) + '\n',
 	);
 	let stopping = false;

@@ -26,8 +26,10 @@ import {
 	PACKAGES,
 	SCALARS,
 	connection,
+	hiddenProps,
 	readById,
 } from './graphqlSchema';
+import type { GraphqlSupplierName } from './personality';
 import { X3Runtime, basicUser, latencyFor, roll } from './runtime';
 import type { HttpAnswer } from './soap';
 
@@ -64,7 +66,7 @@ const CONNECTION_ARGS: Record<string, string> = {
 	orderBy: 'String',
 };
 
-function buildTypes(): Map<string, OutType> {
+function buildTypes(hidden: Set<string>): Map<string, OutType> {
 	const types = new Map<string, OutType>();
 	const add = (type: OutType) => types.set(type.name, type);
 	add({
@@ -81,6 +83,7 @@ function buildTypes(): Map<string, OutType> {
 			_id: { type: 'Id!', resolve: (item, _args, ctx) => def.id(item, ctx) },
 		};
 		for (const [name, prop] of Object.entries(def.props)) {
+			if (hidden.has(`${def.name}.${name}`)) continue;
 			if (prop.kind === 'scalar') {
 				fields[name] = {
 					type: prop.type,
@@ -172,7 +175,24 @@ function buildTypes(): Map<string, OutType> {
 	return types;
 }
 
-const TYPES = buildTypes();
+const TYPES_BY_NAMING = new Map<GraphqlSupplierName, Map<string, OutType>>();
+const INTROSPECTION_BY_NAMING = new Map<GraphqlSupplierName, any>();
+
+function typesFor(naming: GraphqlSupplierName): Map<string, OutType> {
+	let types = TYPES_BY_NAMING.get(naming);
+	if (!types) {
+		types = buildTypes(hiddenProps(naming));
+		TYPES_BY_NAMING.set(naming, types);
+	}
+	return types;
+}
+
+/**
+ * The schema of the request being executed. executeGraphQL runs start to end without awaiting, so setting it
+ * at its start is safe even with several emulators (personalities) in one process.
+ */
+let TYPES = typesFor('both');
+let currentNaming: GraphqlSupplierName = 'both';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Type strings
@@ -510,7 +530,7 @@ function selectPlain(value: any, selections: SelectionNode[], scope: Scope): any
 	return out;
 }
 
-let cachedIntrospection: any = null;
+
 
 function introspectionType(type: TypeRef): any {
 	if (type.kind === 'NON_NULL')
@@ -520,6 +540,7 @@ function introspectionType(type: TypeRef): any {
 }
 
 function introspectionSchema(): any {
+	const cachedIntrospection = INTROSPECTION_BY_NAMING.get(currentNaming);
 	if (cachedIntrospection) return cachedIntrospection;
 	const objectTypes = [...TYPES.values()].map((type) => ({
 		__typename: '__Type',
@@ -555,7 +576,7 @@ function introspectionSchema(): any {
 		enumValues: null,
 		inputFields: null,
 	}));
-	cachedIntrospection = {
+	const introspection = {
 		__typename: '__Schema',
 		queryType: { name: 'Query', kind: 'OBJECT' },
 		mutationType: null,
@@ -566,7 +587,8 @@ function introspectionSchema(): any {
 			{ name: 'skip', locations: ['FIELD', 'FRAGMENT_SPREAD', 'INLINE_FRAGMENT'], args: [] },
 		],
 	};
-	return cachedIntrospection;
+	INTROSPECTION_BY_NAMING.set(currentNaming, introspection);
+	return introspection;
 }
 
 export interface GraphQLRequestBody {
@@ -581,6 +603,8 @@ export interface GraphQLResponse {
 }
 
 export function executeGraphQL(runtime: X3Runtime, body: GraphQLRequestBody): GraphQLResponse {
+	currentNaming = runtime.behaviour.graphqlSupplierName;
+	TYPES = typesFor(currentNaming);
 	if (typeof body.query !== 'string' || !body.query.trim()) {
 		return {
 			errors: [{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }],

@@ -9,6 +9,7 @@
  */
 
 import { LooseJsonError, LooseValue, parseLooseJson } from './looseJson';
+import type { GraphqlSupplierName } from './personality';
 import type { X3Runtime } from './runtime';
 import {
 	EmuAccount,
@@ -158,6 +159,25 @@ function accountItem(ctx: ExecContext, code: string): EmuAccount | Record<string
 	);
 }
 
+/**
+ * Properties a personality leaves out (`Node.prop`). Sage's supplier reference page lists `companyName`, not
+ * `companyName1` (doc-excerpts/graphql-official-doc-excerpts.md §3 [C]); the business partner has
+ * `companyName1`/`2` (fact sheet §3.4 [C]), so the documented naming keeps those there.
+ */
+export function hiddenProps(naming: GraphqlSupplierName): Set<string> {
+	if (naming === 'companyName')
+		return new Set(['Supplier.companyName1', 'BusinessPartner.companyName']);
+	if (naming === 'companyName1') return new Set(['Supplier.companyName']);
+	return new Set();
+}
+
+function visibleProp(def: NodeDef, key: string, ctx: ExecContext): Prop | undefined {
+	if (!hasOwn(def.props, key)) return undefined;
+	if (hiddenProps(ctx.runtime.behaviour.graphqlSupplierName).has(`${def.name}.${key}`))
+		return undefined;
+	return def.props[key];
+}
+
 export const NODES: Record<string, NodeDef> = {
 	Supplier: {
 		name: 'Supplier',
@@ -169,7 +189,7 @@ export const NODES: Record<string, NodeDef> = {
 			companyName: scalar(
 				'String',
 				(s: EmuSupplier) => s.name,
-				'Same as companyName1 (name seen in one reference listing)',
+				"Company name (BPSNAM) as Sage's supplier reference page names it",
 			),
 			shortCompanyName: scalar('String', (s: EmuSupplier) => s.shortName),
 			category: ref(
@@ -540,7 +560,7 @@ export function matchNode(def: NodeDef, item: Item, filter: LooseValue, ctx: Exe
 			if (!matchScalar('Id', def.id(item, ctx), condition)) return false;
 			continue;
 		}
-		const prop = hasOwn(def.props, key) ? def.props[key] : undefined;
+		const prop = visibleProp(def, key, ctx);
 		if (!prop)
 			throw new FieldError(`Invalid filter: ${def.name} has no property ${key}`, 'BAD_FILTER');
 		if (!matchProp(prop, item, condition, ctx)) return false;
@@ -686,7 +706,11 @@ interface SortKey {
 	direction: 1 | -1;
 }
 
-function parseOrderBy(def: NodeDef, text: string | null | undefined): SortKey[] {
+function parseOrderBy(
+	def: NodeDef,
+	text: string | null | undefined,
+	ctx: ExecContext,
+): SortKey[] {
 	if (text === null || text === undefined || text.trim() === '') return [];
 	let value: LooseValue;
 	try {
@@ -701,7 +725,7 @@ function parseOrderBy(def: NodeDef, text: string | null | undefined): SortKey[] 
 		if (!isObject(spec))
 			throw new FieldError('Invalid orderBy: expected an object', 'BAD_ORDER_BY');
 		for (const [key, direction] of Object.entries(spec)) {
-			const prop = key === '_id' || !hasOwn(node.props, key) ? null : node.props[key];
+			const prop = key === '_id' ? null : (visibleProp(node, key, ctx) ?? null);
 			if (key !== '_id' && !prop)
 				throw new FieldError(
 					`Invalid orderBy: ${node.name} has no property ${key}`,
@@ -811,7 +835,7 @@ export function connection(
 	ctx: ExecContext,
 ): Connection {
 	const filter = parseFilter(args.filter);
-	const keys = parseOrderBy(def, args.orderBy);
+	const keys = parseOrderBy(def, args.orderBy, ctx);
 	const matching = items.filter((item) => matchNode(def, item, filter, ctx));
 	const directions: Array<1 | -1> = [...keys.map((key) => key.direction), 1];
 	const keyed = matching.map((item) => ({

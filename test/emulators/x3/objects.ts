@@ -6,6 +6,7 @@
  */
 
 import type { FieldValue, Payload, ResultBlock, ResultField } from './payload';
+import type { Behaviour } from './personality';
 import { BlockDef, FieldDef, PublicationDef, findField } from './publications';
 import {
 	EmuAccount,
@@ -40,6 +41,7 @@ export interface OpContext {
 	user: string;
 	folder: string;
 	poolAlias: string;
+	behaviour: Behaviour;
 }
 
 const error = (message: string): X3Msg => ({ type: '3', message });
@@ -61,7 +63,11 @@ interface CheckedPayload {
  * Maps payload blocks onto the publication: unknown blocks or fields are errors (a typo in a layout must not be
  * silently dropped); Char values longer than the field are cut to its length with a warning, as X3 stores them.
  */
-function checkPayload(publication: PublicationDef, payload: Payload): CheckedPayload {
+function checkPayload(
+	publication: PublicationDef,
+	payload: Payload,
+	overLength: Behaviour['overLength'],
+): CheckedPayload {
 	const checked: CheckedPayload = { groups: new Map(), tables: new Map(), messages: [] };
 	for (const block of payload.blocks) {
 		const def = publication.blocks.find((candidate) => candidate.id === block.id);
@@ -80,7 +86,10 @@ function checkPayload(publication: PublicationDef, payload: Payload): CheckedPay
 			continue;
 		}
 		if (block.kind === 'GRP') {
-			checked.groups.set(block.id, checkFields(def, block.fields, null, checked.messages));
+			checked.groups.set(
+				block.id,
+				checkFields(def, block.fields, null, checked.messages, overLength),
+			);
 		} else {
 			if (block.lines.length > def.dim) {
 				checked.messages.push(
@@ -90,7 +99,7 @@ function checkPayload(publication: PublicationDef, payload: Payload): CheckedPay
 			checked.tables.set(
 				block.id,
 				block.lines.map((line, index) => {
-					const fields = checkFields(def, line, index + 1, checked.messages);
+					const fields = checkFields(def, line, index + 1, checked.messages, overLength);
 					const flat: Record<string, string> = {};
 					for (const [name, value] of Object.entries(fields))
 						flat[name] = Array.isArray(value) ? value.join('') : value;
@@ -107,6 +116,7 @@ function checkFields(
 	fields: Record<string, FieldValue>,
 	line: number | null,
 	messages: X3Msg[],
+	overLength: Behaviour['overLength'],
 ): Record<string, string | string[]> {
 	const out: Record<string, string | string[]> = {};
 	const where = (name: string) => (line === null ? name : `${name}(${line})`);
@@ -118,19 +128,32 @@ function checkFields(
 		}
 		if (def.enterable === false) continue;
 		if (Array.isArray(value)) {
-			out[name] = value.map((item) => fitLength(def, item, where(name), messages));
+			out[name] = value.map((item) => fitLength(def, item, where(name), messages, overLength));
 		} else {
-			out[name] = fitLength(def, value, where(name), messages);
+			out[name] = fitLength(def, value, where(name), messages, overLength);
 		}
 	}
 	return out;
 }
 
-function fitLength(def: FieldDef, value: string, where: string, messages: X3Msg[]): string {
+function fitLength(
+	def: FieldDef,
+	value: string,
+	where: string,
+	messages: X3Msg[],
+	overLength: Behaviour['overLength'],
+): string {
 	if (def.type !== 'Char') return value;
 	const chars = Array.from(value);
 	if (chars.length <= def.length) return value;
-	messages.push(warning(`${where} : Value truncated to ${def.length} characters`));
+	if (overLength === 'reject') {
+		messages.push(
+			error(`${where} : Value too long (${chars.length} characters, ${def.length} max)`),
+		);
+		return value;
+	}
+	if (overLength === 'truncateWithWarning')
+		messages.push(warning(`${where} : Value truncated to ${def.length} characters`));
 	return chars.slice(0, def.length).join('');
 }
 
@@ -171,6 +194,29 @@ function matchPattern(value: string, pattern: string, caseInsensitive: boolean):
 function unknownCriteria(keys: ObjectKey[], known: (name: string) => boolean): X3Msg[] {
 	const unknown = [...new Set(keys.map((k) => k.key).filter((key) => !known(key)))];
 	return unknown.map((key) => error(`${key} : Unknown field in selection criteria`));
+}
+
+/**
+ * The criteria a query applies. Lenient: every field of the publication, unknown ones refused. With a left list
+ * (documented): criteria on left-list fields only; the others are ignored without a message, so the query
+ * answers rows the client did not ask for (strictest reading of fact sheet §2.2 [C] + §5.3 [I]).
+ */
+function queryCriteria(
+	ctx: OpContext,
+	keys: ObjectKey[],
+	known: (name: string) => boolean,
+): { keys: ObjectKey[]; messages: X3Msg[] } {
+	const leftList = ctx.publication.leftList;
+	if (leftList && ctx.behaviour.criteriaOutsideLeftList === 'ignore')
+		return { keys: keys.filter((k) => leftList.includes(k.key)), messages: [] };
+	return { keys, messages: unknownCriteria(keys, known) };
+}
+
+/** A query row: the left-list columns in left-list order when the publication has one (§2.2 [C]). */
+function leftListRecord(ctx: OpContext, fields: ResultField[]): ResultField[] {
+	const leftList = ctx.publication.leftList;
+	if (!leftList) return fields;
+	return leftList.flatMap((name) => fields.filter((field) => field.name === name));
 }
 
 function keyValue(keys: ObjectKey[], name: string): string | undefined {
@@ -241,8 +287,44 @@ interface JournalDraft {
 	lines: Array<Record<string, string>>;
 }
 
-function journalBlocks(publication: PublicationDef): { header: BlockDef; lines: BlockDef } {
-	return { header: publication.blocks[0], lines: publication.blocks[1] };
+function journalBlocks(publication: PublicationDef): {
+	header: BlockDef;
+	lines: BlockDef;
+	analytics?: BlockDef;
+} {
+	return {
+		header: publication.blocks[0],
+		lines: publication.blocks[1],
+		analytics: publication.blocks.find((block) => block.role === 'analytics'),
+	};
+}
+
+/**
+ * Puts the distribution lines of an analytics block (documented GAS) onto the entry lines they name by LIN, so
+ * the entry checks see CCE1..n as on a line-field layout. One distribution line per entry line [I].
+ */
+function mergeAnalytics(
+	analytics: BlockDef,
+	distribution: Array<Record<string, string>>,
+	lines: Array<Record<string, string>>,
+	messages: X3Msg[],
+): void {
+	const seen = new Set<number>();
+	distribution.forEach((row, index) => {
+		const where = `LIN(${index + 1})`;
+		const text = (row.LIN ?? '').trim();
+		const target = /^\d+$/.test(text) ? Number(text) : NaN;
+		if (!text) messages.push(error(`${where} : Mandatory field`));
+		else if (!(target >= 1 && target <= lines.length))
+			messages.push(error(`${where} : Line ${text} : Record does not exist`));
+		else if (seen.has(target))
+			messages.push(error(`${where} : Line ${target} distributed twice in ${analytics.id}`));
+		else {
+			seen.add(target);
+			for (const [name, value] of Object.entries(row))
+				if (name !== 'LIN') lines[target - 1][name] = value;
+		}
+	});
 }
 
 /** Checks a whole entry as GAS does on save; one message per problem. */
@@ -387,14 +469,17 @@ function journalDraftFrom(
 	payload: Payload,
 ): { draft: JournalDraft; messages: X3Msg[] } {
 	const layout = ctx.state.layout.journalEntry;
-	const checked = checkPayload(ctx.publication, payload);
+	const checked = checkPayload(ctx.publication, payload, ctx.behaviour.overLength);
 	const header: Record<string, string> = {};
 	for (const [name, value] of Object.entries(checked.groups.get(layout.headerBlock) ?? {}))
 		header[name] = str(value);
-	return {
-		draft: { header, lines: checked.tables.get(layout.linesBlock) ?? [] },
-		messages: checked.messages,
-	};
+	const lines = checked.tables.get(layout.linesBlock) ?? [];
+	const analytics = journalBlocks(ctx.publication).analytics;
+	if (analytics) {
+		const distribution = checked.tables.get(analytics.id);
+		if (distribution) mergeAnalytics(analytics, distribution, lines, checked.messages);
+	}
+	return { draft: { header, lines }, messages: checked.messages };
 }
 
 function saveJournalEntry(ctx: OpContext, payload: Payload): OpResult {
@@ -458,12 +543,27 @@ function journalResult(ctx: OpContext, entry: EmuJournalEntry): ResultBlock[] {
 				blocks.lines.fields.map((def) => resultField(def, line.fields[def.name] ?? '')),
 			),
 		},
+		...(blocks.analytics ? [analyticsResult(blocks.analytics, entry)] : []),
 		{
 			kind: 'GRP',
 			id: 'ADXTEC',
 			fields: [{ name: 'WW_MODSTAMP', type: 'Char', value: modStamp(entry.updatedAt) }],
 		},
 	];
+}
+
+function analyticsResult(analytics: BlockDef, entry: EmuJournalEntry): ResultBlock {
+	const distributed = entry.lines.filter((line) => Object.keys(line.dimensions).length > 0);
+	return {
+		kind: 'TAB',
+		id: analytics.id,
+		dim: analytics.dim,
+		lines: distributed.map((line) =>
+			analytics.fields.map((def) =>
+				resultField(def, def.name === 'LIN' ? String(line.lineNumber) : (line.fields[def.name] ?? '')),
+			),
+		),
+	};
 }
 
 function modStamp(iso: string): string {
@@ -497,6 +597,9 @@ function journalKey(
 		);
 	const number = keyValue(keys, f.documentNumber);
 	if (!number) messages.push(error(`${f.documentNumber} : Key value missing`));
+	// HAE0 = TYP + NUM (fact sheet §4.1 [C]): the documented personality wants the whole key.
+	if (ctx.behaviour.gasKeyNeedsType && !keyValue(keys, f.entryType))
+		messages.push(error(`${f.entryType} : Key value missing`));
 	if (messages.length) return { messages };
 	const type = keyValue(keys, f.entryType) ?? null;
 	const entry = ctx.state.findJournalEntry(type, number!);
@@ -518,12 +621,12 @@ function queryJournalEntries(ctx: OpContext, keys: ObjectKey[], listSize?: numbe
 	const blocks = journalBlocks(ctx.publication);
 	const isHeader = (name: string) => findField(blocks.header, name) !== undefined;
 	const isLine = (name: string) => findField(blocks.lines, name) !== undefined;
-	const unknown = unknownCriteria(keys, (name) => isHeader(name) || isLine(name));
-	if (unknown.length) return failure(unknown);
+	const criteria = queryCriteria(ctx, keys, (name) => isHeader(name) || isLine(name));
+	if (criteria.messages.length) return failure(criteria.messages);
 	const matches = ctx.state.journalEntries
 		.filter((entry) =>
 			matchesCriteria(
-				keys,
+				criteria.keys,
 				(name) =>
 					isHeader(name)
 						? [journalHeaderValue(ctx, entry, name)]
@@ -539,7 +642,12 @@ function queryJournalEntries(ctx: OpContext, keys: ObjectKey[], listSize?: numbe
 		status: 1,
 		messages: [],
 		records: matches.map((entry) =>
-			blocks.header.fields.map((def) => resultField(def, journalHeaderValue(ctx, entry, def.name))),
+			leftListRecord(
+				ctx,
+				blocks.header.fields.map((def) =>
+					resultField(def, journalHeaderValue(ctx, entry, def.name)),
+				),
+			),
 		),
 	};
 }
@@ -586,8 +694,13 @@ function deleteJournalEntry(ctx: OpContext, keys: ObjectKey[]): OpResult {
 // ---------------------------------------------------------------------------------------------------------------
 // Suppliers (BPS)
 
-function supplierFieldValue(ctx: OpContext, supplier: EmuSupplier, name: string): string {
+function supplierFieldValue(ctx: OpContext, supplier: EmuSupplier, name: string): FieldValue {
 	const s = ctx.state.layout.supplier.fields;
+	if (ctx.behaviour.fixedPublications) {
+		// Documented supplier: business-partner block names (Sage's BPC sample, BPRC_1) for the same data.
+		if (name === 'BPRSHO') return supplier.shortName;
+		if (name === 'BPRNAM') return [supplier.name, ''];
+	}
 	switch (name) {
 		case s.code:
 			return supplier.code;
@@ -610,16 +723,35 @@ function supplierFieldValue(ctx: OpContext, supplier: EmuSupplier, name: string)
 	}
 }
 
+/** The default address as one line of the documented address table. */
+function addressLine(supplier: EmuSupplier, name: string): string {
+	if (name === 'CODADR') return supplier.addressCode;
+	if (name === 'BPACRY') return supplier.country;
+	if (name === 'BPAADDFLG') return '2';
+	return '';
+}
+
 function supplierResult(ctx: OpContext, supplier: EmuSupplier): ResultBlock[] {
-	const block = ctx.publication.blocks[0];
+	const blocks: ResultBlock[] = ctx.publication.blocks.map((block) =>
+		block.kind === 'GRP'
+			? {
+					kind: 'GRP',
+					id: block.id,
+					fields: block.fields.map((def) =>
+						resultField(def, supplierFieldValue(ctx, supplier, def.name)),
+					),
+				}
+			: {
+					kind: 'TAB',
+					id: block.id,
+					dim: block.dim,
+					lines: supplier.addressCode
+						? [block.fields.map((def) => resultField(def, addressLine(supplier, def.name)))]
+						: [],
+				},
+	);
 	return [
-		{
-			kind: 'GRP',
-			id: block.id,
-			fields: block.fields.map((def) =>
-				resultField(def, supplierFieldValue(ctx, supplier, def.name)),
-			),
-		},
+		...blocks,
 		{
 			kind: 'GRP',
 			id: 'ADXTEC',
@@ -714,18 +846,55 @@ function applySupplierFields(
 function supplierGroupFields(
 	ctx: OpContext,
 	payload: Payload,
-): { fields: Record<string, string>; messages: X3Msg[] } {
-	const checked = checkPayload(ctx.publication, payload);
+): { fields: Record<string, string>; messages: X3Msg[]; addressMissing: boolean } {
+	const checked = checkPayload(ctx.publication, payload, ctx.behaviour.overLength);
 	const fields: Record<string, string> = {};
 	for (const [name, value] of Object.entries(
 		checked.groups.get(ctx.publication.blocks[0].id) ?? {},
 	))
 		fields[name] = str(value);
-	return { fields, messages: checked.messages };
+	const addressMissing =
+		ctx.publication.blocks.length > 1 ? documentedSupplierFields(ctx, checked, fields) : false;
+	return { fields, messages: checked.messages, addressMissing };
+}
+
+/**
+ * Documented supplier: the business-partner block and the address table carry short name, country, currency
+ * and the default address (Sage's BPC sample [C], BPS twin [I]). A new supplier needs one address at least
+ * (fact sheet §5.2 [C: import template]); the default one is the line flagged BPAADDFLG = 2, else the first.
+ */
+function documentedSupplierFields(
+	ctx: OpContext,
+	checked: CheckedPayload,
+	fields: Record<string, string>,
+): boolean {
+	const s = ctx.state.layout.supplier.fields;
+	const partner = checked.groups.get(ctx.publication.blocks[1].id) ?? {};
+	if (partner.BPRSHO !== undefined) fields[s.shortName] = str(partner.BPRSHO);
+	if (partner.CRY !== undefined) fields[s.country] = str(partner.CRY);
+	if (partner.CUR !== undefined) fields[s.currency] = str(partner.CUR);
+	const bprnam = partner.BPRNAM;
+	if (fields[s.name] === undefined && bprnam !== undefined)
+		fields[s.name] = Array.isArray(bprnam) ? (bprnam[0] ?? '') : bprnam;
+	const addressBlock = ctx.publication.blocks[2];
+	const addresses = checked.tables.get(addressBlock.id);
+	if (addresses === undefined) return true;
+	addresses.forEach((line, index) => {
+		if (!(line.CODADR ?? '').trim())
+			checked.messages.push(error(`CODADR(${index + 1}) : Mandatory field`));
+	});
+	const chosen = addresses.find((line) => line.BPAADDFLG === '2') ?? addresses[0];
+	if (chosen) fields[s.addressCode] = chosen.CODADR ?? '';
+	return addresses.length === 0;
 }
 
 function saveSupplier(ctx: OpContext, payload: Payload): OpResult {
-	const { fields, messages } = supplierGroupFields(ctx, payload);
+	const { fields, messages, addressMissing } = supplierGroupFields(ctx, payload);
+	if (addressMissing) {
+		messages.push(
+			error(`${ctx.publication.blocks[2].id} : At least one address is required (CODADR)`),
+		);
+	}
 	if (hasErrors(messages)) return failure(messages);
 	const applied = applySupplierFields(ctx, fields, undefined);
 	messages.push(...applied.messages);
@@ -760,21 +929,31 @@ function readSupplier(ctx: OpContext, keys: ObjectKey[]): OpResult {
 }
 
 function querySuppliers(ctx: OpContext, keys: ObjectKey[], listSize?: number): OpResult {
-	const block = ctx.publication.blocks[0];
-	const unknown = unknownCriteria(keys, (name) => findField(block, name) !== undefined);
-	if (unknown.length) return failure(unknown);
+	const groups = ctx.publication.blocks.filter((block) => block.kind === 'GRP');
+	const fieldDef = (name: string) =>
+		groups.map((block) => findField(block, name)).find((def) => def !== undefined);
+	const criteria = queryCriteria(ctx, keys, (name) => fieldDef(name) !== undefined);
+	if (criteria.messages.length) return failure(criteria.messages);
 	const records = [...ctx.state.suppliers.values()]
 		.filter((supplier) =>
 			matchesCriteria(
-				keys,
-				(name) => [supplierFieldValue(ctx, supplier, name)],
-				(name) => findField(block, name),
+				criteria.keys,
+				(name) => {
+					const value = supplierFieldValue(ctx, supplier, name);
+					return Array.isArray(value) ? value : [value];
+				},
+				fieldDef,
 			),
 		)
 		.sort((a, b) => compareText(a.code, b.code))
 		.slice(0, limit(listSize))
 		.map((supplier) =>
-			block.fields.map((def) => resultField(def, supplierFieldValue(ctx, supplier, def.name))),
+			leftListRecord(
+				ctx,
+				groups.flatMap((block) =>
+					block.fields.map((def) => resultField(def, supplierFieldValue(ctx, supplier, def.name))),
+				),
+			),
 		);
 	return { status: 1, messages: [], records };
 }
@@ -858,12 +1037,12 @@ function readAccount(ctx: OpContext, keys: ObjectKey[]): OpResult {
 
 function queryAccounts(ctx: OpContext, keys: ObjectKey[], listSize?: number): OpResult {
 	const block = ctx.publication.blocks[0];
-	const unknown = unknownCriteria(keys, (name) => findField(block, name) !== undefined);
-	if (unknown.length) return failure(unknown);
+	const criteria = queryCriteria(ctx, keys, (name) => findField(block, name) !== undefined);
+	if (criteria.messages.length) return failure(criteria.messages);
 	const records = [...ctx.state.accounts.values()]
 		.filter((account) =>
 			matchesCriteria(
-				keys,
+				criteria.keys,
 				(name) => {
 					const value = accountFieldValue(ctx, account, name);
 					return Array.isArray(value) ? value : [value];
@@ -873,7 +1052,7 @@ function queryAccounts(ctx: OpContext, keys: ObjectKey[], listSize?: number): Op
 		)
 		.sort((a, b) => compareText(`${a.chart}|${a.code}`, `${b.chart}|${b.code}`))
 		.slice(0, limit(listSize))
-		.map((account) => accountRecord(ctx, account));
+		.map((account) => leftListRecord(ctx, accountRecord(ctx, account)));
 	return { status: 1, messages: [], records };
 }
 
@@ -922,19 +1101,19 @@ function readDimension(ctx: OpContext, keys: ObjectKey[]): OpResult {
 
 function queryDimensions(ctx: OpContext, keys: ObjectKey[], listSize?: number): OpResult {
 	const block = ctx.publication.blocks[0];
-	const unknown = unknownCriteria(keys, (name) => findField(block, name) !== undefined);
-	if (unknown.length) return failure(unknown);
+	const criteria = queryCriteria(ctx, keys, (name) => findField(block, name) !== undefined);
+	if (criteria.messages.length) return failure(criteria.messages);
 	const records = [...ctx.state.dimensions.values()]
 		.filter((dimension) =>
 			matchesCriteria(
-				keys,
+				criteria.keys,
 				(name) => [dimensionFieldValue(dimension, name)],
 				(name) => findField(block, name),
 			),
 		)
 		.sort((a, b) => compareText(`${a.type}|${a.code}`, `${b.type}|${b.code}`))
 		.slice(0, limit(listSize))
-		.map((dimension) => dimensionRecord(ctx, dimension));
+		.map((dimension) => leftListRecord(ctx, dimensionRecord(ctx, dimension)));
 	return { status: 1, messages: [], records };
 }
 
@@ -942,7 +1121,7 @@ function queryDimensions(ctx: OpContext, keys: ObjectKey[], listSize?: number): 
 // YPING subprogram: the cheap credential / pool check
 
 function runPing(ctx: OpContext, payload: Payload): OpResult {
-	const checked = checkPayload(ctx.publication, payload);
+	const checked = checkPayload(ctx.publication, payload, ctx.behaviour.overLength);
 	if (hasErrors(checked.messages)) return failure(checked.messages);
 	const input = str(checked.groups.get('GRP1')?.I_TEXT);
 	const now = ctx.state.now();

@@ -29,6 +29,8 @@ export interface FieldDef {
 
 export interface BlockDef {
 	id: string;
+	/** A table that distributes the lines of another block (GAS analytics): its LIN field names the line. */
+	role?: 'analytics';
 	kind: 'GRP' | 'TAB';
 	/** Max lines for a table, 1 for a group. */
 	dim: number;
@@ -47,12 +49,14 @@ export interface PublicationDef {
 	typobj: 1 | 2;
 	label: string;
 	blocks: BlockDef[];
+	/** Fields a `query` returns and filters on (the object's left list); absent = every field of the first block. */
+	leftList?: readonly string[];
 }
 
 /** Name of the subprogram used as a cheap credential and pool check (`run`). */
 export const PING_PUBLICATION = 'YPING';
 
-const char = (
+export const char = (
 	name: string,
 	length: number,
 	label: string,
@@ -64,21 +68,21 @@ const char = (
 	label,
 	...extra,
 });
-const date = (name: string, label: string, extra: Partial<FieldDef> = {}): FieldDef => ({
+export const date = (name: string, label: string, extra: Partial<FieldDef> = {}): FieldDef => ({
 	name,
 	type: 'Date',
 	length: 8,
 	label,
 	...extra,
 });
-const decimal = (name: string, label: string): FieldDef => ({
+export const decimal = (name: string, label: string): FieldDef => ({
 	name,
 	type: 'Decimal',
 	length: 27,
 	decimals: 8,
 	label,
 });
-const yesNo = (name: string, label: string): FieldDef => ({
+export const yesNo = (name: string, label: string): FieldDef => ({
 	name,
 	type: 'Integer',
 	length: 1,

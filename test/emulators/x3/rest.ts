@@ -352,7 +352,7 @@ export async function handleRest(
 		await runtime.sleep(runtime.faults.timeoutMs);
 	}
 
-	const base = runtime.baseUrl();
+	const base = runtime.behaviour.restLinkOrigin ?? runtime.baseUrl();
 	if (rawKey !== undefined) {
 		if (facet !== '$details' && facet !== '$edit' && facet !== '$summary' && facet !== '$lookup') {
 			return diagnoses(
@@ -461,7 +461,8 @@ function queryFeed(
 				: resources.slice(Math.max(0, index - count), index);
 	}
 
-	const base = runtime.baseUrl();
+	// Behind a reverse proxy that rewrites hosts, links carry the public origin, not the one the client called.
+	const base = runtime.behaviour.restLinkOrigin ?? runtime.baseUrl();
 	const linkFor = (key: string) => {
 		const next = new URLSearchParams();
 		next.set('representation', representation);

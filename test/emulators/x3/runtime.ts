@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { X3Layout } from '../../../nodes/SageX3/transport/gateway.types';
+import type { Behaviour } from './personality';
 import type { PublicationDef } from './publications';
 import type { X3State } from './state';
 
@@ -82,7 +83,10 @@ export interface ConnectedApp {
 
 export interface X3Runtime {
 	state: X3State;
+	/** The names the object logic uses: the client's layout (lenient) or the documented fixed names. */
 	layout: X3Layout;
+	/** The personality's resolved behaviour (personality.ts). */
+	behaviour: Behaviour;
 	publications: Map<string, PublicationDef>;
 	settings: X3Settings;
 	faults: X3Faults;

@@ -11,6 +11,8 @@ import { DEFAULT_X3_LAYOUT, X3Layout } from '../../../nodes/SageX3/transport/gat
 import { SeedOptions, SeedVendor, prng } from '../seed';
 import { GRAPHQL_PATH, handleGraphQL } from './graphql';
 import { LedgerView, ledgerHtml, ledgerView } from './ledger';
+import { checkGasLeftList, documentedLayout, documentedPublications } from './documented';
+import { Behaviour, PersonalityOptions, resolveBehaviour } from './personality';
 import { buildPublications } from './publications';
 import { REST_PREFIX, handleRest } from './rest';
 import {
@@ -30,6 +32,22 @@ import { X3State } from './state';
 
 export type { X3Faults, X3Settings, X3Stats, ConnectedApp, SoapLogEntry } from './runtime';
 export type { LedgerView } from './ledger';
+export type {
+	X3Personality,
+	PersonalityOptions,
+	OverLengthMode,
+	GasAnalyticsMode,
+	GraphqlSupplierName,
+	Behaviour,
+} from './personality';
+export {
+	personalityFromEnv,
+	GAS_LEFT_LIST_STANDARD,
+	GAS_LEFT_LIST_WITH_TRACE,
+	BPS_LEFT_LIST,
+	GAC_LEFT_LIST,
+	CCE_LEFT_LIST,
+} from './personality';
 export { X3State } from './state';
 
 export const DEFAULT_USER = 'ADMIN';
@@ -39,12 +57,15 @@ export const DEFAULT_ENDPOINT = 'SEED';
 export const DEFAULT_CLIENT_ID = 'brex-sync';
 export const DEFAULT_CLIENT_SECRET = 'emulator-connected-app-secret';
 
-export interface X3EmulatorOptions {
+export interface X3EmulatorOptions extends PersonalityOptions {
 	/** 0 (default) picks a free port. */
 	port?: number;
 	/** Listen address; 127.0.0.1 by default. */
 	host?: string;
-	/** Publication names, block ids and field names (default DEFAULT_X3_LAYOUT). */
+	/**
+	 * Publication names, block ids and field names (default DEFAULT_X3_LAYOUT). Under the documented personality
+	 * only its dimension types and chart of accounts are used: the publications are fixed (documented.ts).
+	 */
 	layout?: X3Layout;
 	/** Basic-auth users (SOAP and REST): user -> password. Default { ADMIN: 'emulator-password' }. */
 	users?: Record<string, string>;
@@ -101,7 +122,10 @@ export interface X3Emulator {
 		audience: string;
 		tokenMaxLifetimeSeconds: number;
 	};
+	/** The names the emulator's objects use: the client's layout (lenient) or the documented fixed names. */
 	layout: X3Layout;
+	/** The personality and its resolved knobs. */
+	behaviour: Behaviour;
 	state: X3State;
 	/** Live counters (mutated in place; resetStats() clears them). */
 	stats: X3Stats;
@@ -115,6 +139,11 @@ export interface X3Emulator {
 	settings: X3Settings;
 	/** Recent SOAP calls: operation, publication, parsed payload, status and messages. */
 	soapLog: SoapLogEntry[];
+	/**
+	 * Documented personality: replaces the GAS left list while running (customers edit left lists in the object
+	 * dictionary), e.g. GAS_LEFT_LIST_WITH_TRACE. Throws under lenient, which has no left lists.
+	 */
+	setGasLeftList(leftList: readonly string[]): void;
 	/** Parks SOAP calls that hold a pool entry until the returned release function is called. */
 	holdPool(): () => void;
 	/** Resolves when the predicate holds (checked on every state/stats change), rejects after timeoutMs. */
@@ -128,7 +157,11 @@ export interface X3Emulator {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<X3Emulator> {
-	const layout = options.layout ?? DEFAULT_X3_LAYOUT;
+	const behaviour = resolveBehaviour(options);
+	const requestedLayout = options.layout ?? DEFAULT_X3_LAYOUT;
+	const layout = behaviour.fixedPublications
+		? documentedLayout(requestedLayout, behaviour)
+		: requestedLayout;
 	const users = options.users ?? { [DEFAULT_USER]: DEFAULT_PASSWORD };
 	const seed = options.seed ?? 42;
 	const clock = options.clock ?? (() => new Date());
@@ -140,7 +173,10 @@ export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<
 		clock,
 	});
 	const publications = new Map(
-		buildPublications(layout).map((publication) => [publication.name, publication]),
+		(behaviour.fixedPublications
+			? documentedPublications(layout, behaviour)
+			: buildPublications(layout)
+		).map((publication) => [publication.name, publication]),
 	);
 	const settings: X3Settings = {
 		soapStyle: options.soapStyle ?? 'multiRef',
@@ -179,6 +215,7 @@ export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<
 	const runtime: X3Runtime = {
 		state,
 		layout,
+		behaviour,
 		publications,
 		settings,
 		faults,
@@ -251,6 +288,7 @@ export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<
 			case 'health':
 				return jsonAnswer(200, {
 					ok: true,
+					personality: behaviour.personality,
 					url: baseUrl,
 					poolAlias: runtime.poolAlias,
 					endpoint: runtime.endpoint,
@@ -358,6 +396,7 @@ export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<
 			tokenMaxLifetimeSeconds: runtime.tokenMaxLifetimeSeconds,
 		},
 		layout,
+		behaviour,
 		state,
 		stats,
 		resetStats() {
@@ -385,6 +424,13 @@ export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<
 			return faults;
 		},
 		settings,
+		setGasLeftList(leftList) {
+			const gas = publications.get(layout.journalEntry.publication);
+			if (!behaviour.fixedPublications || !gas)
+				throw new Error('setGasLeftList: only the documented personality has left lists');
+			checkGasLeftList(leftList, gas.blocks[0].fields);
+			gas.leftList = [...leftList];
+		},
 		soapLog: runtime.soapLog,
 		holdPool: () => runtime.pool.hold(),
 		waitFor(predicate, timeoutMs = 5000) {

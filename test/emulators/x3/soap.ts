@@ -20,6 +20,7 @@ import {
 	resultToJsonValue,
 	resultToXml,
 } from './payload';
+import { translateMessages } from './messages';
 import { describePublication } from './publications';
 import { X3Runtime, SoapLogEntry, basicUser, latencyFor, roll } from './runtime';
 import type { X3Msg } from './state';
@@ -448,7 +449,10 @@ async function processCall(
 	log: SoapLogEntry,
 ): Promise<HttpAnswer> {
 	const config = parseRequestConfig(call.callContext.requestConfig);
-	const json = (config['adxwss.optreturn'] ?? '').toUpperCase() === 'JSON';
+	// soapJsonResults false: a server that answers XML whatever optreturn says (see README, personalities).
+	const json =
+		runtime.behaviour.soapJsonResults &&
+		(config['adxwss.optreturn'] ?? '').toUpperCase() === 'JSON';
 	const beautify = (config['adxwss.beautify'] ?? '').toLowerCase() === 'true';
 	const traceOn = (config['adxwss.trace.on'] ?? '').toLowerCase() === 'on';
 	const settings = runtime.settings;
@@ -468,7 +472,10 @@ async function processCall(
 		return fault(500, 'soapenv:Server', 'Internal server error (emulated fault)');
 	}
 
-	const answer = (result: Omit<SoapResult, 'operation'>): HttpAnswer => {
+	const answer = (raw: Omit<SoapResult, 'operation'>): HttpAnswer => {
+		const result = runtime.behaviour.localizedMessages
+			? { ...raw, messages: translateMessages(raw.messages, call.callContext.codeLang) }
+			: raw;
 		log.status = result.status;
 		log.messages = result.messages;
 		return {
@@ -614,6 +621,7 @@ function execute(
 			user,
 			folder: runtime.endpoint,
 			poolAlias: runtime.poolAlias,
+			behaviour: runtime.behaviour,
 		},
 		op,
 		{ payload, keys: call.objectKeys, listSize: call.listSize },

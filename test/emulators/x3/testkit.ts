@@ -11,6 +11,34 @@ import { XMLParser } from 'fast-xml-parser';
 import jwt from 'jsonwebtoken';
 import { referenceDir } from '../../referenceDir';
 
+// The emulator factory and its personality options, for tests that start one (see README.md, Personalities).
+export { startX3Emulator } from './server';
+export type {
+	X3Emulator,
+	X3EmulatorOptions,
+	X3Personality,
+	PersonalityOptions,
+	OverLengthMode,
+	GasAnalyticsMode,
+	GraphqlSupplierName,
+} from './server';
+export {
+	GAS_HEADER,
+	GAS_LINES,
+	GAS_ANALYTICS,
+	BPS_MAIN,
+	BPS_PARTNER,
+	BPS_ADDRESSES,
+} from './documented';
+export {
+	personalityFromEnv,
+	GAS_LEFT_LIST_STANDARD,
+	GAS_LEFT_LIST_WITH_TRACE,
+	BPS_LEFT_LIST,
+	GAC_LEFT_LIST,
+	CCE_LEFT_LIST,
+} from './server';
+
 export const REFERENCE_DIR = join(referenceDir(), 'sage-x3');
 export const WSDL_FILE = join(
 	REFERENCE_DIR,
@@ -41,6 +69,8 @@ export function xmlEscape(value: string): string {
 
 export interface EnvelopeOptions {
 	publicName: string;
+	/** callContext codeLang (session language); default ENG. */
+	codeLang?: string;
 	poolAlias?: string;
 	requestConfig?: string;
 	/** objectXml for save/modify, inputXml for run. */
@@ -58,7 +88,7 @@ export function soapEnvelope(operation: string, options: EnvelopeOptions): strin
 	const wrap = (text: string) =>
 		options.cdata ? `<![CDATA[${text.split(']]>').join(']]]]><![CDATA[>')}]]>` : xmlEscape(text);
 	const context =
-		`<codeLang xsi:type="xsd:string">ENG</codeLang>` +
+		`<codeLang xsi:type="xsd:string">${xmlEscape(options.codeLang ?? 'ENG')}</codeLang>` +
 		`<poolAlias xsi:type="xsd:string">${xmlEscape(options.poolAlias ?? 'BREX')}</poolAlias>` +
 		`<poolId xsi:type="xsd:string"></poolId>` +
 		`<requestConfig xsi:type="xsd:string">${wrap(options.requestConfig ?? '')}</requestConfig>`;
