@@ -436,7 +436,7 @@ export function apiVerdict(probe: ApiProbe): GuaranteeVerdict {
 			`${name} is not configured on this node.`,
 			probe.api === 'rest'
 				? 'Set Read API to REST (the Sage X3 API credential needs the endpoint/folder) and run Check X3 Setup again.'
-				: 'Set Read API to GraphQL with its credential and run Check X3 Setup again.',
+				: 'Set Read API to GraphQL with its credential and run Check X3 Setup again (the GraphQL credential is used only while GraphQL is the read API).',
 			'notConfigured',
 		);
 	}
@@ -538,9 +538,8 @@ export function postingDecision(
 		if (grouping === 'entrySet' && passes('soapHeader')) {
 			options.push('Grouping One Entry per Item (found by the header trace field)');
 		}
-		return options.length > 0
-			? ` Settings the check passes: ${options.join('; ')}.`
-			: ' No read API passed the check: run the X3 Setup → Check operation for the details.';
+		const others = ' Run X3 Setup → Check to see which other read API this X3 can prove.';
+		return options.length > 0 ? ` Settings the check passes: ${options.join('; ')}.${others}` : others;
 	};
 	if (!hasLineTraceField && grouping === 'entrySet') {
 		return {

@@ -41,12 +41,11 @@ function graphqlCredentialType(context: IExecuteFunctions): string {
 }
 
 /** Builds the read-only clients: SOAP always; REST when the credential names a folder; GraphQL when its credential is set. */
-async function probeSources(
-	context: IExecuteFunctions,
-	layout: X3Layout,
-): Promise<{ sources: SetupProbeSources; apis: Array<'rest' | 'graphql'> }> {
+type ConnectionSettings = ReturnType<typeof readConnectionSettings>;
+
+async function soapSettings(context: IExecuteFunctions): Promise<ConnectionSettings> {
 	const node = context.getNode();
-	let settings;
+	let settings: ConnectionSettings;
 	try {
 		settings = readConnectionSettings(await context.getCredentials('sageX3Api'));
 	} catch (error) {
@@ -58,6 +57,15 @@ async function probeSources(
 	if (!settings.poolAlias) {
 		throw new NodeOperationError(node, 'The Sage X3 API credential has no SOAP pool alias');
 	}
+	return settings;
+}
+
+function probeSources(
+	context: IExecuteFunctions,
+	layout: X3Layout,
+	settings: ConnectionSettings,
+): { sources: SetupProbeSources; apis: Array<'rest' | 'graphql'> } {
+	const node = context.getNode();
 	const soap = new X3SoapClient(
 		createCredentialSender(context, 'sageX3Api'),
 		{
@@ -93,23 +101,32 @@ async function probeSources(
 		sources.rest = gatewayFor('rest');
 		apis.push('rest');
 	}
-	if (node.credentials?.[graphqlCredentialType(context)]) {
+	// n8n hands out the GraphQL credential only while Read API shows it (its display condition).
+	const readApiParameter = nodeParameter<string>(context, 'readApi', 'soap');
+	const graphqlChosen = readApiParameter === 'graphql' || readApiParameter === 'graphqlCloud';
+	if (graphqlChosen && node.credentials?.[graphqlCredentialType(context)]) {
 		sources.graphql = gatewayFor('graphql');
 		apis.push('graphql');
 	}
 	return { sources, apis };
 }
 
-function cacheKey(context: IExecuteFunctions, layout: X3Layout, readApi: X3ReadApi): string {
+/** Credential ids and the server they point at (an edited credential keeps its id), layout and read API. */
+function cacheKey(
+	context: IExecuteFunctions,
+	layout: X3Layout,
+	readApi: X3ReadApi,
+	settings: ConnectionSettings,
+): string {
 	const credentials = context.getNode().credentials ?? {};
 	const ids = Object.entries(credentials)
 		.map(([type, credential]) => `${type}:${credential.id ?? credential.name}`)
 		.sort();
+	const server = [settings.baseUrl, settings.poolAlias, settings.endpoint, settings.language];
 	const setup = nodeParameter<unknown>(context, 'x3Setup', {});
-	const hash = createHash('sha256')
-		.update(JSON.stringify([ids, readApi, layout, setup]))
+	return createHash('sha256')
+		.update(JSON.stringify([ids, server, readApi, layout, setup]))
 		.digest('hex');
-	return hash;
 }
 
 /**
@@ -124,12 +141,13 @@ export async function setupReportFor(
 ): Promise<SetupReport> {
 	const now = options.now ?? Date.now;
 	const describe = options.describe ?? 'journal';
-	const key = cacheKey(context, layout, readApi);
+	const settings = await soapSettings(context);
+	const key = cacheKey(context, layout, readApi, settings);
 	const cached = cache.get(key);
 	// A report of every publication also answers for the journal publication alone.
 	const covers = cached && (cached.describe === 'all' || describe === 'journal');
 	if (cached && covers && !options.refresh && cached.expiresAt > now()) return cached.report;
-	const { sources, apis: configured } = await probeSources(context, layout);
+	const { sources, apis: configured } = probeSources(context, layout, settings);
 	// Post Spend needs the verdict of its own read API only; the Check operation probes every configured one.
 	const apis = describe === 'all' ? configured : configured.filter((api) => api === readApi);
 	const apiNames = getApiNames(context);
