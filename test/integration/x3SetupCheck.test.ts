@@ -174,7 +174,9 @@ describe('Check X3 Setup against the X3 emulator', () => {
 		expect(byGuarantee.rest.status).toBe('unproven');
 		expect(byGuarantee.graphql).toMatchObject({ status: 'unproven' });
 		expect(byGuarantee.graphql.reason).toContain('not configured');
-		expect(outputs.success.every((item) => (item.pairedItem as IDataObject).item === 0)).toBe(true);
+		expect(outputs.success.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
+			true,
+		);
 		expect(writes()).toBe(0);
 	});
 

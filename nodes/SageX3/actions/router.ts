@@ -32,7 +32,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			returnData = await journalEntry[node.operation].execute.call(this, items, gateway);
 			break;
 		case 'x3Setup':
-			returnData = await x3Setup[node.operation].execute.call(this, items, gateway);
+			returnData = await x3Setup[node.operation].execute.call(this);
 			break;
 		default:
 			throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not supported`);

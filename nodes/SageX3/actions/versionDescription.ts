@@ -127,7 +127,7 @@ export const x3SetupProperty: INodeProperties = {
 			type: 'json',
 			default: '{}',
 			description:
-				'Overrides of X3 field names, e.g. {"journalEntry": {"site": "FCY", "reference": "REF"}, "supplier": {"category": "BSGCOD"}}; write BLOCK.FIELD (e.g. "GAS0_2.REF") for a field published in another block',
+				'Overrides of X3 field names, e.g. {"journalEntry": {"site": "FCY", "reference": "REF"}, "supplier": {"category": "BSGCOD"}}; write BLOCK.FIELD (e.g. "GAS0_2.REF") for a field published in another block.',
 		},
 		{
 			displayName: 'Journal Header Block',

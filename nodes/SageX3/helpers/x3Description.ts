@@ -135,13 +135,15 @@ function fromJson(data: unknown): BlockDescription[] {
 export function parseDescription(publication: string, resultXml: string | null): PublicationDescription {
 	const text = (resultXml ?? '').trim();
 	if (text === '') throw new DescriptionError(`getDescription of ${publication} returned nothing`);
-	let blocks: BlockDescription[];
+	let blocks: BlockDescription[] = [];
+	let unreadable: string | null = null;
 	try {
 		blocks = text.startsWith('<') ? fromXml(parseXml(text)) : fromJson(JSON.parse(text));
 	} catch (error) {
-		throw new DescriptionError(
-			`getDescription of ${publication} is unreadable: ${(error as Error).message}`,
-		);
+		unreadable = (error as Error).message;
+	}
+	if (unreadable !== null) {
+		throw new DescriptionError(`getDescription of ${publication} is unreadable: ${unreadable}`);
 	}
 	if (blocks.length === 0) {
 		throw new DescriptionError(`getDescription of ${publication} lists no block`);

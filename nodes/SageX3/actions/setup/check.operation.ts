@@ -6,7 +6,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
 import { getLayout, getReadApi } from '../../helpers/context';
 import type { FieldFinding, GuaranteeVerdict } from '../../helpers/setupCheck';
 import { setupReportFor } from '../../helpers/setupVerdict';
@@ -73,13 +72,10 @@ function findingRow(finding: FieldFinding): IDataObject {
 
 /**
  * Check X3 Setup: one run for the whole input (the answer does not depend on items), paired to the first item.
+ * It needs no gateway: the probes build their own read-only clients (helpers/setupVerdict.ts).
  * Verdicts first, then every field finding, problems before fields found.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	_items: INodeExecutionData[],
-	_gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	try {
 		const layout = getLayout(this);
 		const report = await setupReportFor(this, layout, getReadApi(this), {
@@ -96,7 +92,6 @@ export async function execute(
 		return pairedResults(this, rows, 0);
 	} catch (error) {
 		if (this.continueOnFail()) return [failureItem(this, 0, errorReason(error))];
-		if (error instanceof NodeOperationError) throw error;
 		throw new NodeOperationError(this.getNode(), error as Error, {
 			description: 'Check X3 Setup could not read X3; nothing was written.',
 		});
