@@ -261,4 +261,18 @@ describe('Check X3 Setup against the X3 emulator', () => {
 			'posted',
 		]);
 	});
+
+	it('Extra Mandatory Fields are written on save through the real transport', async () => {
+		const parameters = {
+			...postSpendParameters('perItem'),
+			x3Setup: { extraFields: '{"journalEntry": {"header": {"JOU": "BRX"}}}' },
+		};
+		const outputs = await runNode(parameters, [spendItem(41), spendItem(42, 3)]);
+		expect(outputs.success.map((item) => (item.json.postResult as IDataObject).status)).toEqual([
+			'posted',
+			'posted',
+		]);
+		expect(emulator.state.journalEntries).toHaveLength(2);
+		for (const entry of emulator.state.journalEntries) expect(entry.header.JOU).toBe('BRX');
+	});
 });

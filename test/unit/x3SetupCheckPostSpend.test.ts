@@ -15,7 +15,10 @@ import { makeSpendItem } from './sageX3NodeSpendItems';
 import type { SpendItemOverrides } from './sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
-jest.mock('../../nodes/SageX3/helpers/setupVerdict', () => ({ setupReportFor: jest.fn() }));
+jest.mock('../../nodes/SageX3/helpers/setupVerdict', () => ({
+	setupReportFor: jest.fn(),
+	soapClientFor: jest.fn(async () => ({ save: jest.fn() })),
+}));
 
 type Statuses = Partial<Record<GuaranteeVerdict['guarantee'], GuaranteeVerdict['status']>>;
 
@@ -217,5 +220,17 @@ describe('Post Spend uses the Check X3 Setup verdict', () => {
 		}
 		const itemLine = gateway.entries[0].draft.lines[0];
 		expect(itemLine.description).toBe(long.slice(0, 30 - itemLine.lineTraceId!.length - 1));
+	});
+
+	it('fields placed in another block are not written into the default block: without a placed save it refuses', async () => {
+		jest.mocked(setupReportFor).mockResolvedValue(report({ soapLine: 'pass' }));
+		// The in-memory gateway cannot build a journal object for a placed save.
+		const gateway = seededGateway();
+		const results = postResults(
+			await run(gateway, BATCH(), { x3Setup: { traceField: 'GAS0_2.BPRVCR' } }),
+		);
+		expect(results.every((r) => r.status === 'failed')).toBe(true);
+		expect(results[0].reason).toContain('places journal fields in other blocks');
+		expect(gateway.callCount('saveJournalEntry')).toBe(0);
 	});
 });

@@ -60,13 +60,8 @@ async function soapSettings(context: IExecuteFunctions): Promise<ConnectionSetti
 	return settings;
 }
 
-function probeSources(
-	context: IExecuteFunctions,
-	layout: X3Layout,
-	settings: ConnectionSettings,
-): { sources: SetupProbeSources; apis: Array<'rest' | 'graphql'> } {
-	const node = context.getNode();
-	const soap = new X3SoapClient(
+function soapClient(context: IExecuteFunctions, settings: ConnectionSettings): X3SoapClient {
+	return new X3SoapClient(
 		createCredentialSender(context, 'sageX3Api'),
 		{
 			baseUrl: settings.baseUrl,
@@ -76,7 +71,7 @@ function probeSources(
 			format: 'xml',
 			timeoutMs: settings.timeoutMs,
 		},
-		node,
+		context.getNode(),
 		new X3CallRunner(
 			sharedLimiter(
 				throttleKey(settings.baseUrl, `soap:${settings.poolAlias}`),
@@ -84,6 +79,20 @@ function probeSources(
 			),
 		),
 	);
+}
+
+/** A SOAP client on the node's Sage X3 API credential (shares the pool throttle with the gateway). */
+export async function soapClientFor(context: IExecuteFunctions): Promise<X3SoapClient> {
+	return soapClient(context, await soapSettings(context));
+}
+
+function probeSources(
+	context: IExecuteFunctions,
+	layout: X3Layout,
+	settings: ConnectionSettings,
+): { sources: SetupProbeSources; apis: Array<'rest' | 'graphql'> } {
+	const node = context.getNode();
+	const soap = soapClient(context, settings);
 	const apiNames = getApiNames(context);
 	const gatewayFor = (readApi: X3ReadApi): ProbeLookup =>
 		createX3Gateway(context, {

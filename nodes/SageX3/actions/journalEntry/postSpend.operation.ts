@@ -26,12 +26,13 @@ import type { MappingDefaults, MappingRule } from '../../../shared/mapping';
 import type { SpendItem } from '../../../shared/spendItemTypes';
 import type { SupplierDecision } from '../../../shared/supplierMatch';
 import type { X3Account, X3Gateway, X3Layout } from '../../transport/gateway.types';
-import { getLayout } from '../../helpers/context';
+import { getExtraFields, getFieldPlacements, getLayout } from '../../helpers/context';
 import { postEntries } from '../../helpers/postEntries';
 import type { EntryItemOutcome } from '../../helpers/postEntries';
 import { postingDecision } from '../../helpers/setupCheck';
 import type { PostingDecision, SetupReport } from '../../helpers/setupCheck';
-import { setupReportFor } from '../../helpers/setupVerdict';
+import { setupReportFor, soapClientFor } from '../../helpers/setupVerdict';
+import { needsPlacement, withPlacedJournalFields } from '../../helpers/placedJournalSave';
 import { parseCodeList } from '../../helpers/layout';
 import {
 	errorReason,
@@ -527,6 +528,30 @@ export async function execute(
 				reason: `Nothing was written: checking the X3 setup failed (${errorReason(error)}). Run the X3 Setup → Check operation for details.`,
 			};
 		}
+		// Fields X3 Setup places in other blocks (BLOCK.FIELD) or Extra Mandatory Fields: saved by a placed save.
+		let postingGateway: X3Gateway = gateway;
+		if (decision.action !== 'refuse') {
+			const placements = getFieldPlacements(this);
+			const extras = getExtraFields(this);
+			if (needsPlacement(layout, placements, extras)) {
+				const placed = withPlacedJournalFields(
+					gateway,
+					await soapClientFor(this),
+					node,
+					layout,
+					placements,
+					extras,
+				);
+				if (placed) postingGateway = placed;
+				else {
+					decision = {
+						action: 'refuse',
+						reason:
+							'Nothing was written: X3 Setup places journal fields in other blocks or adds Extra Mandatory Fields, and this connection cannot build such an entry.',
+					};
+				}
+			}
+		}
 		if (decision.action === 'refuse') {
 			for (const state of ready) failState(state, decision.reason);
 		} else {
@@ -545,7 +570,7 @@ export async function execute(
 			}
 			const post = async (entries: PlannedEntry[], linesOnly: boolean) => {
 				const posted = await postEntries(
-					gateway,
+					postingGateway,
 					entries,
 					draftOptions,
 					options.parallelEntries ?? 4,
