@@ -237,7 +237,11 @@ describe('Check X3 Setup against the X3 emulator', () => {
 		expect(check.soapLine.status).toBe('fail');
 
 		emulator.resetStats();
-		const outputs = await runNode(postSpendParameters('entrySet'), [spendItem(21), spendItem(22)], 'proxy');
+		const outputs = await runNode(
+			postSpendParameters('entrySet'),
+			[spendItem(21), spendItem(22)],
+			'proxy',
+		);
 		expect(outputs.success).toEqual([]);
 		expect(outputs.error.map((item) => String(item.json.error))).toEqual([
 			expect.stringContaining('ignores DES as a query criterion'),
@@ -255,7 +259,10 @@ describe('Check X3 Setup against the X3 emulator', () => {
 		expect(String(outputs.error[0].json.error)).toContain('X3 Setup → Check');
 		expect(writes()).toBe(0);
 		// The same items through REST reads are posted.
-		const rest = await runNode(postSpendParameters('entrySet', 'rest'), [spendItem(31), spendItem(32)]);
+		const rest = await runNode(postSpendParameters('entrySet', 'rest'), [
+			spendItem(31),
+			spendItem(32),
+		]);
 		expect(rest.success.map((item) => (item.json.postResult as IDataObject).status)).toEqual([
 			'posted',
 			'posted',

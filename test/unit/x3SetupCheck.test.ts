@@ -152,7 +152,14 @@ describe('getDescription parser', () => {
 				id: 'GAS1_1',
 				kind: 'TAB',
 				fields: [
-					{ name: 'DES', block: 'GAS1_1', type: null, length: 30, mandatory: false, enterable: null },
+					{
+						name: 'DES',
+						block: 'GAS1_1',
+						type: null,
+						length: 30,
+						mandatory: false,
+						enterable: null,
+					},
 				],
 			},
 		]);
@@ -300,9 +307,7 @@ describe('verdict of a SOAP trace field from its probes', () => {
 	});
 
 	it('fails when the rows come back without the trace column', () => {
-		const verdict = soapFieldVerdict(
-			probe({ known: { rows: [{ NUM: 'ODT0001', TYP: 'ODT' }] } }),
-		);
+		const verdict = soapFieldVerdict(probe({ known: { rows: [{ NUM: 'ODT0001', TYP: 'ODT' }] } }));
 		expect(verdict.status).toBe('fail');
 		expect(verdict.reason).toContain('without the BPRVCR column');
 	});
@@ -374,7 +379,12 @@ function report(
 		})),
 		findings: [],
 		ledgerEmpty,
-		lengths: { traceField: null, lineTraceField: null, lineDescription: null, headerDescription: null },
+		lengths: {
+			traceField: null,
+			lineTraceField: null,
+			lineDescription: null,
+			headerDescription: null,
+		},
 	};
 }
 
@@ -447,7 +457,13 @@ function fieldsXml(fields: Fields): string {
 }
 
 function answer(resultXml: string | null, status = 1): X3SoapCallResult {
-	return { status, messages: [], resultXml, technicalInfos: null, data: parseResultPayload(resultXml) };
+	return {
+		status,
+		messages: [],
+		resultXml,
+		technicalInfos: null,
+		data: parseResultPayload(resultXml),
+	};
 }
 
 /** A SOAP X3 holding journal entries, answering like CAdxWebServiceXmlCC; records every call. */
@@ -498,9 +514,7 @@ class FakeSoapX3 implements ProbeSoapClient {
 
 	async read(_publicName: string, keys: X3KeyValue[]) {
 		this.calls.push(`read ${keys.map((k) => `${k.key}=${k.value}`).join('&')}`);
-		const entry = this.entries.find((e) =>
-			keys.every(({ key, value }) => e.header[key] === value),
-		);
+		const entry = this.entries.find((e) => keys.every(({ key, value }) => e.header[key] === value));
 		if (!entry) return answer(null, 0);
 		const lines = entry.lines
 			.map((line, index) => `<LIN NUM="${index + 1}">${fieldsXml(line)}</LIN>`)
@@ -531,7 +545,11 @@ async function check(
 				? {
 						rest: {
 							findTraceHolders: async (ids: string[]) =>
-								new Map(ids.filter((id) => lookups.rest?.has(id)).map((id) => [id, lookups.rest!.get(id)!])),
+								new Map(
+									ids
+										.filter((id) => lookups.rest?.has(id))
+										.map((id) => [id, lookups.rest!.get(id)!]),
+								),
 						},
 					}
 				: {}),
@@ -549,7 +567,8 @@ async function check(
 	);
 }
 
-const statusOf = (r: SetupReport) => Object.fromEntries(r.verdicts.map((v) => [v.guarantee, v.status]));
+const statusOf = (r: SetupReport) =>
+	Object.fromEntries(r.verdicts.map((v) => [v.guarantee, v.status]));
 
 describe('probes against a SOAP X3 (read-only)', () => {
 	it('all good: header passes; the line field fails because the left list has no DES column', async () => {

@@ -16,7 +16,12 @@ export function passingSetupReport(): SetupReport {
 		verdicts: [pass('soapHeader'), pass('soapLine'), pass('rest'), pass('graphql')],
 		findings: [],
 		ledgerEmpty: false,
-		lengths: { traceField: null, lineTraceField: null, lineDescription: null, headerDescription: null },
+		lengths: {
+			traceField: null,
+			lineTraceField: null,
+			lineDescription: null,
+			headerDescription: null,
+		},
 	};
 }
 

@@ -24,7 +24,13 @@ import type {
 import { parseResultPayload } from '../../nodes/SageX3/transport/soap';
 import type { X3ObjectData, X3SoapCallResult } from '../../nodes/SageX3/transport/soap';
 
-const NODE = { name: 'Sage X3', type: 'sageX3', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;
+const NODE = {
+	name: 'Sage X3',
+	type: 'sageX3',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+} as unknown as INode;
 
 const SETUP = {
 	traceField: 'GAS0_2.BPRVCR',
@@ -35,7 +41,13 @@ const SETUP = {
 
 /** What the transport builds for a draft: every header field in GAS0_1, every line field in GAS1_1. */
 const BUILT: X3ObjectData = {
-	GAS0_1: { TYP: 'ODT', FCY: 'FR011', ACCDAT: '20261102', CUR: 'EUR', BPRVCR: 'BRXS-SET000000000001' },
+	GAS0_1: {
+		TYP: 'ODT',
+		FCY: 'FR011',
+		ACCDAT: '20261102',
+		CUR: 'EUR',
+		BPRVCR: 'BRXS-SET000000000001',
+	},
 	GAS1_1: [
 		{ ACC: '625100', DEB: '12.00', CCE1: 'CC-SF', DES: 'BRXE-ITEM00000000001 Taxi' },
 		{ ACC: '401000', CDT: '12.00', DES: 'Brex card spend' },
@@ -87,7 +99,13 @@ describe('placing journal fields', () => {
 });
 
 function answer(resultXml: string | null, status = 1): X3SoapCallResult {
-	return { status, messages: [], resultXml, technicalInfos: null, data: parseResultPayload(resultXml) };
+	return {
+		status,
+		messages: [],
+		resultXml,
+		technicalInfos: null,
+		data: parseResultPayload(resultXml),
+	};
 }
 
 /** The parts of the real gateway the placed save uses. */

@@ -37,7 +37,12 @@ function report(statuses: Statuses, extra: Partial<SetupReport> = {}): SetupRepo
 		}),
 		findings: [],
 		ledgerEmpty: false,
-		lengths: { traceField: null, lineTraceField: null, lineDescription: null, headerDescription: null },
+		lengths: {
+			traceField: null,
+			lineTraceField: null,
+			lineDescription: null,
+			headerDescription: null,
+		},
 		...extra,
 	};
 }
@@ -155,7 +160,9 @@ describe('Post Spend uses the Check X3 Setup verdict', () => {
 		const order: string[] = [];
 		const gateway = seededGateway();
 		jest.mocked(setupReportFor).mockImplementation(async (_context, _layout, _api, options) => {
-			order.push(`check${options?.refresh ? ' (refresh)' : ''} after ${gateway.entries.length} entries`);
+			order.push(
+				`check${options?.refresh ? ' (refresh)' : ''} after ${gateway.entries.length} entries`,
+			);
 			return gateway.entries.length === 0
 				? report({ soapLine: 'unproven' }, { ledgerEmpty: true })
 				: report({ soapLine: 'pass' });

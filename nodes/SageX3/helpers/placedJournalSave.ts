@@ -117,10 +117,7 @@ export function placeJournalFields(
 	};
 	for (const key of LINE_SETTINGS) moveLineField(f[key], placements[`journalEntry.${key}`]);
 	layout.dimensionTypes.forEach((_type, index) =>
-		moveLineField(
-			`${f.dimensionPrefix}${index + 1}`,
-			placements['journalEntry.dimensionPrefix'],
-		),
+		moveLineField(`${f.dimensionPrefix}${index + 1}`, placements['journalEntry.dimensionPrefix']),
 	);
 	moveLineField(journal.lineTraceField, placements['journalEntry.lineTraceField']);
 	return out;
@@ -213,7 +210,9 @@ export function withPlacedJournalFields(
 		get(target, property) {
 			if (property === 'saveJournalEntry') return save;
 			const value = Reflect.get(target, property, target) as unknown;
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(target)
+				: value;
 		},
 	});
 }

@@ -208,7 +208,10 @@ export function describeFindings(
 					block: block.id,
 					status: 'mandatoryUnfilled',
 					length: field.length,
-					fix: `X3 requires ${field.name} (block ${block.id}) and the node does not fill it: add it under X3 Setup → Extra Mandatory Fields (JSON), section ${section}, with a fixed value.`,
+					fix:
+						publication === layout.supplier.publication
+							? `X3 requires ${field.name} (block ${block.id}) and the node does not fill it. Supplier Create and Find or Create do not write extra fields yet: create such suppliers in X3, or list the value under X3 Setup → Extra Mandatory Fields (JSON), section ${section}, for the Check.`
+							: `X3 requires ${field.name} (block ${block.id}) and the node does not fill it: add it under X3 Setup → Extra Mandatory Fields (JSON), section ${section}, with a fixed value (Post Spend writes it on save).`,
 				});
 			}
 		}
@@ -384,7 +387,8 @@ export function soapFieldVerdict(probe: SoapFieldProbe): GuaranteeVerdict {
 	}
 	const rows = probe.known.rows;
 	const own = rows.filter(
-		(row) => String(row[probe.documentNumberField] ?? '').trim() === probe.knownValue?.documentNumber,
+		(row) =>
+			String(row[probe.documentNumberField] ?? '').trim() === probe.knownValue?.documentNumber,
 	);
 	const withColumn = rows.filter((row) => probe.field in row);
 	if (rows.length > 0 && withColumn.length === 0) {
@@ -539,7 +543,9 @@ export function postingDecision(
 			options.push('Grouping One Entry per Item (found by the header trace field)');
 		}
 		const others = ' Run X3 Setup → Check to see which other read API this X3 can prove.';
-		return options.length > 0 ? ` Settings the check passes: ${options.join('; ')}.${others}` : others;
+		return options.length > 0
+			? ` Settings the check passes: ${options.join('; ')}.${others}`
+			: others;
 	};
 	if (!hasLineTraceField && grouping === 'entrySet') {
 		return {
@@ -552,7 +558,9 @@ export function postingDecision(
 		readApi === 'soap'
 			? [
 					...(hasLineTraceField ? [{ guarantee: 'soapLine' as const, linesOnly: true }] : []),
-					...(grouping === 'perItem' ? [{ guarantee: 'soapHeader' as const, linesOnly: false }] : []),
+					...(grouping === 'perItem'
+						? [{ guarantee: 'soapHeader' as const, linesOnly: false }]
+						: []),
 				]
 			: [{ guarantee: readApi, linesOnly: hasLineTraceField }];
 	const passing = candidates.find((c) => passes(c.guarantee));

@@ -15,13 +15,7 @@ import {
 	layoutPublications,
 	soapFieldVerdict,
 } from './setupCheck';
-import type {
-	ApiProbe,
-	KnownValue,
-	QueryAnswer,
-	SetupReport,
-	SoapFieldProbe,
-} from './setupCheck';
+import type { ApiProbe, KnownValue, QueryAnswer, SetupReport, SoapFieldProbe } from './setupCheck';
 import { parseDescription } from './x3Description';
 import type { PublicationDescription } from './x3Description';
 

@@ -132,7 +132,10 @@ function fromJson(data: unknown): BlockDescription[] {
 }
 
 /** Reads a getDescription resultXml (XML or JSON, detected). Throws DescriptionError when it holds no block. */
-export function parseDescription(publication: string, resultXml: string | null): PublicationDescription {
+export function parseDescription(
+	publication: string,
+	resultXml: string | null,
+): PublicationDescription {
 	const text = (resultXml ?? '').trim();
 	if (text === '') throw new DescriptionError(`getDescription of ${publication} returned nothing`);
 	let blocks: BlockDescription[] = [];
@@ -152,7 +155,10 @@ export function parseDescription(publication: string, resultXml: string | null):
 }
 
 /** Every block holding a field of that name (a name can appear in more than one block). */
-export function blocksHolding(description: PublicationDescription, field: string): FieldDescription[] {
+export function blocksHolding(
+	description: PublicationDescription,
+	field: string,
+): FieldDescription[] {
 	return description.blocks.flatMap((block) => block.fields.filter((f) => f.name === field));
 }
 
