@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { clearSetupReportCache } from '../../nodes/SageX3/helpers/setupVerdict';
+import { CACHE_TTL_MS, clearSetupReportCache } from '../../nodes/SageX3/helpers/setupVerdict';
 import { spendTraceId } from '../../nodes/shared/traceId';
 import { CHART } from '../emulators/seed';
 import { startX3Emulator } from '../emulators/x3/server';
@@ -281,5 +281,25 @@ describe('Check X3 Setup against the X3 emulator', () => {
 		]);
 		expect(emulator.state.journalEntries).toHaveLength(2);
 		for (const entry of emulator.state.journalEntries) expect(entry.header.JOU).toBe('BRX');
+	});
+
+	it('Post Spend keeps a verdict for 10 minutes: within them an execution probes nothing, after them it probes again', async () => {
+		await runNode(postSpendParameters('perItem'), [spendItem(51)]);
+		await runNode(postSpendParameters('perItem'), [spendItem(52)]);
+		emulator.resetStats();
+		await runNode(postSpendParameters('perItem'), [spendItem(53)]);
+		expect(emulator.stats.calls.soap.getDescription).toBeUndefined();
+		expect(emulator.stats.calls.soap.save).toBe(1);
+
+		emulator.resetStats();
+		const later = Date.now() + CACHE_TTL_MS + 1000;
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+		try {
+			await runNode(postSpendParameters('perItem'), [spendItem(54)]);
+		} finally {
+			clock.mockRestore();
+		}
+		expect(emulator.stats.calls.soap.getDescription).toBe(1);
+		expect(emulator.stats.calls.soap.save).toBe(1);
 	});
 });
