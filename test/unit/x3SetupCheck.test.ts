@@ -639,4 +639,37 @@ describe('probes against a SOAP X3 (read-only)', () => {
 		expect(result.verdicts[0].reason).toContain('have no value there');
 		expect(postingDecision(result, 'soap', 'perItem', true).action).toBe('refuse');
 	});
+
+	it('REST is proven with a manual entry when this node has posted none (its whole line value)', async () => {
+		const manual: FakeEntry = {
+			header: { TYP: 'ODT', NUM: 'ODT0003', ACCDAT: '20261102', BPRVCR: 'INV-2026-0042' },
+			lines: [{ ACC: '625100', DEB: '5.00', DES: 'Office supplies March' }],
+		};
+		const asked: string[] = [];
+		const layout = layoutFromSetup({});
+		const result = await runSetupCheck(
+			{
+				soap: new FakeSoapX3([manual]),
+				rest: {
+					findTraceHolders: async (ids: string[]) => {
+						asked.push(...ids);
+						return new Map(
+							ids.filter((id) => id === 'Office supplies March').map((id) => [id, ['ODT0003']]),
+						);
+					},
+				},
+			},
+			{
+				layout,
+				placements: {},
+				extras: NO_EXTRAS,
+				soapNames: DEFAULT_SOAP_NAMES,
+				tracePrefix: 'BRX',
+				describe: 'journal',
+				apis: ['rest'],
+			},
+		);
+		expect(asked).toContain('Office supplies March');
+		expect(statusOf(result).rest).toBe('pass');
+	});
 });

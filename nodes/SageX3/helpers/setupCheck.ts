@@ -465,8 +465,8 @@ export function apiVerdict(probe: ApiProbe): GuaranteeVerdict {
 		return verdict(
 			probe.api,
 			'unproven',
-			`A ${name} lookup of an unknown trace id finds nothing, but no entry posted by this node was found to check that a lookup finds it${probe.noKnownReason ? ` (${probe.noKnownReason})` : ''}.`,
-			'Post one entry with this node (Post Spend does so on an X3 without any journal entry), then run Check X3 Setup again.',
+			`A ${name} lookup of an unknown trace id finds nothing, but no journal entry with a value in the trace field was found to check that a lookup finds it${probe.noKnownReason ? ` (${probe.noKnownReason})` : ''}.`,
+			'Enter one journal entry in X3 with a value in the trace field (or let Post Spend post one on an X3 without any journal entry), then run Check X3 Setup again.',
 			'noKnownEntry',
 		);
 	}

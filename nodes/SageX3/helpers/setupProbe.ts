@@ -366,7 +366,10 @@ export async function runSetupCheck(
 	);
 	const verdicts = [soapFieldVerdict(header), soapFieldVerdict(line)];
 	const apiLevel = journal.lineTraceField !== '' ? 'line' : 'header';
-	const ownKnown = apiLevel === 'line' ? known.ownLine : known.ownHeader;
+	// This node's own trace id when X3 holds one; else any entry's whole value, which the lookups match the same way
+	// (exactly, or as the whole line value), so a new customer's X3 with only manual entries can be proven too.
+	const ownKnown =
+		apiLevel === 'line' ? (known.ownLine ?? known.line) : (known.ownHeader ?? known.header);
 	for (const api of ['rest', 'graphql'] as const) {
 		const lookup = config.apis.includes(api) ? sources[api] : undefined;
 		verdicts.push(
