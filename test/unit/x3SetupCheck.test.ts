@@ -672,4 +672,21 @@ describe('probes against a SOAP X3 (read-only)', () => {
 		expect(asked).toContain('Office supplies March');
 		expect(statusOf(result).rest).toBe('pass');
 	});
+
+	it('reads first the entries whose listed trace value is not empty', async () => {
+		const blank = (n: number): FakeEntry => ({
+			header: { TYP: 'ODT', NUM: `ODT000${n}`, ACCDAT: '20261102' },
+			lines: [{ ACC: '625100', DEB: '5.00', DES: `Manual ${n}` }],
+		});
+		const traced: FakeEntry = {
+			header: { TYP: 'ODT', NUM: 'ODT0009', ACCDAT: '20261102', BPRVCR: 'INV-2026-0042' },
+			lines: [{ ACC: '625100', DEB: '5.00', DES: 'Invoice 42' }],
+		};
+		const soap = new FakeSoapX3([blank(1), blank(2), blank(3), blank(4), traced]);
+		const result = await check(soap);
+		expect(statusOf(result).soapHeader).toBe('pass');
+		expect(soap.calls.filter((call) => call.startsWith('read '))[0]).toBe(
+			'read TYP=ODT&NUM=ODT0009',
+		);
+	});
 });

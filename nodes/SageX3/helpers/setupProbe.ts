@@ -179,7 +179,14 @@ async function findKnownValues(
 		5,
 	);
 	const candidates = new Map<string, string | null>();
-	for (const row of [...('rows' in own ? own.rows : []), ...any.rows]) {
+	// This node's entries first, then entries whose listed trace value is not empty, then the others.
+	const listedTrace = (row: Record<string, unknown>) => text(row[f.traceField]) !== null;
+	const ordered = [
+		...('rows' in own ? own.rows : []),
+		...any.rows.filter(listedTrace),
+		...any.rows.filter((row) => !listedTrace(row)),
+	];
+	for (const row of ordered) {
 		const documentNumber = text(row[f.documentNumber]);
 		if (documentNumber !== null && !candidates.has(documentNumber)) {
 			candidates.set(documentNumber, text(row[f.entryType]));
