@@ -11,6 +11,10 @@ import { makeSpendItem } from './sageX3NodeSpendItems';
 import type { SpendItemOverrides } from './sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
+// The in-memory gateway has no SOAP to probe: Check X3 Setup answers "every duplicate check passes".
+jest.mock('../../nodes/SageX3/helpers/setupVerdict', () =>
+	jest.requireActual('./x3SetupCheckFixtures').passingSetupVerdictModule(),
+);
 
 const LOCATION_LOOKUP = { 'San Francisco': 'CC-SF', 'New York': 'CC-NY', Paris: 'CC-PAR' };
 const DEPARTMENT_LOOKUP = {

@@ -7,6 +7,10 @@ import type { ParameterValue } from './sageX3NodeHarness';
 import { makeSpendItem } from './sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
+// The in-memory gateway has no SOAP to probe: Check X3 Setup answers "every duplicate check passes".
+jest.mock('../../nodes/SageX3/helpers/setupVerdict', () =>
+	jest.requireActual('./x3SetupCheckFixtures').passingSetupVerdictModule(),
+);
 
 async function run(
 	gateway: FakeX3Gateway,

@@ -14,6 +14,10 @@ import { executeContext, rl, seededGateway } from './sageX3NodeHarness';
 import { makeSpendItem } from './sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
+// The in-memory gateway has no SOAP to probe: Check X3 Setup answers "every duplicate check passes".
+jest.mock('../../nodes/SageX3/helpers/setupVerdict', () =>
+	jest.requireActual('./x3SetupCheckFixtures').passingSetupVerdictModule(),
+);
 
 describe('unusableRecordFields', () => {
 	it('reads kind and statuses leniently from the raw record', () => {

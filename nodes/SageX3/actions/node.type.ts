@@ -5,6 +5,7 @@ type NodeMap = {
 	account: 'get' | 'search' | 'validate';
 	dimension: 'listTypes' | 'search' | 'validate';
 	journalEntry: 'create' | 'findByTraceId' | 'postSpend' | 'reconcile';
+	x3Setup: 'check';
 };
 
 export type SageX3Type = AllEntities<NodeMap>;
