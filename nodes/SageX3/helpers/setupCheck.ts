@@ -338,7 +338,11 @@ function rowMatches(
 	return level === 'header' ? text === value : text.startsWith(value);
 }
 
-/** Verdict of a SOAP field from its probes: the criterion must filter, and a known value must come back with its column. */
+/**
+ * Verdict of a SOAP field from its probes: the criterion must filter (a value no entry holds returns nothing), and
+ * a known value must bring back its entry: with the column showing the value, or without the column (then the
+ * lookups read each found entry back).
+ */
 export function soapFieldVerdict(probe: SoapFieldProbe): GuaranteeVerdict {
 	const guarantee: Guarantee = probe.level === 'header' ? 'soapHeader' : 'soapLine';
 	const where = probe.level === 'header' ? 'Trace Field' : 'Line Trace Field';
@@ -392,11 +396,21 @@ export function soapFieldVerdict(probe: SoapFieldProbe): GuaranteeVerdict {
 	);
 	const withColumn = rows.filter((row) => probe.field in row);
 	if (rows.length > 0 && withColumn.length === 0) {
+		// A left list without the field: the criterion is applied (the unmatched probe returned nothing), and the
+		// trace lookups read every returned entry back to see the id in it (soapReader), so the known entry coming
+		// back is proof enough; each found entry costs one read more.
+		if (own.length > 0) {
+			return verdict(
+				guarantee,
+				'pass',
+				`A query for a value no entry holds returns nothing, and a query for entry ${probe.knownValue.documentNumber}'s ${probe.field} returns it. The ${probe.field} column is not in the answer (left list), so lookups read each entry found back to confirm it holds the trace id (one read more per entry found).`,
+			);
+		}
 		return verdict(
 			guarantee,
 			'fail',
-			`X3 returns rows for ${probe.field} = "${probe.knownValue.value}" without the ${probe.field} column, so a match cannot be seen in the data.`,
-			`Add ${probe.field} to the left list of the journal entry publication in GESAWE (SOAP query returns left-list columns only), or use another read API.`,
+			`A query for ${probe.field} = "${probe.knownValue.value}" did not return entry ${probe.knownValue.documentNumber}, which holds that value, and its rows do not show the ${probe.field} column: X3 does not find entries by this field.`,
+			`Add ${probe.field} to the left list (criteria) of the journal entry publication in GESAWE, or use another read API.`,
 		);
 	}
 	const matched = own.some(
