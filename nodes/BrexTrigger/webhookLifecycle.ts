@@ -7,7 +7,7 @@ import {
 	BrexApiError,
 	brexItems,
 	brexRequest,
-} from '../shared/brex/client';
+} from '../brexApi/client';
 import { WEBHOOK_NAME, credentialTypeOf } from './constants';
 import { toNodeError } from './errors';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { EXPENSE_EXPAND, normaliseExpense } from '../../nodes/shared/spendItem';
+import { EXPENSE_EXPAND, normaliseExpense } from '../../nodes/brexApi/spendItem';
 import {
 	startBrexEmulator,
 	type BrexEmulator,

@@ -13,8 +13,8 @@ import type {
 } from 'n8n-workflow';
 
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import type { SpendItem } from '../../nodes/shared/spendItemTypes';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import type { SpendItem } from '../../nodes/common/spendItemTypes';
+import { spendTraceId } from '../../nodes/common/traceId';
 import { CHART, DEPARTMENTS } from '../emulators/seed';
 import { startX3Emulator } from '../emulators/x3/server';
 import type { X3Emulator } from '../emulators/x3/server';

@@ -9,7 +9,7 @@ import {
 	brexRequest,
 	setSleepForTests,
 	type BrexClientOptions,
-} from '../../nodes/shared/brex/client';
+} from '../../nodes/brexApi/client';
 import {
 	BASE_URL,
 	OAUTH_ACCESS_TOKEN,

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
 import { registrationIdempotencyKey } from '../../nodes/BrexTrigger/webhookLifecycle';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
+import { setSleepForTests } from '../../nodes/brexApi/client';
 import {
 	TRIGGER_BASE_URL,
 	WEBHOOK_URL,

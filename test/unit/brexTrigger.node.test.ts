@@ -5,7 +5,7 @@ import type { IDataObject, INode, INodeParameters, INodeType, INodeTypes } from 
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
+import { setSleepForTests } from '../../nodes/brexApi/client';
 import { TRIGGER_BASE_URL, createTriggerHarness } from './brexTriggerHarness';
 
 const trigger = new BrexTrigger();

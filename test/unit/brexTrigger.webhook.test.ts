@@ -10,8 +10,8 @@ import {
 	wasDelivered,
 } from '../../nodes/BrexTrigger/deliveryMemory';
 import { clearWebhookSecretCache } from '../../nodes/BrexTrigger/webhookSecrets';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
-import { EXPENSE_EXPAND } from '../../nodes/shared/spendItem';
+import { setSleepForTests } from '../../nodes/brexApi/client';
+import { EXPENSE_EXPAND } from '../../nodes/brexApi/spendItem';
 import {
 	TRIGGER_BASE_URL,
 	TRIGGER_TOKEN,

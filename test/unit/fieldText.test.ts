@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { cutToLength } from '../../nodes/shared/fieldText';
+import { cutToLength } from '../../nodes/common/fieldText';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
 import { executeContext, seededGateway, type FakeX3Gateway } from './sageX3NodeHarness';

@@ -8,9 +8,9 @@ import {
 	isZeroAmount,
 	planJournalEntries,
 	postingItemProblem,
-} from '../../nodes/shared/journalDraft';
-import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
-import { entrySetTraceId, spendTraceId } from '../../nodes/shared/traceId';
+} from '../../nodes/ledger/journalDraft';
+import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
+import { entrySetTraceId, spendTraceId } from '../../nodes/common/traceId';
 import type { JournalEntryDraft } from '../../nodes/SageX3/transport/gateway.types';
 
 function item(n: number, overrides: Partial<PostingItem> = {}): PostingItem {

@@ -6,8 +6,8 @@ import {
 	renderTemplate,
 	resolveItemPath,
 	ruleMatches,
-} from '../../nodes/shared/mapping';
-import type { MappingDefaults } from '../../nodes/shared/mapping';
+} from '../../nodes/ledger/mapping';
+import type { MappingDefaults } from '../../nodes/ledger/mapping';
 import { makeSpendItem } from './sageX3NodeSpendItems';
 
 const DIMENSION_TYPES = ['CCT', 'DEP', 'PRJ'];

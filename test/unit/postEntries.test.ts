@@ -3,9 +3,9 @@
  * executions of a re-delivered event): both trace checks see nothing, both save, and the check after the save
  * must leave exactly one entry per item, with every item reported against an entry X3 really holds.
  */
-import { planJournalEntries } from '../../nodes/shared/journalDraft';
-import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { planJournalEntries } from '../../nodes/ledger/journalDraft';
+import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
+import { spendTraceId } from '../../nodes/common/traceId';
 import {
 	CHECK_GROUP_IDS,
 	MAX_SAVE_ROUNDS,

@@ -1,4 +1,4 @@
-import { reconcile } from '../../nodes/shared/reconcile';
+import { reconcile } from '../../nodes/ledger/reconcile';
 import type { PostedJournalEntry } from '../../nodes/SageX3/transport/gateway.types';
 
 const LIABILITY = '467100';

@@ -11,8 +11,8 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
-import { checkBalance } from '../../nodes/shared/journalDraft';
-import { foldName } from '../../nodes/shared/supplierMatch';
+import { checkBalance } from '../../nodes/ledger/journalDraft';
+import { foldName } from '../../nodes/ledger/supplierMatch';
 import type {
 	JournalEntryDraft,
 	PostedJournalEntry,

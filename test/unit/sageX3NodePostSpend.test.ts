@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { entrySetTraceId } from '../../nodes/shared/traceId';
+import { entrySetTraceId } from '../../nodes/common/traceId';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
 import type { JournalEntryDraft } from '../../nodes/SageX3/transport/gateway.types';

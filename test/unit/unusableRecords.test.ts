@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { toOutputItem } from '../../nodes/BrexTrigger/poller';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import { unusableRecordFields } from '../../nodes/shared/spendItem';
+import { unusableRecordFields } from '../../nodes/brexApi/spendItem';
 import { executeContext, rl, seededGateway } from './sageX3NodeHarness';
 import { makeSpendItem } from './sageX3NodeSpendItems';
 

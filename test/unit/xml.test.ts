@@ -13,8 +13,8 @@ import {
 	textContent,
 	wrapCdata,
 	XmlError,
-} from '../../nodes/shared/xml';
-import type { XmlElement, XmlNode } from '../../nodes/shared/xml';
+} from '../../nodes/common/xml';
+import type { XmlElement, XmlNode } from '../../nodes/common/xml';
 import { referenceDir } from '../referenceDir';
 
 const REFERENCE = join(referenceDir(), 'sage-x3');

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BrexClientOptions } from '../../shared/brex/client';
-import { failedItem } from '../../shared/itemErrors';
-import { SpendItemError } from '../../shared/spendItem';
-import type { SpendItem, SpendRecordKind } from '../../shared/spendItemTypes';
+import type { BrexClientOptions } from '../../brexApi/client';
+import { failedItem } from '../../common/itemErrors';
+import { SpendItemError } from '../../brexApi/spendItem';
+import type { SpendItem, SpendRecordKind } from '../../common/spendItemTypes';
 
 export type InvalidRecordHandling = 'error' | 'skip' | 'output';
 

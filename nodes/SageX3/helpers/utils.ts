@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { failedItem } from '../../shared/itemErrors';
+import { failedItem } from '../../common/itemErrors';
 
 /** A readable reason for an audit trail: the message, plus the detail when the message alone is generic. */
 export function errorReason(error: unknown): string {
@@ -42,7 +42,7 @@ export function pairedResults(
 	});
 }
 
-/** The output item for a failed input item when the node continues on fail (see shared/itemErrors.ts). */
+/** The output item for a failed input item when the node continues on fail (see nodes/common/itemErrors.ts). */
 export function failureItem(
 	context: IExecuteFunctions,
 	itemIndex: number,

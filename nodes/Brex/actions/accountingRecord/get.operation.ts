@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexRequest } from '../../../shared/brex/client';
-import { normaliseAccountingRecord } from '../../../shared/spendItem';
+import { brexRequest } from '../../../brexApi/client';
+import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
 import { includeRawOption } from '../common.descriptions';
 

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems } from '../../../shared/brex/client';
-import { normaliseAccountingRecord } from '../../../shared/spendItem';
+import { brexItems } from '../../../brexApi/client';
+import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
 import { clientOptions, collectSpendItems, readDateRange } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
 

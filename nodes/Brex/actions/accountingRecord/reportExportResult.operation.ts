@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { BrexApiError, brexRequest, type BrexClientOptions } from '../../../shared/brex/client';
+import { BrexApiError, brexRequest, type BrexClientOptions } from '../../../brexApi/client';
 import { clientOptions, requiredId } from '../../helpers/utils';
 
 export const EXPORT_RESULTS_PATH = '/v3/accounting/records/export-results';

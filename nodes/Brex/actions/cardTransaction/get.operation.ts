@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems } from '../../../shared/brex/client';
-import { normaliseCardTransaction } from '../../../shared/spendItem';
+import { brexItems } from '../../../brexApi/client';
+import { normaliseCardTransaction } from '../../../brexApi/spendItem';
 import {
 	clientOptions,
 	getOptions,

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexRequest } from '../../../shared/brex/client';
-import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
+import { brexRequest } from '../../../brexApi/client';
+import { EXPENSE_EXPAND, normaliseExpense } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
 import { includeRawOption } from '../common.descriptions';
 

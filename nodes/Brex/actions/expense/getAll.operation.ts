@@ -6,9 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems, brexItemsSideBySide } from '../../../shared/brex/client';
-import { DEFAULT_DATE_SLICES, dateSlices } from '../../../shared/brex/dateSlices';
-import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
+import { brexItems, brexItemsSideBySide } from '../../../brexApi/client';
+import { DEFAULT_DATE_SLICES, dateSlices } from '../../../brexApi/dateSlices';
+import { EXPENSE_EXPAND, normaliseExpense } from '../../../brexApi/spendItem';
 import {
 	clientOptions,
 	collectSpendItems,

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { SharedPromises } from '../../../shared/sharedPromises';
+import { SharedPromises } from '../../../common/sharedPromises';
 import type { X3Dimension, X3Gateway } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { forEachItem } from '../../helpers/utils';

@@ -6,9 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { JournalDraftError, assertBalanced } from '../../../shared/journalDraft';
-import { MoneyError, isKnownCurrency, normaliseDecimal } from '../../../shared/money';
-import { hashToBase32 } from '../../../shared/traceId';
+import { JournalDraftError, assertBalanced } from '../../../ledger/journalDraft';
+import { MoneyError, isKnownCurrency, normaliseDecimal } from '../../../common/money';
+import { hashToBase32 } from '../../../common/traceId';
 import type {
 	JournalEntryDraft,
 	JournalLineDraft,

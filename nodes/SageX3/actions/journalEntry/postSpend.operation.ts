@@ -13,12 +13,12 @@ import {
 	isZeroAmount,
 	planJournalEntries,
 	postingItemProblem,
-} from '../../../shared/journalDraft';
-import type { DraftOptions, GroupingMode, PostingItem } from '../../../shared/journalDraft';
-import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../shared/mapping';
-import type { MappingDefaults, MappingRule } from '../../../shared/mapping';
-import type { SpendItem } from '../../../shared/spendItemTypes';
-import type { SupplierDecision } from '../../../shared/supplierMatch';
+} from '../../../ledger/journalDraft';
+import type { DraftOptions, GroupingMode, PostingItem } from '../../../ledger/journalDraft';
+import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../ledger/mapping';
+import type { MappingDefaults, MappingRule } from '../../../ledger/mapping';
+import type { SpendItem } from '../../../common/spendItemTypes';
+import type { SupplierDecision } from '../../../ledger/supplierMatch';
 import type { X3Account, X3Gateway, X3Layout } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { postEntries } from '../../helpers/postEntries';

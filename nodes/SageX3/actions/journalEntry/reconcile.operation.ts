@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { reconcile } from '../../../shared/reconcile';
-import type { ReconcileBrexItem } from '../../../shared/reconcile';
+import { reconcile } from '../../../ledger/reconcile';
+import type { ReconcileBrexItem } from '../../../ledger/reconcile';
 import type { X3Gateway } from '../../transport/gateway.types';
 
 const properties: INodeProperties[] = [

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { X3Gateway, X3SupplierDraft } from '../../transport/gateway.types';
-import { cutToLength } from '../../../shared/fieldText';
+import { cutToLength } from '../../../common/fieldText';
 import { forEachItem } from '../../helpers/utils';
 
 const properties: INodeProperties[] = [

@@ -6,14 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { cutToLength } from '../../../shared/fieldText';
-import { findSupplierAlias, foldName } from '../../../shared/supplierMatch';
+import { cutToLength } from '../../../common/fieldText';
+import { findSupplierAlias, foldName } from '../../../ledger/supplierMatch';
 import type {
 	SupplierAlias,
 	SupplierDecision,
 	SupplierOnItem,
-} from '../../../shared/supplierMatch';
-import { hashToBase32 } from '../../../shared/traceId';
+} from '../../../ledger/supplierMatch';
+import { hashToBase32 } from '../../../common/traceId';
 import type { X3Gateway, X3Supplier } from '../../transport/gateway.types';
 import { SupplierResolver } from '../../helpers/supplierResolver';
 import { forEachItem, parseJsonParameter } from '../../helpers/utils';

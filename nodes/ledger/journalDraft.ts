@@ -8,8 +8,8 @@
  * for the refunds). Amounts are exact in the currency's decimals (bigint minor units).
  */
 import type { JournalEntryDraft, JournalLineDraft } from '../SageX3/transport/gateway.types';
-import { currencyDecimals, decimalToMinor, formatMinor } from './money';
-import { TRACE_ID_MIN_LENGTH, entrySetTraceId } from './traceId';
+import { currencyDecimals, decimalToMinor, formatMinor } from '../common/money';
+import { TRACE_ID_MIN_LENGTH, entrySetTraceId } from '../common/traceId';
 
 export type GroupingMode = 'perItem' | 'entrySet';
 

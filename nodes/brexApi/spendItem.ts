@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isKnownCurrency, minorToDecimal, normaliseDecimal } from './money';
-import type { NamedRef, SpendItem, SpendRecordKind } from './spendItemTypes';
-import { spendTraceId } from './traceId';
+import { isKnownCurrency, minorToDecimal, normaliseDecimal } from '../common/money';
+import type { NamedRef, SpendItem, SpendRecordKind } from '../common/spendItemTypes';
+import { spendTraceId } from '../common/traceId';
 
 /**
  * Normalisers from the three Brex record shapes to the one SpendItem the Sage X3 side consumes

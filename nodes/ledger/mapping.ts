@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 
-import type { SpendItem } from './spendItemTypes';
+import type { SpendItem } from '../common/spendItemTypes';
 import { foldName } from './supplierMatch';
 import type { SupplierOnItem } from './supplierMatch';
 
