@@ -11,7 +11,7 @@ import {
 } from '../../nodes/ledger/journalDraft';
 import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
 import { entrySetTraceId, spendTraceId } from '../../nodes/common/traceId';
-import type { JournalEntryDraft } from '../../nodes/SageX3/transport/gateway.types';
+import type { JournalEntryDraft } from '../../nodes/ledger/journalTypes';
 
 function item(n: number, overrides: Partial<PostingItem> = {}): PostingItem {
 	return {

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { entrySetTraceId } from '../../nodes/common/traceId';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import type { JournalEntryDraft } from '../../nodes/SageX3/transport/gateway.types';
+import type { JournalEntryDraft } from '../../nodes/ledger/journalTypes';
 import { FakeX3Gateway, executeContext, rl, seededGateway } from './sageX3NodeHarness';
 import type { ParameterValue } from './sageX3NodeHarness';
 import { makeSpendItem } from './sageX3NodeSpendItems';

@@ -9,12 +9,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { JournalDraftError, assertBalanced } from '../../../ledger/journalDraft';
 import { MoneyError, isKnownCurrency, normaliseDecimal } from '../../../common/money';
 import { hashToBase32 } from '../../../common/traceId';
-import type {
-	JournalEntryDraft,
-	JournalLineDraft,
-	X3Gateway,
-	X3Layout,
-} from '../../transport/gateway.types';
+import type { JournalEntryDraft, JournalLineDraft } from '../../../ledger/journalTypes';
+import type { X3Gateway, X3Layout } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import {
 	forEachItem,

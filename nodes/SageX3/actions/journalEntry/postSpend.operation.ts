@@ -19,6 +19,7 @@ import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../led
 import type { MappingDefaults, MappingRule } from '../../../ledger/mapping';
 import type { SpendItem } from '../../../common/spendItemTypes';
 import type { SupplierDecision } from '../../../ledger/supplierMatch';
+import type { PostResult, PostStatus } from '../../../ledger/journalTypes';
 import type { X3Account, X3Gateway, X3Layout } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { postEntries } from '../../helpers/postEntries';
@@ -234,27 +235,6 @@ interface PostSpendOptions {
 	parallelEntries?: number;
 	requiredDimensionTypes?: string;
 	useSupplierAsBusinessPartner?: boolean;
-}
-
-export type PostStatus = 'posted' | 'already_posted' | 'skipped' | 'failed';
-
-/** What Post Spend reports on each item (the audit record of the sync). */
-export interface PostResult extends IDataObject {
-	status: PostStatus;
-	reason?: string;
-	documentNumber: string | null;
-	traceId: string | null;
-	entryTraceId: string | null;
-	entryType: string | null;
-	site: string | null;
-	accountingDate: string | null;
-	account: string | null;
-	dimensions: Record<string, string>;
-	businessPartner: string | null;
-	amount: string | null;
-	currency: string | null;
-	ruleIndex: number | null;
-	ruleName: string | null;
 }
 
 interface ItemState {
