@@ -39,7 +39,7 @@ import {
 	type PollResource,
 	credentialTypeOf,
 } from './constants';
-import { toNodeError } from './errors';
+import { toNodeError } from '../common/itemErrors';
 
 /**
  * Polling mode. Each poll pages through one Brex list query and emits the records not emitted before, as

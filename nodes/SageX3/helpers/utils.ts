@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { failedItem } from '../../common/itemErrors';
+import { failedItem, toNodeError } from '../../common/itemErrors';
 
 /** A readable reason for an audit trail: the message, plus the detail when the message alone is generic. */
 export function errorReason(error: unknown): string {
@@ -16,19 +16,6 @@ export function errorReason(error: unknown): string {
 		return `${message} (${description.trim().replace(/\s*\n\s*/g, '; ')})`;
 	}
 	return message;
-}
-
-/** The error as n8n should show it, tied to the item that caused it. */
-export function toItemError(
-	context: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /** Output items for one input item, paired to it. */
@@ -83,7 +70,7 @@ export async function forEachItem(
 				output.push(failureItem(context, itemIndex, errorReason(error), record));
 				continue;
 			}
-			throw toItemError(context, error, itemIndex);
+			throw toNodeError(context.getNode(), error, itemIndex);
 		}
 	}
 	return output;
@@ -127,7 +114,7 @@ async function forEachItemConcurrently(
 		if (outcome.kind === 'ok') {
 			output.push(...pairedResults(context, outcome.result, itemIndex));
 		} else if (outcome.kind === 'error') {
-			if (!continueOnFail) throw toItemError(context, outcome.error, itemIndex);
+			if (!continueOnFail) throw toNodeError(context.getNode(), outcome.error, itemIndex);
 			const record = options.keepInputOnError ? { ...items[itemIndex].json } : {};
 			output.push(failureItem(context, itemIndex, errorReason(outcome.error), record));
 		}
