@@ -68,11 +68,7 @@ export const ACCOUNTING_REFUND_TYPES = [
 
 /** A /v1/expenses record (with or without expand[]). */
 export function normaliseExpense(raw: IDataObject, options: NormaliseOptions = {}): SpendItem {
-	const record = asRecord(raw);
-	const id = readId(record);
-	const fail = (reason: string): never => {
-		throw new SpendItemError(id, reason);
-	};
+	const { record, id, fail } = openRecord(raw);
 
 	const billing = record.billing_amount;
 	if (billing === undefined || billing === null) {
@@ -80,7 +76,7 @@ export function normaliseExpense(raw: IDataObject, options: NormaliseOptions = {
 			'it has no billing_amount (the amount in the company currency), so there is nothing to post yet',
 		);
 	}
-	const money = readMinorMoney(billing, 'billing_amount', fail);
+	const money = readMoney(billing, 'billing_amount', 'minor', fail);
 	const isRefund = money.sign < 0;
 	const original = readOriginal(record.original_amount, money.currency, isRefund, 'minor', fail);
 
@@ -96,10 +92,7 @@ export function normaliseExpense(raw: IDataObject, options: NormaliseOptions = {
 	const merchant = readMerchant(record.merchant);
 	const vendor = asObject(record.vendor);
 	const user = asObject(record.user);
-	return {
-		id,
-		recordKind: 'expense',
-		traceId: traceIdFor('expense', id, options),
+	return spendItem('expense', id, raw, options, {
 		amount: money.amount,
 		currency: money.currency,
 		isRefund,
@@ -121,8 +114,7 @@ export function normaliseExpense(raw: IDataObject, options: NormaliseOptions = {
 		status: text(record.status),
 		paymentStatus: text(record.payment_status),
 		expenseType: text(record.expense_type),
-		raw,
-	};
+	});
 }
 
 /** A /v2/transactions/card/primary record. */
@@ -130,16 +122,12 @@ export function normaliseCardTransaction(
 	raw: IDataObject,
 	options: NormaliseOptions = {},
 ): SpendItem {
-	const record = asRecord(raw);
-	const id = readId(record);
-	const fail = (reason: string): never => {
-		throw new SpendItemError(id, reason);
-	};
+	const { record, id, fail } = openRecord(raw);
 
 	const type = record.type === undefined || record.type === null ? null : text(record.type);
 	if (record.type !== undefined && record.type !== null && type === null)
 		fail('its type is not a string');
-	const money = readMinorMoney(record.amount, 'amount', fail);
+	const money = readMoney(record.amount, 'amount', 'minor', fail);
 	let isRefund: boolean;
 	let amount = money.amount;
 	if (type === null) {
@@ -168,33 +156,17 @@ export function normaliseCardTransaction(
 	const description = text(record.description);
 	const merchant = readMerchant(record.merchant);
 	if (merchant.name === null) merchant.name = description;
-	return {
-		id,
-		recordKind: 'cardTransaction',
-		traceId: traceIdFor('cardTransaction', id, options),
+	return spendItem('cardTransaction', id, raw, options, {
 		amount,
 		currency: money.currency,
 		isRefund,
-		originalAmount: null,
 		accountingDate,
 		purchasedAt,
 		postedAt,
-		updatedAt: null,
 		merchant,
 		vendorName: merchant.name,
-		category: null,
-		department: null,
-		location: null,
-		user: null,
-		budget: null,
 		memo: memo(record.description),
-		receiptUrls: [],
-		customFields: {},
-		status: null,
-		paymentStatus: null,
-		expenseType: null,
-		raw,
-	};
+	});
 }
 
 /** A /v3/accounting/records record (Accounting API, amounts in decimal major units). */
@@ -202,11 +174,7 @@ export function normaliseAccountingRecord(
 	raw: IDataObject,
 	options: NormaliseOptions = {},
 ): SpendItem {
-	const record = asRecord(raw);
-	const id = readId(record);
-	const fail = (reason: string): never => {
-		throw new SpendItemError(id, reason);
-	};
+	const { record, id, fail } = openRecord(raw);
 
 	const type = text(record.type);
 	if (type === null) fail('it has no type');
@@ -219,7 +187,7 @@ export function normaliseAccountingRecord(
 				`refunds: ${ACCOUNTING_REFUND_TYPES.join(', ')}); payments and money movements are posted another way`,
 		);
 	}
-	const money = readDecimalMoney(record.amount, 'amount', fail);
+	const money = readMoney(record.amount, 'amount', 'decimal', fail);
 	if (isSpend && money.sign < 0) {
 		fail(
 			`a ${recordType} has a negative amount (${money.amount}); only refund types may be negative`,
@@ -242,33 +210,25 @@ export function normaliseAccountingRecord(
 	const merchant = readMerchant(record.merchant);
 	const lineItems = Array.isArray(record.line_items) ? record.line_items : [];
 	const firstLineMemo = lineItems.map((line) => text(asObject(line)?.memo)).find((m) => m !== null);
-	return {
-		id,
-		recordKind: 'accountingRecord',
-		traceId: traceIdFor('accountingRecord', id, options),
+	return spendItem('accountingRecord', id, raw, options, {
 		amount,
 		currency: money.currency,
 		isRefund,
 		originalAmount: original,
 		accountingDate,
-		purchasedAt: null,
 		postedAt: erpPostingDate ?? postedAt,
 		updatedAt,
 		merchant,
 		vendorName: text(vendor?.name) ?? merchant.name,
-		category: null,
 		department: user ? namedRef(null, user.department_id, user.department_name) : null,
 		location: user ? namedRef(null, user.location_id, user.location_name) : null,
 		user: userRef(user, null, text(user?.email)),
-		budget: null,
 		memo: memo(record.memo) ?? memo(firstLineMemo),
 		receiptUrls: receiptUrls(record.receipts),
 		customFields: accountingFieldValues(lineItems, isRefund),
 		status: text(record.review_status),
-		paymentStatus: null,
 		expenseType: text(record.source_type),
-		raw,
-	};
+	});
 }
 
 /**
@@ -323,6 +283,79 @@ function traceIdFor(kind: SpendRecordKind, id: string, options: NormaliseOptions
 	return spendTraceId(kind, id, options.traceIdLength ?? 20);
 }
 
+/** The record as an object, its id, and the `fail` that names it in every error. */
+function openRecord(raw: unknown): { record: IDataObject; id: string; fail: Fail } {
+	const record = asRecord(raw);
+	const id = readId(record);
+	const fail = (reason: string): never => {
+		throw new SpendItemError(id, reason);
+	};
+	return { record, id, fail };
+}
+
+/** What every record gives; the rest is null (or empty) where a record kind does not carry it. */
+type RecordFields = Pick<
+	SpendItem,
+	'amount' | 'currency' | 'isRefund' | 'accountingDate' | 'merchant' | 'vendorName'
+> &
+	Partial<
+		Pick<
+			SpendItem,
+			| 'originalAmount'
+			| 'purchasedAt'
+			| 'postedAt'
+			| 'updatedAt'
+			| 'category'
+			| 'department'
+			| 'location'
+			| 'user'
+			| 'budget'
+			| 'memo'
+			| 'receiptUrls'
+			| 'customFields'
+			| 'status'
+			| 'paymentStatus'
+			| 'expenseType'
+		>
+	>;
+
+/** The SpendItem of one record, its keys always in the contract's order (spendItemTypes.ts). */
+function spendItem(
+	kind: SpendRecordKind,
+	id: string,
+	raw: IDataObject,
+	options: NormaliseOptions,
+	fields: RecordFields,
+): SpendItem {
+	return {
+		id,
+		recordKind: kind,
+		traceId: traceIdFor(kind, id, options),
+		amount: fields.amount,
+		currency: fields.currency,
+		isRefund: fields.isRefund,
+		originalAmount: fields.originalAmount ?? null,
+		accountingDate: fields.accountingDate,
+		purchasedAt: fields.purchasedAt ?? null,
+		postedAt: fields.postedAt ?? null,
+		updatedAt: fields.updatedAt ?? null,
+		merchant: fields.merchant,
+		vendorName: fields.vendorName,
+		category: fields.category ?? null,
+		department: fields.department ?? null,
+		location: fields.location ?? null,
+		user: fields.user ?? null,
+		budget: fields.budget ?? null,
+		memo: fields.memo ?? null,
+		receiptUrls: fields.receiptUrls ?? [],
+		customFields: fields.customFields ?? {},
+		status: fields.status ?? null,
+		paymentStatus: fields.paymentStatus ?? null,
+		expenseType: fields.expenseType ?? null,
+		raw,
+	};
+}
+
 function readCurrency(value: unknown, field: string, fail: Fail): string {
 	// The Money schema declares currency nullable with default USD.
 	if (value === undefined || value === null) return 'USD';
@@ -344,46 +377,34 @@ function signOf(amount: string): -1 | 0 | 1 {
 	return /[1-9]/.test(amount) ? 1 : 0;
 }
 
-/** Money of the Expenses/Transactions APIs: integer minor units. */
-function readMinorMoney(value: unknown, field: string, fail: Fail): ReadMoney {
+/**
+ * Money of a record: integer minor units (Expenses/Transactions APIs) or a JSON number or decimal string in major
+ * units (Accounting API, which always sends the currency).
+ */
+function readMoney(
+	value: unknown,
+	field: string,
+	units: 'minor' | 'decimal',
+	fail: Fail,
+): ReadMoney {
 	const money = asObject(value);
 	if (!money) return fail(`${field} is missing or not an object`);
-	const currency = readCurrency(money.currency, field, fail);
-	const minor = money.amount;
-	if (minor === undefined || minor === null) return fail(`${field}.amount is missing`);
-	if (typeof minor !== 'number' && typeof minor !== 'string') {
-		return fail(`${field}.amount is a ${typeof minor}, not a number`);
-	}
-	let amount: string | undefined;
-	let problem: string | undefined;
-	try {
-		amount = minorToDecimal(typeof minor === 'string' ? minor.trim() : minor, currency);
-	} catch (error) {
-		problem = (error as Error).message;
-	}
-	if (amount === undefined) return fail(`${field}.amount: ${problem ?? 'unreadable'}`);
-	const sign = signOf(amount);
-	if (sign === 0) return fail(`${field} is zero; there is nothing to post`);
-	return { amount, currency, sign };
-}
-
-/** Amount of the Accounting API: a JSON number (or decimal string) in major units. */
-function readDecimalMoney(value: unknown, field: string, fail: Fail): ReadMoney {
-	const money = asObject(value);
-	if (!money) return fail(`${field} is missing or not an object`);
-	if (money.currency === undefined || money.currency === null) {
+	if (units === 'decimal' && (money.currency === undefined || money.currency === null)) {
 		return fail(`${field}.currency is missing (the Accounting API always sends it)`);
 	}
 	const currency = readCurrency(money.currency, field, fail);
-	const major = money.amount;
-	if (major === undefined || major === null) return fail(`${field}.amount is missing`);
-	if (typeof major !== 'number' && typeof major !== 'string') {
-		return fail(`${field}.amount is a ${typeof major}, not a number`);
+	const given = money.amount;
+	if (given === undefined || given === null) return fail(`${field}.amount is missing`);
+	if (typeof given !== 'number' && typeof given !== 'string') {
+		return fail(`${field}.amount is a ${typeof given}, not a number`);
 	}
 	let amount: string | undefined;
 	let problem: string | undefined;
 	try {
-		amount = normaliseDecimal(major, currency);
+		amount =
+			units === 'minor'
+				? minorToDecimal(typeof given === 'string' ? given.trim() : given, currency)
+				: normaliseDecimal(given, currency);
 	} catch (error) {
 		problem = (error as Error).message;
 	}
@@ -402,10 +423,7 @@ function readOriginal(
 	fail: Fail,
 ): { amount: string; currency: string } | null {
 	if (value === undefined || value === null) return null;
-	const money =
-		units === 'minor'
-			? readMinorMoney(value, 'original_amount', fail)
-			: readDecimalMoney(value, 'original_amount', fail);
+	const money = readMoney(value, 'original_amount', units, fail);
 	if (money.currency === postingCurrency) return null;
 	const magnitude = money.amount.replace(/^-/, '');
 	return { amount: isRefund ? `-${magnitude}` : magnitude, currency: money.currency };
