@@ -9,7 +9,7 @@ import { Brex } from '../../nodes/Brex/Brex.node';
 import { setSleepForTests } from '../../nodes/brexApi/client';
 import { normaliseExpense } from '../../nodes/brexApi/spendItem';
 import { type BrexEmulator, startBrexEmulator } from '../emulators/brex/server';
-import { type HarnessOptions, createHarness, recordingSleep } from '../unit/brexClientHarness';
+import { type HarnessOptions, createHarness, recordingSleep } from '../support/brexClientHarness';
 
 const node = new Brex();
 let emulator: BrexEmulator;

@@ -13,7 +13,7 @@ import { clearDeliveryMemory } from '../../nodes/BrexTrigger/deliveryMemory';
 import { clearWebhookSecretCache } from '../../nodes/BrexTrigger/webhookSecrets';
 import { setSleepForTests } from '../../nodes/brexApi/client';
 import { type BrexEmulator, startBrexEmulator } from '../emulators/brex/server';
-import { type TriggerHarnessOptions, createTriggerHarness } from '../unit/brexTriggerHarness';
+import { type TriggerHarnessOptions, createTriggerHarness } from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const methods = trigger.webhookMethods.default;

@@ -19,7 +19,7 @@ import { CHART, DEPARTMENTS } from '../emulators/seed';
 import { startX3Emulator } from '../emulators/x3/server';
 import type { X3Emulator } from '../emulators/x3/server';
 import type { EmuJournalEntry, EmuSupplier } from '../emulators/x3/state';
-import type { NodeOutputs, TestCredentials } from './n8nCoreHarness';
+import type { NodeOutputs, TestCredentials } from '../support/n8nCoreHarness';
 import {
 	chain,
 	loadOptionsContext,
@@ -27,7 +27,7 @@ import {
 	sageX3Node,
 	spendSourceNode,
 	x3Credentials,
-} from './n8nCoreHarness';
+} from '../support/n8nCoreHarness';
 
 let emulator: X3Emulator;
 let credentials: TestCredentials;

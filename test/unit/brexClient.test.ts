@@ -16,7 +16,7 @@ import {
 	TEST_TOKEN,
 	createHarness,
 	recordingSleep,
-} from './brexClientHarness';
+} from '../support/brexClientHarness';
 
 const API: BrexClientOptions = { credentialType: 'brexApi' };
 const FAST: BrexClientOptions = {

@@ -12,7 +12,7 @@ import {
 	createHarness,
 	recordingSleep,
 	type HarnessOptions,
-} from './brexClientHarness';
+} from '../support/brexClientHarness';
 
 const node = new Brex();
 

@@ -9,7 +9,7 @@ import {
 	WEBHOOK_URL,
 	type TriggerHarnessOptions,
 	createTriggerHarness,
-} from './brexTriggerHarness';
+} from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const methods = trigger.webhookMethods.default;

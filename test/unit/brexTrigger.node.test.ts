@@ -6,7 +6,7 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
 import { setSleepForTests } from '../../nodes/brexApi/client';
-import { TRIGGER_BASE_URL, createTriggerHarness } from './brexTriggerHarness';
+import { TRIGGER_BASE_URL, createTriggerHarness } from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 

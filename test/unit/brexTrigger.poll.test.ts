@@ -10,7 +10,7 @@ import {
 	TRIGGER_BASE_URL,
 	type TriggerHarnessOptions,
 	createTriggerHarness,
-} from './brexTriggerHarness';
+} from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const START = '2026-07-01T00:00:00.000Z';

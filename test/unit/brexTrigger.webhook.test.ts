@@ -17,7 +17,7 @@ import {
 	TRIGGER_TOKEN,
 	type TriggerHarnessOptions,
 	createTriggerHarness,
-} from './brexTriggerHarness';
+} from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;

@@ -8,7 +8,7 @@ import {
 	ruleMatches,
 } from '../../nodes/ledger/mapping';
 import type { MappingDefaults } from '../../nodes/ledger/mapping';
-import { makeSpendItem } from './sageX3NodeSpendItems';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
 
 const DIMENSION_TYPES = ['CCT', 'DEP', 'PRJ'];
 const context = { dimensionTypes: DIMENSION_TYPES };

@@ -14,7 +14,7 @@ import {
 	type EntryItemOutcome,
 } from '../../nodes/SageX3/helpers/postEntries';
 import { documentPrecedes } from '../../nodes/SageX3/transport/records';
-import { FakeX3Gateway, seededGateway } from './sageX3NodeHarness';
+import { FakeX3Gateway, seededGateway } from '../support/sageX3NodeHarness';
 
 const OPTIONS: DraftOptions = { mode: 'entrySet', traceFieldLength: 20 };
 

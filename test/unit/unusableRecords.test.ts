@@ -10,8 +10,8 @@ import { toOutputItem } from '../../nodes/BrexTrigger/poller';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
 import { unusableRecordFields } from '../../nodes/brexApi/spendItem';
-import { executeContext, rl, seededGateway } from './sageX3NodeHarness';
-import { makeSpendItem } from './sageX3NodeSpendItems';
+import { executeContext, rl, seededGateway } from '../support/sageX3NodeHarness';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
 

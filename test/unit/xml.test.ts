@@ -15,7 +15,7 @@ import {
 	XmlError,
 } from '../../nodes/common/xml';
 import type { XmlElement, XmlNode } from '../../nodes/common/xml';
-import { referenceDir } from '../referenceDir';
+import { referenceDir } from '../support/referenceDir';
 
 const REFERENCE = join(referenceDir(), 'sage-x3');
 
