@@ -81,6 +81,7 @@ function declaredTypes(): { nodes: string[]; credentials: string[] } {
 		n8n: { nodes: string[]; credentials: string[] };
 	};
 	const load = (file: string) =>
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the built package, loaded the way n8n loads it
 		Object.values(require(path.join(REPO_ROOT, file)) as Record<string, unknown>).filter(
 			(value): value is new () => unknown => typeof value === 'function',
 		);

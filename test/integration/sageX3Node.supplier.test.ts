@@ -18,7 +18,6 @@ import {
 	supplierView,
 	emulatorSupplier,
 	sortedCodes,
-	spendItem,
 } from '../support/sageX3NodeOperations';
 
 useX3Emulator();

@@ -15,7 +15,13 @@ import { spendTraceId } from '../../nodes/common/traceId';
 import { startX3Emulator } from '../emulators/x3/server';
 import type { X3Emulator } from '../emulators/x3/server';
 import { CHART, DEPARTMENTS, LOCATIONS, seedVendors } from '../emulators/seed';
-import { chain, runWorkflow, sageX3Node, spendSourceNode, x3Credentials } from '../support/n8nCoreHarness';
+import {
+	chain,
+	runWorkflow,
+	sageX3Node,
+	spendSourceNode,
+	x3Credentials,
+} from '../support/n8nCoreHarness';
 
 let emulator: X3Emulator;
 let credentials: Record<string, ICredentialDataDecryptedObject>;

@@ -16,13 +16,11 @@ const LAYERS: Array<{ folder: string; mayNotImport: string[] }> = [
 ];
 
 function sourceFiles(folder: string): string[] {
-	return fs
-		.readdirSync(path.join(ROOT, folder), { withFileTypes: true })
-		.flatMap((entry) => {
-			const relative = `${folder}/${entry.name}`;
-			if (entry.isDirectory()) return sourceFiles(relative);
-			return entry.name.endsWith('.ts') ? [relative] : [];
-		});
+	return fs.readdirSync(path.join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
+		const relative = `${folder}/${entry.name}`;
+		if (entry.isDirectory()) return sourceFiles(relative);
+		return entry.name.endsWith('.ts') ? [relative] : [];
+	});
 }
 
 /** Every module specifier of a file: import/export … from, import(), require(), jest.mock(). */
