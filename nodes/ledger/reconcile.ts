@@ -1,4 +1,4 @@
-import type { PostedJournalEntry } from '../SageX3/transport/gateway.types';
+import type { PostedJournalEntry } from './journalTypes';
 import { compareDecimals, decimalToMinor, formatMinor, currencyDecimals } from '../common/money';
 
 /** What reconciliation needs of a Brex record. */
