@@ -1,3 +1,8 @@
+/**
+ * Post Spend: spend items → mapping → journal drafts → X3, with one audit result per item (PostResult).
+ * Size (over 500 lines): n8n's one-file-per-operation layout holds its 190 lines of parameter descriptions beside
+ * the execute pipeline; the pure steps already live in nodes/ledger and the posting loop in helpers/postEntries.ts.
+ */
 import type {
 	IDataObject,
 	IExecuteFunctions,
