@@ -18,6 +18,22 @@ export function errorReason(error: unknown): string {
 	return message;
 }
 
+/**
+ * A text parameter the operation cannot do without, trimmed (a resource locator gives its value); an empty one
+ * fails the item with `emptyMessage`.
+ */
+export function requiredText(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	emptyMessage: string,
+	options: { extractValue?: boolean } = {},
+): string {
+	const text = String(context.getNodeParameter(name, itemIndex, '', options) ?? '').trim();
+	if (text === '') throw new NodeOperationError(context.getNode(), emptyMessage, { itemIndex });
+	return text;
+}
+
 /** Output items for one input item, paired to it. */
 export function pairedResults(
 	context: IExecuteFunctions,

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { X3Gateway } from '../../transport/gateway.types';
-import { forEachItem } from '../../helpers/utils';
+import { forEachItem, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -24,11 +24,9 @@ export async function execute(
 	gateway: X3Gateway,
 ): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(
-			this.getNodeParameter('account', itemIndex, '', { extractValue: true }) ?? '',
-		).trim();
-		if (code === '')
-			throw new NodeOperationError(this.getNode(), 'No account code given', { itemIndex });
+		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
+			extractValue: true,
+		});
 		const account = await gateway.getAccount(code);
 		if (!account) {
 			throw new NodeOperationError(this.getNode(), `GL account "${code}" was not found in X3`, {

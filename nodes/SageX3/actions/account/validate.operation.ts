@@ -8,7 +8,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { X3Gateway } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
-import { forEachItem, parseDimensionAssignments } from '../../helpers/utils';
+import { forEachItem, parseDimensionAssignments, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -35,11 +35,9 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const layout = getLayout(this);
 	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(
-			this.getNodeParameter('account', itemIndex, '', { extractValue: true }) ?? '',
-		).trim();
-		if (code === '')
-			throw new NodeOperationError(this.getNode(), 'No account code given', { itemIndex });
+		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
+			extractValue: true,
+		});
 		let dimensions: Record<string, string>;
 		try {
 			dimensions = parseDimensionAssignments(

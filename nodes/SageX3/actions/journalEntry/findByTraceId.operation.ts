@@ -4,10 +4,10 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { X3Gateway } from '../../transport/gateway.types';
-import { forEachItem } from '../../helpers/utils';
+import { forEachItem, requiredText } from '../../helpers/utils';
 
 const properties: INodeProperties[] = [
 	{
@@ -32,9 +32,7 @@ export async function execute(
 	gateway: X3Gateway,
 ): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {
-		const traceId = String(this.getNodeParameter('traceId', itemIndex, '') ?? '').trim();
-		if (traceId === '')
-			throw new NodeOperationError(this.getNode(), 'Trace ID is empty', { itemIndex });
+		const traceId = requiredText(this, 'traceId', itemIndex, 'Trace ID is empty');
 		const entries = await gateway.findJournalEntriesByTraceId(traceId);
 		return {
 			traceId,

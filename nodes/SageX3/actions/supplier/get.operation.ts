@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { X3Gateway } from '../../transport/gateway.types';
-import { forEachItem } from '../../helpers/utils';
+import { forEachItem, requiredText } from '../../helpers/utils';
 import { supplierRLC } from '../common.descriptions';
 
 const properties: INodeProperties[] = [supplierRLC];
@@ -22,12 +22,9 @@ export async function execute(
 	gateway: X3Gateway,
 ): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(
-			this.getNodeParameter('supplier', itemIndex, '', { extractValue: true }) ?? '',
-		).trim();
-		if (code === '') {
-			throw new NodeOperationError(this.getNode(), 'No supplier code given', { itemIndex });
-		}
+		const code = requiredText(this, 'supplier', itemIndex, 'No supplier code given', {
+			extractValue: true,
+		});
 		const supplier = await gateway.getSupplier(code);
 		if (!supplier) {
 			throw new NodeOperationError(this.getNode(), `Supplier "${code}" was not found in X3`, {
