@@ -1,15 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { forEachItem, parseDimensionAssignments, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	accountRLC('account', 'GL Account', 'The general ledger account to check'),
@@ -28,11 +23,7 @@ const displayOptions = { show: { resource: ['account'], operation: ['validate'] 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const layout = getLayout(this);
 	return await forEachItem(this, items, async (itemIndex) => {
 		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
@@ -76,4 +67,4 @@ export async function execute(
 		if (problems.length > 0) result.reason = problems.join('; ');
 		return result;
 	});
-}
+};

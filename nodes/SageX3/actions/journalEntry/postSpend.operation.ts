@@ -36,6 +36,7 @@ import {
 	parseDimensionAssignments,
 } from '../../helpers/utils';
 import { accountRLC, entryTypeField, siteField } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	entryTypeField,
@@ -332,11 +333,7 @@ function dimensionsFromCollection(
 	return result;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const node = this.getNode();
 	const layout = getLayout(this);
 	const rules = mappingRules(this, layout);
@@ -569,7 +566,7 @@ export async function execute(
 		});
 	}
 	return output;
-}
+};
 
 function countStatuses(states: ItemState[]): Record<PostStatus, number> {
 	const counts: Record<PostStatus, number> = {

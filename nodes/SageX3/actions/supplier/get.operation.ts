@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
 import { forEachItem, requiredText } from '../../helpers/utils';
 import { supplierRLC } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [supplierRLC];
 
@@ -16,11 +11,7 @@ const displayOptions = { show: { resource: ['supplier'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {
 		const code = requiredText(this, 'supplier', itemIndex, 'No supplier code given', {
 			extractValue: true,
@@ -34,4 +25,4 @@ export async function execute(
 		}
 		return { ...supplier } as IDataObject;
 	});
-}
+};
