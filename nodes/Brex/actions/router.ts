@@ -6,12 +6,7 @@ import { toNodeError } from '../../common/itemErrors';
 import * as accountingRecord from './accountingRecord/AccountingRecord.resource';
 import * as cardTransaction from './cardTransaction/CardTransaction.resource';
 import * as expense from './expense/Expense.resource';
-import type { BrexType } from './node.type';
-
-type OperationExecute = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-) => Promise<INodeExecutionData[]>;
+import type { BrexType, OperationExecute } from './node.type';
 
 function operationFor(ctx: IExecuteFunctions, node: BrexType): OperationExecute {
 	switch (node.resource) {
