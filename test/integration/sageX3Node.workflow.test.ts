@@ -10,12 +10,18 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import type { SpendItem } from '../../nodes/shared/spendItemTypes';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import type { SpendItem } from '../../nodes/common/spendItemTypes';
+import { spendTraceId } from '../../nodes/common/traceId';
 import { startX3Emulator } from '../emulators/x3/server';
 import type { X3Emulator } from '../emulators/x3/server';
 import { CHART, DEPARTMENTS, LOCATIONS, seedVendors } from '../emulators/seed';
-import { chain, runWorkflow, sageX3Node, spendSourceNode, x3Credentials } from './n8nCoreHarness';
+import {
+	chain,
+	runWorkflow,
+	sageX3Node,
+	spendSourceNode,
+	x3Credentials,
+} from '../support/n8nCoreHarness';
 
 let emulator: X3Emulator;
 let credentials: Record<string, ICredentialDataDecryptedObject>;

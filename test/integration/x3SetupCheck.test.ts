@@ -11,12 +11,18 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { CACHE_TTL_MS, clearSetupReportCache } from '../../nodes/SageX3/helpers/setupVerdict';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { spendTraceId } from '../../nodes/common/traceId';
 import { CHART } from '../emulators/seed';
 import { startX3Emulator } from '../emulators/x3/server';
 import type { X3Emulator } from '../emulators/x3/server';
-import type { NodeOutputs, TestCredentials } from './n8nCoreHarness';
-import { chain, runWorkflow, sageX3Node, spendSourceNode, x3Credentials } from './n8nCoreHarness';
+import type { NodeOutputs, TestCredentials } from '../support/n8nCoreHarness';
+import {
+	chain,
+	runWorkflow,
+	sageX3Node,
+	spendSourceNode,
+	x3Credentials,
+} from '../support/n8nCoreHarness';
 
 let emulator: X3Emulator;
 

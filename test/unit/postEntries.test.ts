@@ -3,9 +3,9 @@
  * executions of a re-delivered event): both trace checks see nothing, both save, and the check after the save
  * must leave exactly one entry per item, with every item reported against an entry X3 really holds.
  */
-import { planJournalEntries } from '../../nodes/shared/journalDraft';
-import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { planJournalEntries } from '../../nodes/ledger/journalDraft';
+import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
+import { spendTraceId } from '../../nodes/common/traceId';
 import {
 	CHECK_GROUP_IDS,
 	MAX_SAVE_ROUNDS,
@@ -14,7 +14,7 @@ import {
 	type EntryItemOutcome,
 } from '../../nodes/SageX3/helpers/postEntries';
 import { documentPrecedes } from '../../nodes/SageX3/transport/records';
-import { FakeX3Gateway, seededGateway } from './sageX3NodeHarness';
+import { FakeX3Gateway, seededGateway } from '../support/sageX3NodeHarness';
 
 const OPTIONS: DraftOptions = { mode: 'entrySet', traceFieldLength: 20 };
 

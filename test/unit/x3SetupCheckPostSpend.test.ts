@@ -9,10 +9,10 @@ import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import type { GuaranteeVerdict, SetupReport } from '../../nodes/SageX3/helpers/setupCheck';
 import { setupReportFor } from '../../nodes/SageX3/helpers/setupVerdict';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import { executeContext, rl, seededGateway } from './sageX3NodeHarness';
-import type { FakeX3Gateway, ParameterValue } from './sageX3NodeHarness';
-import { makeSpendItem } from './sageX3NodeSpendItems';
-import type { SpendItemOverrides } from './sageX3NodeSpendItems';
+import { executeContext, rl, seededGateway } from '../support/sageX3NodeHarness';
+import type { FakeX3Gateway, ParameterValue } from '../support/sageX3NodeHarness';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
+import type { SpendItemOverrides } from '../support/sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
 jest.mock('../../nodes/SageX3/helpers/setupVerdict', () => ({

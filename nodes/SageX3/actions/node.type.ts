@@ -1,4 +1,6 @@
-import type { AllEntities } from 'n8n-workflow';
+import type { AllEntities, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { X3Gateway } from '../transport/gateway.types';
 
 type NodeMap = {
 	supplier: 'get' | 'search' | 'create' | 'findOrCreate';
@@ -9,3 +11,10 @@ type NodeMap = {
 };
 
 export type SageX3Type = AllEntities<NodeMap>;
+
+/** What every operation exports as `execute`: all input items of the execution, one gateway for them. */
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	gateway: X3Gateway,
+) => Promise<INodeExecutionData[]>;

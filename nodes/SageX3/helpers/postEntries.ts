@@ -1,5 +1,5 @@
-import { buildEntry } from '../../shared/journalDraft';
-import type { DraftOptions, PlannedEntry, PostingItem } from '../../shared/journalDraft';
+import { buildEntry } from '../../ledger/journalDraft';
+import type { DraftOptions, PlannedEntry, PostingItem } from '../../ledger/journalDraft';
 import type { X3Gateway } from '../transport/gateway.types';
 import { GRAPHQL_TRACE_BATCH_SIZE } from '../transport/readers';
 import { documentPrecedes } from '../transport/records';

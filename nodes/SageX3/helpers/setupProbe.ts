@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { base32 } from '../../shared/traceId';
+import { base32 } from '../../common/traceId';
 import type { TraceLookupOptions, X3Layout } from '../transport/gateway.types';
 import type { X3SoapNames } from '../transport/names';
 import { leadingTraceId, text } from '../transport/records';

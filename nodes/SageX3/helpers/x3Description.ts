@@ -1,5 +1,5 @@
-import { childElements, localName, parseXml } from '../../shared/xml';
-import type { XmlElement } from '../../shared/xml';
+import { childElements, localName, parseXml } from '../../common/xml';
+import type { XmlElement } from '../../common/xml';
 
 /**
  * What a SOAP `getDescription` answer says about a publication: its blocks (GRP groups, TAB tables) and, for each

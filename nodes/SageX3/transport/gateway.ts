@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
-import { SharedPromise } from '../../shared/sharedPromises';
+import { SharedPromise } from '../../common/sharedPromises';
 import {
 	X3BusinessError,
 	X3Error,

@@ -1,3 +1,8 @@
+/**
+ * Post Spend: spend items → mapping → journal drafts → X3, with one audit result per item (PostResult).
+ * Size (over 500 lines): n8n's one-file-per-operation layout holds its 190 lines of parameter descriptions beside
+ * the execute pipeline; the pure steps already live in nodes/ledger and the posting loop in helpers/postEntries.ts.
+ */
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -13,18 +18,19 @@ import {
 	isZeroAmount,
 	planJournalEntries,
 	postingItemProblem,
-} from '../../../shared/journalDraft';
+} from '../../../ledger/journalDraft';
 import type {
 	DraftOptions,
 	GroupingMode,
 	PlannedEntry,
 	PostingItem,
-} from '../../../shared/journalDraft';
-import { cutToLength } from '../../../shared/fieldText';
-import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../shared/mapping';
-import type { MappingDefaults, MappingRule } from '../../../shared/mapping';
-import type { SpendItem } from '../../../shared/spendItemTypes';
-import type { SupplierDecision } from '../../../shared/supplierMatch';
+} from '../../../ledger/journalDraft';
+import { cutToLength } from '../../../common/fieldText';
+import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../ledger/mapping';
+import type { MappingDefaults, MappingRule } from '../../../ledger/mapping';
+import type { SpendItem } from '../../../common/spendItemTypes';
+import type { SupplierDecision } from '../../../ledger/supplierMatch';
+import type { PostResult, PostStatus } from '../../../ledger/journalTypes';
 import type { X3Account, X3Gateway, X3Layout } from '../../transport/gateway.types';
 import { getExtraFields, getFieldPlacements, getLayout } from '../../helpers/context';
 import { postEntries } from '../../helpers/postEntries';
@@ -41,6 +47,7 @@ import {
 	parseDimensionAssignments,
 } from '../../helpers/utils';
 import { accountRLC, entryTypeField, siteField } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	entryTypeField,
@@ -247,27 +254,6 @@ interface PostSpendOptions {
 	useSupplierAsBusinessPartner?: boolean;
 }
 
-export type PostStatus = 'posted' | 'already_posted' | 'skipped' | 'failed';
-
-/** What Post Spend reports on each item (the audit record of the sync). */
-export interface PostResult extends IDataObject {
-	status: PostStatus;
-	reason?: string;
-	documentNumber: string | null;
-	traceId: string | null;
-	entryTraceId: string | null;
-	entryType: string | null;
-	site: string | null;
-	accountingDate: string | null;
-	account: string | null;
-	dimensions: Record<string, string>;
-	businessPartner: string | null;
-	amount: string | null;
-	currency: string | null;
-	ruleIndex: number | null;
-	ruleName: string | null;
-}
-
 interface ItemState {
 	itemIndex: number;
 	json: IDataObject;
@@ -358,11 +344,7 @@ function dimensionsFromCollection(
 	return result;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const node = this.getNode();
 	const layout = getLayout(this);
 	const rules = mappingRules(this, layout);
@@ -693,7 +675,7 @@ export async function execute(
 		});
 	}
 	return output;
-}
+};
 
 /**
  * Lengths from the customer's getDescription instead of constants: the trace field's width (when shorter than X3
