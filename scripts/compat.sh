@@ -30,7 +30,10 @@ install_compat_n8n() {
 	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
 	brex_log "installing n8n $version into $dir (one-off, several minutes, ~2.7 GB; log: $dir/install.log)"
 	mkdir -p "$dir"
-	printf '{"name":"brex-x3-n8n-compat-host","private":true,"dependencies":{"n8n":"%s"}}\n' "$version" >"$dir/package.json"
+	# Older n8n-nodes-base (2.3.5 for one; 2.41 no longer) takes xlsx from cdn.sheetjs.com, which a host with only
+	# the npm registry cannot reach; the registry's last xlsx stands in (it serves only nodes the templates do not use).
+	printf '{"name":"brex-x3-n8n-compat-host","private":true,"dependencies":{"n8n":"%s"},"overrides":{"xlsx":"0.18.5"}}\n' \
+		"$version" >"$dir/package.json"
 	: >"$dir/install.log"
 	# As for the pinned n8n (scripts/lib/env.sh): no install scripts, then build only sqlite3.
 	(cd "$dir" && brex_run_logged "$dir/install.log" npm install --ignore-scripts --no-audit --no-fund) || return 1
