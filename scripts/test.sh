@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole check (`npm test`): build, lint, unit + integration tests, then in a real n8n: end-to-end tests, the
-# reliability suite (scripts/reliability.sh) and the browser tests (test/browser/run.sh).
+# The whole check (`npm test`): build, lint, n8n's community-package scanner (scripts/scan.sh), unit + integration
+# tests, then in a real n8n: end-to-end tests, the reliability suite (scripts/reliability.sh) and the browser tests
+# (test/browser/run.sh).
 # Runs under the pinned Node 24 from the tool cache (fetched on first use, see scripts/lib/env.sh), even when
 # started by another Node's npm. Prints one line per stage with its duration; exits non-zero if any failed.
 set -uo pipefail
@@ -69,6 +70,8 @@ run_stage deps ensure_deps || {
 }
 if run_stage build npm run build; then
 	run_stage lint npm run lint
+	# n8n's own scanner (@n8n/scan-community-package) on the sources and the packed tarball, offline.
+	run_stage scan bash scripts/scan.sh
 	run_stage unit node_modules/.bin/jest --selectProjects unit "${jest_ci[@]}"
 	run_stage integration node_modules/.bin/jest --selectProjects integration "${jest_ci[@]}"
 	BREX_X3_SKIP_BUILD=1 run_stage e2e bash test/e2e/run.sh
@@ -77,7 +80,7 @@ if run_stage build npm run build; then
 	# The n8n editor in headless Chromium: import through the UI, dropdowns listing the X3 emulator's data.
 	BREX_X3_SKIP_BUILD=1 run_stage browser bash test/browser/run.sh
 else
-	for stage in lint unit integration e2e reliability browser; do skip_stage "$stage" 'build failed'; done
+	for stage in lint scan unit integration e2e reliability browser; do skip_stage "$stage" 'build failed'; done
 fi
 
 print_summary
