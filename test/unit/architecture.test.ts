@@ -1,5 +1,5 @@
 /**
- * The layering of nodes/ (docs/architecture.md): the ledger domain, the Brex API side and the common helpers
+ * The layering of nodes/ (README, Architecture): the ledger domain, the Brex API side and the common helpers
  * are used by the nodes and never use them. Each rule names the folders a layer may not import from; a relative
  * import (or require/jest.mock path) is resolved and checked against them.
  */
