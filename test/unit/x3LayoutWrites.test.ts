@@ -12,6 +12,7 @@ import type {
 	X3Layout,
 	X3SupplierDraft,
 } from '../../nodes/SageX3/transport/gateway.types';
+import { layoutWithPlacements } from '../../nodes/SageX3/transport/layoutPlacements';
 import { joinAnalytics } from '../../nodes/SageX3/transport/readers';
 import { buildObjectXml } from '../../nodes/SageX3/transport/soap';
 import type { X3ObjectData } from '../../nodes/SageX3/transport/soap';
@@ -258,5 +259,40 @@ describe('supplier blocks', () => {
 		expect(() => builder(layout).supplierObject(supplier, supplier.name, 'SUPUS')).toThrow(
 			'The layout names BPAC_1 both as a supplier block and as the address table',
 		);
+	});
+});
+
+describe('layoutWithPlacements (X3 Setup BLOCK.FIELD)', () => {
+	it('carries supplier placements into fieldBlocks and the dimension placement into analyticsBlock', () => {
+		const { layout, unplaced } = layoutWithPlacements(DEFAULT_X3_LAYOUT, {
+			'supplier.shortName': 'BPRC_1',
+			'supplier.country': 'BPRC_1',
+			'supplier.name': 'BPS0_1',
+			'journalEntry.dimensionPrefix': 'GAS2_1',
+			'journalEntry.traceField': 'GAS0_1',
+			'journalEntry.reference': 'GAS0_2',
+			'journalEntry.lineTraceField': 'GAS1_1',
+		});
+		expect(layout.supplier.fieldBlocks).toEqual({ shortName: 'BPRC_1', country: 'BPRC_1' });
+		expect(layout.journalEntry.analyticsBlock).toBe('GAS2_1');
+		// Only what the layout cannot express is left to the caller.
+		expect(unplaced).toEqual({ 'journalEntry.reference': 'GAS0_2' });
+		expect(DEFAULT_X3_LAYOUT.supplier.fieldBlocks).toBeUndefined();
+		const data = builder(layout).supplierObject(
+			{ name: 'Acme', shortName: 'ACME', category: 'SUPFR', country: 'FR' },
+			'Acme',
+			'SUPFR',
+		);
+		expect(data).toEqual({
+			BPS0_1: { BPSNAM: 'Acme', BSGCOD: 'SUPFR' },
+			BPRC_1: { BPSSHO: 'ACME', CRY: 'FR' },
+		});
+	});
+
+	it('a dimension placement in the lines block keeps the dimensions on the lines', () => {
+		const { layout } = layoutWithPlacements(DEFAULT_X3_LAYOUT, {
+			'journalEntry.dimensionPrefix': 'GAS1_1',
+		});
+		expect(layout.journalEntry.analyticsBlock).toBeUndefined();
 	});
 });
