@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { connectedAppTokens, MAX_CONNECTED_APP_TOKEN_SECONDS } from '../nodes/shared/jwt';
+import { connectedAppTokens, MAX_CONNECTED_APP_TOKEN_SECONDS } from '../nodes/common/jwt';
 
 /**
  * Sage X3 connected application (on-premises GraphQL, `/xtrem/api`). X3 has no token endpoint on-premises: the
@@ -18,7 +18,7 @@ import { connectedAppTokens, MAX_CONNECTED_APP_TOKEN_SECONDS } from '../nodes/sh
  * through CredentialsHelper.authenticate), so the token is always fresh. preAuthentication runs only when the
  * expirable field is empty or after a 401, and it persists the token into the stored credential, so a token
  * would be reused until X3 rejects it and every renewal would rewrite the credential. Here tokens live only in
- * memory (nodes/shared/jwt.ts), reused until less than 60 s remain, and the secret never leaves this process.
+ * memory (nodes/common/jwt.ts), reused until less than 60 s remain, and the secret never leaves this process.
  */
 export class SageX3ConnectedAppApi implements ICredentialType {
 	name = 'sageX3ConnectedAppApi';

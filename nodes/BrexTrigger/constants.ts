@@ -1,7 +1,7 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import type { BrexCredentialType } from '../shared/brex/client';
-import type { SpendRecordKind } from '../shared/spendItemTypes';
+import type { BrexCredentialType } from '../brexApi/client';
+import type { SpendRecordKind } from '../common/spendItemTypes';
 
 export type TriggerMode = 'webhook' | 'polling';
 export type Authentication = 'accessToken' | 'oAuth2';

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { type BrexClientOptions, BrexApiError, brexRequest } from '../shared/brex/client';
+import { type BrexClientOptions, BrexApiError, brexRequest } from '../brexApi/client';
 import {
 	type PollPlan,
 	type PollRecord,
@@ -19,7 +19,7 @@ import {
 	planPoll,
 	pollRecordKey,
 	readPollState,
-} from '../shared/brex/pollCursor';
+} from '../brexApi/pollCursor';
 import {
 	EXPENSE_EXPAND,
 	SpendItemError,
@@ -27,8 +27,8 @@ import {
 	normaliseCardTransaction,
 	normaliseExpense,
 	unusableRecordFields,
-} from '../shared/spendItem';
-import type { SpendItem } from '../shared/spendItemTypes';
+} from '../brexApi/spendItem';
+import type { SpendItem } from '../common/spendItemTypes';
 import {
 	CARD_TRANSACTION_MIN_LOOKBACK_MINUTES,
 	DEFAULT_LOOKBACK_MINUTES,
@@ -39,11 +39,11 @@ import {
 	type PollResource,
 	credentialTypeOf,
 } from './constants';
-import { toNodeError } from './errors';
+import { toNodeError } from '../common/itemErrors';
 
 /**
  * Polling mode. Each poll pages through one Brex list query and emits the records not emitted before, as
- * SpendItems in timestamp order; the cursor logic is in shared/brex/pollCursor.ts. The stored state changes
+ * SpendItems in timestamp order; the cursor logic is in nodes/brexApi/pollCursor.ts. The stored state changes
  * only after every page of the poll was read, so a failed poll throws (n8n records a failed execution) and the
  * next poll reads the same window again. A record that cannot be normalised is emitted once as an item with
  * `error` and `reason` (and its kind, statuses and the raw record), so it is neither lost nor blocking.

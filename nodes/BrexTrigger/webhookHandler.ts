@@ -5,15 +5,15 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { BrexApiError, type BrexClientOptions, brexRequest } from '../shared/brex/client';
-import { verifyBrexWebhook } from '../shared/brex/webhookSignature';
+import { BrexApiError, type BrexClientOptions, brexRequest } from '../brexApi/client';
+import { verifyBrexWebhook } from '../brexApi/webhookSignature';
 import {
 	EXPENSE_EXPAND,
 	SpendItemError,
 	normaliseAccountingRecord,
 	normaliseExpense,
 	unusableRecordFields,
-} from '../shared/spendItem';
+} from '../brexApi/spendItem';
 import { credentialTypeOf } from './constants';
 import { forgetDelivery, rememberDelivery, wasDelivered } from './deliveryMemory';
 import { type SecretsResult, getWebhookSecrets, refreshWebhookSecrets } from './webhookSecrets';

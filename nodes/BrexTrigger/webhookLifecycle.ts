@@ -2,14 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	type BrexClientOptions,
-	BrexApiError,
-	brexItems,
-	brexRequest,
-} from '../shared/brex/client';
+import { type BrexClientOptions, BrexApiError, brexItems, brexRequest } from '../brexApi/client';
 import { WEBHOOK_NAME, credentialTypeOf } from './constants';
-import { toNodeError } from './errors';
+import { toNodeError } from '../common/itemErrors';
 
 /**
  * Registration of the node's URL with Brex (webhookMethods.default), after n8n's Trello trigger but failing
@@ -96,22 +91,33 @@ async function listSubscriptions(
 	return out;
 }
 
+/**
+ * Sends GET or DELETE to /v1/webhooks/{id}. True when it succeeds; a 404 (no such registration) gives
+ * `ifMissing`; any other failure is thrown as a node error.
+ */
+async function requestSubscription(
+	ctx: IHookFunctions,
+	client: BrexClientOptions,
+	method: 'GET' | 'DELETE',
+	id: string,
+	ifMissing: boolean,
+): Promise<boolean> {
+	try {
+		await brexRequest(ctx, client, { method, path: `/v1/webhooks/${encodeURIComponent(id)}` });
+		return true;
+	} catch (error) {
+		if (error instanceof BrexApiError && error.brex.status === 404) return ifMissing;
+		throw toNodeError(ctx.getNode(), error);
+	}
+}
+
 /** Deletes one registration; true when it is gone (including a 404: already deleted). */
 async function deleteSubscription(
 	ctx: IHookFunctions,
 	client: BrexClientOptions,
 	id: string,
 ): Promise<boolean> {
-	try {
-		await brexRequest(ctx, client, {
-			method: 'DELETE',
-			path: `/v1/webhooks/${encodeURIComponent(id)}`,
-		});
-		return true;
-	} catch (error) {
-		if (error instanceof BrexApiError && error.brex.status === 404) return true;
-		throw toNodeError(ctx.getNode(), error);
-	}
+	return await requestSubscription(ctx, client, 'DELETE', id, true);
 }
 
 /** True when GET /v1/webhooks/{id} finds the registration, false on 404. */
@@ -120,16 +126,7 @@ async function subscriptionExists(
 	client: BrexClientOptions,
 	id: string,
 ): Promise<boolean> {
-	try {
-		await brexRequest(ctx, client, {
-			method: 'GET',
-			path: `/v1/webhooks/${encodeURIComponent(id)}`,
-		});
-		return true;
-	} catch (error) {
-		if (error instanceof BrexApiError && error.brex.status === 404) return false;
-		throw toNodeError(ctx.getNode(), error);
-	}
+	return await requestSubscription(ctx, client, 'GET', id, false);
 }
 
 export function registrationIdempotencyKey(

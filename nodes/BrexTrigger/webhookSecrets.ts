@@ -1,6 +1,6 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { type BrexClientOptions, brexRequest } from '../shared/brex/client';
+import { type BrexClientOptions, brexRequest } from '../brexApi/client';
 
 /**
  * Brex webhook signing secrets (GET /v1/webhooks/secrets), cached in memory per credential so a delivery costs

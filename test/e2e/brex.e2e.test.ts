@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { EXPENSE_EXPAND, normaliseExpense } from '../../nodes/shared/spendItem';
+import { EXPENSE_EXPAND, normaliseExpense } from '../../nodes/brexApi/spendItem';
 import {
 	startBrexEmulator,
 	type BrexEmulator,
@@ -81,6 +81,7 @@ function declaredTypes(): { nodes: string[]; credentials: string[] } {
 		n8n: { nodes: string[]; credentials: string[] };
 	};
 	const load = (file: string) =>
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the built package, loaded the way n8n loads it
 		Object.values(require(path.join(REPO_ROOT, file)) as Record<string, unknown>).filter(
 			(value): value is new () => unknown => typeof value === 'function',
 		);

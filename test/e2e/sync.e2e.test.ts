@@ -13,8 +13,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { parseMappingRules } from '../../nodes/shared/mapping';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { parseMappingRules } from '../../nodes/ledger/mapping';
+import { spendTraceId } from '../../nodes/common/traceId';
 import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
 import { startBrexEmulator, type BrexEmulator } from '../emulators/brex/server';
 import { startX3Emulator, type X3Emulator } from '../emulators/x3/server';

@@ -18,12 +18,15 @@ export function prng(seed: number): () => number {
 	};
 }
 
+// A table of names, ten to a line.
+// prettier-ignore
 const NAME_STEMS = [
 	'Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell',
 	'Cyberdyne', 'Wonka', 'Gringotts', 'Monarch', 'Aperture', 'Oceanic', 'Dunder', 'Pied Piper', 'Bluth', 'Sterling',
 	'Café Crème', 'Zoë Studio', 'Müller', 'Señor Taco', 'Nordström', 'Élan Vital', 'Łódź Print', 'Smith & Sons',
 	"O'Brien", 'Blue Bottle',
 ];
+// prettier-ignore
 const NAME_SUFFIXES = ['Corp', 'Inc', 'LLC', 'Ltd', 'GmbH', 'SAS', 'Supplies', 'Travel', 'Software', 'Catering'];
 /** Brex merchant categories with the MCC a card network would report for them. */
 export const CATEGORIES: Array<{ category: string; mcc: string }> = [

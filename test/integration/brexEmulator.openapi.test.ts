@@ -622,7 +622,6 @@ describe('Brex emulator responses match the published OpenAPI specs', () => {
 			);
 		}
 		// The report of what was validated, for humans reading the test output.
-		// eslint-disable-next-line no-console
 		console.info(`Brex emulator routes validated against the OpenAPI specs:\n${lines.join('\n')}`);
 		expect(uncovered).toEqual([]);
 		expect(validated.size).toBeGreaterThanOrEqual(emulator.routes.length);

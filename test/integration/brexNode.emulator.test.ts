@@ -6,10 +6,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { Brex } from '../../nodes/Brex/Brex.node';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
-import { normaliseExpense } from '../../nodes/shared/spendItem';
+import { setSleepForTests } from '../../nodes/brexApi/client';
+import { normaliseExpense } from '../../nodes/brexApi/spendItem';
 import { type BrexEmulator, startBrexEmulator } from '../emulators/brex/server';
-import { type HarnessOptions, createHarness, recordingSleep } from '../unit/brexClientHarness';
+import { type HarnessOptions, createHarness, recordingSleep } from '../support/brexClientHarness';
 
 const node = new Brex();
 let emulator: BrexEmulator;

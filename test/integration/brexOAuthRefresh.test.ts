@@ -22,7 +22,7 @@ import {
 	additionalData,
 	nodeTypes,
 	registerNodeType,
-} from './n8nCoreHarness';
+} from '../support/n8nCoreHarness';
 
 const BREX_NODE_TYPE = 'n8n-nodes-brex-sage-x3.brex';
 const REDIRECT_URI = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';

@@ -11,9 +11,9 @@ import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
 import { POLL_STATE_KEY } from '../../nodes/BrexTrigger/poller';
 import { clearDeliveryMemory } from '../../nodes/BrexTrigger/deliveryMemory';
 import { clearWebhookSecretCache } from '../../nodes/BrexTrigger/webhookSecrets';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
+import { setSleepForTests } from '../../nodes/brexApi/client';
 import { type BrexEmulator, startBrexEmulator } from '../emulators/brex/server';
-import { type TriggerHarnessOptions, createTriggerHarness } from '../unit/brexTriggerHarness';
+import { type TriggerHarnessOptions, createTriggerHarness } from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const methods = trigger.webhookMethods.default;

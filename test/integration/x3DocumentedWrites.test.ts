@@ -7,9 +7,9 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { planJournalEntries } from '../../nodes/shared/journalDraft';
-import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { planJournalEntries } from '../../nodes/ledger/journalDraft';
+import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
+import { spendTraceId } from '../../nodes/common/traceId';
 import { postEntries } from '../../nodes/SageX3/helpers/postEntries';
 import {
 	X3BusinessError,

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { SageX3ConnectedAppApi } from '../../credentials/SageX3ConnectedAppApi.credentials';
-import { connectedAppTokens } from '../../nodes/shared/jwt';
+import { connectedAppTokens } from '../../nodes/common/jwt';
 import { runSoapCredentialTest } from '../../nodes/SageX3/transport/credentialTests';
 import { X3BusinessError, X3Error } from '../../nodes/SageX3/transport/errors';
 import { createX3Gateway } from '../../nodes/SageX3/transport/gateway';

@@ -33,7 +33,7 @@ import {
 } from '../e2e/sync/stack';
 import type { LedgerEntry, LedgerLine } from '../emulators/x3/ledger';
 import { CHART } from '../emulators/seed';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { spendTraceId } from '../../nodes/common/traceId';
 import {
 	expectNoSecretsInRun,
 	startHardeningStack,

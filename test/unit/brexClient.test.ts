@@ -9,14 +9,14 @@ import {
 	brexRequest,
 	setSleepForTests,
 	type BrexClientOptions,
-} from '../../nodes/shared/brex/client';
+} from '../../nodes/brexApi/client';
 import {
 	BASE_URL,
 	OAUTH_ACCESS_TOKEN,
 	TEST_TOKEN,
 	createHarness,
 	recordingSleep,
-} from './brexClientHarness';
+} from '../support/brexClientHarness';
 
 const API: BrexClientOptions = { credentialType: 'brexApi' };
 const FAST: BrexClientOptions = {
@@ -391,7 +391,10 @@ describe('brexRequest', () => {
 				{ method: 'GET', path: '/v1/expenses/e' },
 			),
 		);
-		expect(harness.requests[0].ignoreHttpStatusErrors).toEqual({ ignore: true, except: [401, 403] });
+		expect(harness.requests[0].ignoreHttpStatusErrors).toEqual({
+			ignore: true,
+			except: [401, 403],
+		});
 		expect(error.httpCode).toBe('401');
 		expect(error.brex.type).toBe('UNAUTHORIZED');
 		expect(JSON.stringify(error)).not.toContain(OAUTH_ACCESS_TOKEN);

@@ -7,7 +7,6 @@ import { BREX_OAUTH2_SCOPES, BrexOAuth2Api } from '../../credentials/BrexOAuth2A
 function evaluateSelfExpression(expression: string, self: IDataObject): unknown {
 	const match = /^=\{\{([\s\S]*)\}\}$/.exec(expression);
 	if (!match) throw new Error(`not an expression: ${expression}`);
-	// eslint-disable-next-line @typescript-eslint/no-implied-eval
 	return new Function('$self', `return (${match[1]});`)(self);
 }
 

@@ -3,16 +3,16 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { Brex } from '../../nodes/Brex/Brex.node';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
-import { EXPENSE_EXPAND } from '../../nodes/shared/spendItem';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { setSleepForTests } from '../../nodes/brexApi/client';
+import { EXPENSE_EXPAND } from '../../nodes/brexApi/spendItem';
+import { spendTraceId } from '../../nodes/common/traceId';
 import {
 	BASE_URL,
 	OAUTH_ACCESS_TOKEN,
 	createHarness,
 	recordingSleep,
 	type HarnessOptions,
-} from './brexClientHarness';
+} from '../support/brexClientHarness';
 
 const node = new Brex();
 

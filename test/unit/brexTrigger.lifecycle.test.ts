@@ -3,13 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
 import { registrationIdempotencyKey } from '../../nodes/BrexTrigger/webhookLifecycle';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
+import { setSleepForTests } from '../../nodes/brexApi/client';
 import {
 	TRIGGER_BASE_URL,
 	WEBHOOK_URL,
 	type TriggerHarnessOptions,
 	createTriggerHarness,
-} from './brexTriggerHarness';
+} from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const methods = trigger.webhookMethods.default;

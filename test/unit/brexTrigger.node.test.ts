@@ -5,8 +5,8 @@ import type { IDataObject, INode, INodeParameters, INodeType, INodeTypes } from 
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
-import { TRIGGER_BASE_URL, createTriggerHarness } from './brexTriggerHarness';
+import { setSleepForTests } from '../../nodes/brexApi/client';
+import { TRIGGER_BASE_URL, createTriggerHarness } from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 

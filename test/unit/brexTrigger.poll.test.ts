@@ -3,14 +3,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
 import { POLL_STATE_KEY } from '../../nodes/BrexTrigger/poller';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
-import type { PollState } from '../../nodes/shared/brex/pollCursor';
-import { EXPENSE_EXPAND } from '../../nodes/shared/spendItem';
+import { setSleepForTests } from '../../nodes/brexApi/client';
+import type { PollState } from '../../nodes/brexApi/pollCursor';
+import { EXPENSE_EXPAND } from '../../nodes/brexApi/spendItem';
 import {
 	TRIGGER_BASE_URL,
 	type TriggerHarnessOptions,
 	createTriggerHarness,
-} from './brexTriggerHarness';
+} from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const START = '2026-07-01T00:00:00.000Z';

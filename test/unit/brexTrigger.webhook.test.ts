@@ -10,14 +10,14 @@ import {
 	wasDelivered,
 } from '../../nodes/BrexTrigger/deliveryMemory';
 import { clearWebhookSecretCache } from '../../nodes/BrexTrigger/webhookSecrets';
-import { setSleepForTests } from '../../nodes/shared/brex/client';
-import { EXPENSE_EXPAND } from '../../nodes/shared/spendItem';
+import { setSleepForTests } from '../../nodes/brexApi/client';
+import { EXPENSE_EXPAND } from '../../nodes/brexApi/spendItem';
 import {
 	TRIGGER_BASE_URL,
 	TRIGGER_TOKEN,
 	type TriggerHarnessOptions,
 	createTriggerHarness,
-} from './brexTriggerHarness';
+} from '../support/brexTriggerHarness';
 
 const trigger = new BrexTrigger();
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;

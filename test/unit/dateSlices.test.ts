@@ -1,4 +1,4 @@
-import { dateSlices } from '../../nodes/shared/brex/dateSlices';
+import { dateSlices } from '../../nodes/brexApi/dateSlices';
 
 describe('dateSlices', () => {
 	it('cuts a range into consecutive slices that cover every millisecond once', () => {

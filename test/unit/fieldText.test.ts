@@ -5,11 +5,11 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { cutToLength } from '../../nodes/shared/fieldText';
+import { cutToLength } from '../../nodes/common/fieldText';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import { executeContext, seededGateway, type FakeX3Gateway } from './sageX3NodeHarness';
-import { makeSpendItem } from './sageX3NodeSpendItems';
+import { executeContext, seededGateway, type FakeX3Gateway } from '../support/sageX3NodeHarness';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
 

@@ -8,10 +8,10 @@ import {
 	isZeroAmount,
 	planJournalEntries,
 	postingItemProblem,
-} from '../../nodes/shared/journalDraft';
-import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
-import { entrySetTraceId, spendTraceId } from '../../nodes/shared/traceId';
-import type { JournalEntryDraft } from '../../nodes/SageX3/transport/gateway.types';
+} from '../../nodes/ledger/journalDraft';
+import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
+import { entrySetTraceId, spendTraceId } from '../../nodes/common/traceId';
+import type { JournalEntryDraft } from '../../nodes/ledger/journalTypes';
 
 function item(n: number, overrides: Partial<PostingItem> = {}): PostingItem {
 	return {

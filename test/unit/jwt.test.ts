@@ -13,7 +13,7 @@ import {
 	signHs256Jwt,
 	TOKEN_RENEWAL_MARGIN_SECONDS,
 	verifyHs256Jwt,
-} from '../../nodes/shared/jwt';
+} from '../../nodes/common/jwt';
 
 const SECRET = 'emulator-connected-app-secret';
 

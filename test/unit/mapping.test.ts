@@ -6,9 +6,9 @@ import {
 	renderTemplate,
 	resolveItemPath,
 	ruleMatches,
-} from '../../nodes/shared/mapping';
-import type { MappingDefaults } from '../../nodes/shared/mapping';
-import { makeSpendItem } from './sageX3NodeSpendItems';
+} from '../../nodes/ledger/mapping';
+import type { MappingDefaults } from '../../nodes/ledger/mapping';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
 
 const DIMENSION_TYPES = ['CCT', 'DEP', 'PRJ'];
 const context = { dimensionTypes: DIMENSION_TYPES };

@@ -9,7 +9,7 @@ import {
 	negateDecimal,
 	normaliseDecimal,
 	sumDecimals,
-} from '../../nodes/shared/money';
+} from '../../nodes/common/money';
 
 describe('currency decimals (ISO 4217)', () => {
 	it.each([

@@ -6,7 +6,7 @@ import {
 	planPoll,
 	pollRecordKey,
 	readPollState,
-} from '../../nodes/shared/brex/pollCursor';
+} from '../../nodes/brexApi/pollCursor';
 
 interface Row {
 	id: string;

@@ -3,9 +3,9 @@
  * executions of a re-delivered event): both trace checks see nothing, both save, and the check after the save
  * must leave exactly one entry per item, with every item reported against an entry X3 really holds.
  */
-import { planJournalEntries } from '../../nodes/shared/journalDraft';
-import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
-import { spendTraceId } from '../../nodes/shared/traceId';
+import { planJournalEntries } from '../../nodes/ledger/journalDraft';
+import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
+import { spendTraceId } from '../../nodes/common/traceId';
 import {
 	CHECK_GROUP_IDS,
 	MAX_SAVE_ROUNDS,
@@ -15,8 +15,8 @@ import {
 } from '../../nodes/SageX3/helpers/postEntries';
 import { X3TraceLookupIncompleteError } from '../../nodes/SageX3/transport/errors';
 import { documentPrecedes } from '../../nodes/SageX3/transport/records';
+import { FakeX3Gateway, seededGateway } from '../support/sageX3NodeHarness';
 import { TEST_NODE } from './x3FakeContext';
-import { FakeX3Gateway, seededGateway } from './sageX3NodeHarness';
 
 const OPTIONS: DraftOptions = { mode: 'entrySet', traceFieldLength: 20 };
 

@@ -1,5 +1,5 @@
-import { reconcile } from '../../nodes/shared/reconcile';
-import type { PostedJournalEntry } from '../../nodes/SageX3/transport/gateway.types';
+import { reconcile } from '../../nodes/ledger/reconcile';
+import type { PostedJournalEntry } from '../../nodes/ledger/journalTypes';
 
 const LIABILITY = '467100';
 

@@ -4,7 +4,7 @@ import {
 	isNetworkErrorCode,
 	isRetryableStatus,
 	parseRetryAfter,
-} from '../../nodes/shared/retry';
+} from '../../nodes/common/retry';
 
 describe('which failures are retried', () => {
 	it.each([429, 500, 502, 503, 504])('retries %i', (status) =>

@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import { FakeX3Gateway, executeContext, seededGateway } from './sageX3NodeHarness';
-import type { ParameterValue } from './sageX3NodeHarness';
+import { FakeX3Gateway, executeContext, seededGateway } from '../support/sageX3NodeHarness';
+import type { ParameterValue } from '../support/sageX3NodeHarness';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
 

@@ -11,8 +11,8 @@ import {
 	loadOptionsContext,
 	rl,
 	seededGateway,
-} from './sageX3NodeHarness';
-import type { ParameterValue } from './sageX3NodeHarness';
+} from '../support/sageX3NodeHarness';
+import type { ParameterValue } from '../support/sageX3NodeHarness';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
 

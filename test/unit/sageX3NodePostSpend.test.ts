@@ -1,16 +1,20 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { entrySetTraceId } from '../../nodes/shared/traceId';
+import { entrySetTraceId } from '../../nodes/common/traceId';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import type { JournalEntryDraft } from '../../nodes/SageX3/transport/gateway.types';
-import { FakeX3Gateway, executeContext, rl, seededGateway } from './sageX3NodeHarness';
-import type { ParameterValue } from './sageX3NodeHarness';
-import { makeSpendItem } from './sageX3NodeSpendItems';
-import type { SpendItemOverrides } from './sageX3NodeSpendItems';
+import type { JournalEntryDraft } from '../../nodes/ledger/journalTypes';
+import { FakeX3Gateway, executeContext, rl, seededGateway } from '../support/sageX3NodeHarness';
+import type { ParameterValue } from '../support/sageX3NodeHarness';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
+import type { SpendItemOverrides } from '../support/sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
+// The in-memory gateway has no SOAP to probe: Check X3 Setup answers "every duplicate check passes".
+jest.mock('../../nodes/SageX3/helpers/setupVerdict', () =>
+	jest.requireActual('./x3SetupCheckFixtures').passingSetupVerdictModule(),
+);
 
 const LOCATION_LOOKUP = { 'San Francisco': 'CC-SF', 'New York': 'CC-NY', Paris: 'CC-PAR' };
 const DEPARTMENT_LOOKUP = {

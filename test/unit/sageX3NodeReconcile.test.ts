@@ -2,11 +2,15 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import { FakeX3Gateway, executeContext, rl, seededGateway } from './sageX3NodeHarness';
-import type { ParameterValue } from './sageX3NodeHarness';
-import { makeSpendItem } from './sageX3NodeSpendItems';
+import { FakeX3Gateway, executeContext, rl, seededGateway } from '../support/sageX3NodeHarness';
+import type { ParameterValue } from '../support/sageX3NodeHarness';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
+// The in-memory gateway has no SOAP to probe: Check X3 Setup answers "every duplicate check passes".
+jest.mock('../../nodes/SageX3/helpers/setupVerdict', () =>
+	jest.requireActual('./x3SetupCheckFixtures').passingSetupVerdictModule(),
+);
 
 async function run(
 	gateway: FakeX3Gateway,

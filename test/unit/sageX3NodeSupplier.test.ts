@@ -3,9 +3,9 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { generatedSupplierCode } from '../../nodes/SageX3/actions/supplier/findOrCreate.operation';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import { FakeX3Gateway, executeContext, rl, seededGateway } from './sageX3NodeHarness';
-import type { ParameterValue } from './sageX3NodeHarness';
-import { makeSpendItem } from './sageX3NodeSpendItems';
+import { FakeX3Gateway, executeContext, rl, seededGateway } from '../support/sageX3NodeHarness';
+import type { ParameterValue } from '../support/sageX3NodeHarness';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
 

@@ -1,4 +1,4 @@
-import { SharedPromise, SharedPromises } from '../../nodes/shared/sharedPromises';
+import { SharedPromise, SharedPromises } from '../../nodes/common/sharedPromises';
 
 describe('SharedPromises', () => {
 	it('starts one call per key for concurrent and later callers, and one per distinct key', async () => {

@@ -7,8 +7,8 @@ import {
 	normaliseAccountingRecord,
 	normaliseCardTransaction,
 	normaliseExpense,
-} from '../../nodes/shared/spendItem';
-import { spendTraceId } from '../../nodes/shared/traceId';
+} from '../../nodes/brexApi/spendItem';
+import { spendTraceId } from '../../nodes/common/traceId';
 
 /** The fact sheet's expanded expense example (§2.6), shape per the Expenses API spec. */
 function expense(overrides: IDataObject = {}): IDataObject {

@@ -5,7 +5,7 @@ import {
 	pickSupplierByName,
 	supplierNameKey,
 	supplierSearchTerm,
-} from '../../nodes/shared/supplierMatch';
+} from '../../nodes/ledger/supplierMatch';
 
 describe('foldName', () => {
 	it.each([

@@ -1,4 +1,4 @@
-import { base32, entrySetTraceId, spendTraceId } from '../../nodes/shared/traceId';
+import { base32, entrySetTraceId, spendTraceId } from '../../nodes/common/traceId';
 
 describe('spend trace ids', () => {
 	it('are deterministic and fit the X3 field', () => {

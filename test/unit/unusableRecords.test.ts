@@ -9,11 +9,15 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { toOutputItem } from '../../nodes/BrexTrigger/poller';
 import { getGateway } from '../../nodes/SageX3/helpers/gateway';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
-import { unusableRecordFields } from '../../nodes/shared/spendItem';
-import { executeContext, rl, seededGateway } from './sageX3NodeHarness';
-import { makeSpendItem } from './sageX3NodeSpendItems';
+import { unusableRecordFields } from '../../nodes/brexApi/spendItem';
+import { executeContext, rl, seededGateway } from '../support/sageX3NodeHarness';
+import { makeSpendItem } from '../support/sageX3NodeSpendItems';
 
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
+// The in-memory gateway has no SOAP to probe: Check X3 Setup answers "every duplicate check passes".
+jest.mock('../../nodes/SageX3/helpers/setupVerdict', () =>
+	jest.requireActual('./x3SetupCheckFixtures').passingSetupVerdictModule(),
+);
 
 describe('unusableRecordFields', () => {
 	it('reads kind and statuses leniently from the raw record', () => {

@@ -5,7 +5,7 @@ import {
 	MAX_WEBHOOK_BODY_BYTES,
 	decodeWebhookSecret,
 	verifyBrexWebhook,
-} from '../../nodes/shared/brex/webhookSignature';
+} from '../../nodes/brexApi/webhookSignature';
 
 const NOW = 1_750_000_000;
 

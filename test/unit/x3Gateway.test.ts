@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { connectedAppTokens } from '../../nodes/shared/jwt';
+import { connectedAppTokens } from '../../nodes/common/jwt';
 import { X3Error } from '../../nodes/SageX3/transport/errors';
 import { createX3Gateway } from '../../nodes/SageX3/transport/gateway';
 import { lineTraceRegex, regexSizedBatches } from '../../nodes/SageX3/transport/graphqlReader';

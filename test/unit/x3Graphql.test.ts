@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 
 import nock from 'nock';
 
-import { connectedAppTokens, verifyHs256Jwt } from '../../nodes/shared/jwt';
+import { connectedAppTokens, verifyHs256Jwt } from '../../nodes/common/jwt';
 import { X3Error } from '../../nodes/SageX3/transport/errors';
 import {
 	buildGraphqlFilter,

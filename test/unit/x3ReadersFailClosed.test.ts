@@ -6,9 +6,9 @@
  */
 import nock from 'nock';
 
-import { connectedAppTokens } from '../../nodes/shared/jwt';
-import { planJournalEntries } from '../../nodes/shared/journalDraft';
-import type { DraftOptions, PostingItem } from '../../nodes/shared/journalDraft';
+import { connectedAppTokens } from '../../nodes/common/jwt';
+import { planJournalEntries } from '../../nodes/ledger/journalDraft';
+import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
 import { postEntries } from '../../nodes/SageX3/helpers/postEntries';
 import {
 	X3TraceCheckUnverifiableError,

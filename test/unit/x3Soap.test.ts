@@ -19,7 +19,7 @@ import {
 } from '../../nodes/SageX3/transport/soap';
 import type { X3ObjectData, X3SoapOperation } from '../../nodes/SageX3/transport/soap';
 import { ConcurrencyLimiter, X3CallRunner } from '../../nodes/SageX3/transport/throttle';
-import { XmlError } from '../../nodes/shared/xml';
+import { XmlError } from '../../nodes/common/xml';
 import { fakeX3Context, recordingSleep, SOAP_CREDENTIALS, TEST_NODE } from './x3FakeContext';
 import { soapFault, soapResponse } from './x3SoapFixtures';
 import { referenceDir } from '../referenceDir';
@@ -283,8 +283,8 @@ function parseSoapRequestObjectXml(xml: string): string {
 	const match = /<objectXml xsi:type="xsd:string">([\s\S]*)<\/objectXml>/.exec(xml);
 	if (!match) throw new Error('no objectXml');
 	const { parseXml, textContent } = jest.requireActual(
-		'../../nodes/shared/xml',
-	) as typeof import('../../nodes/shared/xml');
+		'../../nodes/common/xml',
+	) as typeof import('../../nodes/common/xml');
 	return textContent(parseXml(`<x>${match[1]}</x>`));
 }
 

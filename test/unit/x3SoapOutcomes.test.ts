@@ -6,7 +6,7 @@
  */
 import nock from 'nock';
 
-import { connectedAppTokens } from '../../nodes/shared/jwt';
+import { connectedAppTokens } from '../../nodes/common/jwt';
 import { X3BusinessError, X3Error } from '../../nodes/SageX3/transport/errors';
 import { createX3Gateway } from '../../nodes/SageX3/transport/gateway';
 import type { X3GatewayOptions } from '../../nodes/SageX3/transport/gateway';

@@ -13,9 +13,9 @@ import {
 	textContent,
 	wrapCdata,
 	XmlError,
-} from '../../nodes/shared/xml';
-import type { XmlElement, XmlNode } from '../../nodes/shared/xml';
-import { referenceDir } from '../referenceDir';
+} from '../../nodes/common/xml';
+import type { XmlElement, XmlNode } from '../../nodes/common/xml';
+import { referenceDir } from '../support/referenceDir';
 
 const REFERENCE = join(referenceDir(), 'sage-x3');
 

@@ -1,4 +1,4 @@
-import type { AllEntities } from 'n8n-workflow';
+import type { AllEntities, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 type NodeMap = {
 	expense: 'get' | 'getAll';
@@ -7,3 +7,9 @@ type NodeMap = {
 };
 
 export type BrexType = AllEntities<NodeMap>;
+
+/** What every operation exports as `execute`: the output items of one input item. */
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<INodeExecutionData[]>;

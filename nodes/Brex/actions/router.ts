@@ -1,15 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { toNodeError } from '../../common/itemErrors';
 
 import * as accountingRecord from './accountingRecord/AccountingRecord.resource';
 import * as cardTransaction from './cardTransaction/CardTransaction.resource';
 import * as expense from './expense/Expense.resource';
-import type { BrexType } from './node.type';
-
-type OperationExecute = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-) => Promise<INodeExecutionData[]>;
+import type { BrexType, OperationExecute } from './node.type';
 
 function operationFor(ctx: IExecuteFunctions, node: BrexType): OperationExecute {
 	switch (node.resource) {
@@ -53,12 +50,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			);
 			continue;
 		} catch (error) {
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-				error.context.itemIndex = itemIndex;
-				failure = error;
-			} else {
-				failure = new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-			}
+			failure = toNodeError(this.getNode(), error, itemIndex);
 		}
 		if (!this.continueOnFail()) throw failure;
 		returnData.push({

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BrexClientOptions } from '../../shared/brex/client';
-import { failedItem } from '../../shared/itemErrors';
-import { SpendItemError } from '../../shared/spendItem';
-import type { SpendItem, SpendRecordKind } from '../../shared/spendItemTypes';
+import type { BrexClientOptions } from '../../brexApi/client';
+import { failedItem } from '../../common/itemErrors';
+import { SpendItemError } from '../../brexApi/spendItem';
+import type { SpendItem, SpendRecordKind } from '../../common/spendItemTypes';
 
 export type InvalidRecordHandling = 'error' | 'skip' | 'output';
 
@@ -112,15 +112,9 @@ export function normaliseForList(
 	includeRaw: boolean,
 	itemIndex: number,
 ): INodeExecutionData | null {
-	let failure: SpendItemError | undefined;
-	try {
-		return { json: spendItemJson(normalise(record), includeRaw) };
-	} catch (error) {
-		if (!(error instanceof SpendItemError)) {
-			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-		}
-		failure = error;
-	}
+	const outcome = normaliseRecord(ctx, record, normalise, includeRaw, itemIndex);
+	if (!(outcome instanceof SpendItemError)) return outcome;
+	const failure = outcome;
 	if (handling === 'skip') return null;
 	if (handling === 'output') {
 		return failedItem(ctx.getNode(), itemIndex, failure.message, {
@@ -139,16 +133,26 @@ export function normaliseForGet(
 	includeRaw: boolean,
 	itemIndex: number,
 ): INodeExecutionData {
-	let failure: SpendItemError | undefined;
+	const outcome = normaliseRecord(ctx, record, normalise, includeRaw, itemIndex);
+	if (outcome instanceof SpendItemError)
+		throw invalidRecordError(ctx, kind, outcome, itemIndex, false);
+	return outcome;
+}
+
+/** The record's output item, or the SpendItemError that says why it is no spend item; other errors throw. */
+function normaliseRecord(
+	ctx: IExecuteFunctions,
+	record: IDataObject,
+	normalise: (raw: IDataObject) => SpendItem,
+	includeRaw: boolean,
+	itemIndex: number,
+): INodeExecutionData | SpendItemError {
 	try {
 		return { json: spendItemJson(normalise(record), includeRaw) };
 	} catch (error) {
-		if (!(error instanceof SpendItemError)) {
-			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-		}
-		failure = error;
+		if (error instanceof SpendItemError) return error;
+		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	}
-	throw invalidRecordError(ctx, kind, failure, itemIndex, false);
 }
 
 function invalidRecordError(

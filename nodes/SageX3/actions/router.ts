@@ -6,6 +6,7 @@ import * as account from './account/Account.resource';
 import * as dimension from './dimension/Dimension.resource';
 import * as journalEntry from './journalEntry/JournalEntry.resource';
 import type { SageX3Type } from './node.type';
+import * as x3Setup from './setup/Setup.resource';
 import * as supplier from './supplier/Supplier.resource';
 
 /** Reads resource and operation once and hands the items to the operation with one gateway per execution. */
@@ -29,6 +30,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			break;
 		case 'journalEntry':
 			returnData = await journalEntry[node.operation].execute.call(this, items, gateway);
+			break;
+		case 'x3Setup':
+			returnData = await x3Setup[node.operation].execute.call(this);
 			break;
 		default:
 			throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not supported`);

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as account from './account/Account.resource';
 import * as dimension from './dimension/Dimension.resource';
 import * as journalEntry from './journalEntry/JournalEntry.resource';
+import * as x3Setup from './setup/Setup.resource';
 import * as supplier from './supplier/Supplier.resource';
 
 export const readApiProperty: INodeProperties = {
@@ -46,6 +47,7 @@ export const resourceProperty: INodeProperties = {
 		{ name: 'GL Account', value: 'account' },
 		{ name: 'Journal Entry', value: 'journalEntry' },
 		{ name: 'Supplier', value: 'supplier' },
+		{ name: 'X3 Setup', value: 'x3Setup' },
 	],
 	default: 'journalEntry',
 };
@@ -112,12 +114,20 @@ export const x3SetupProperty: INodeProperties = {
 				'Your dimension type codes, comma-separated, in the order of the line dimension fields (CCE1, CCE2, …)',
 		},
 		{
+			displayName: 'Extra Mandatory Fields (JSON)',
+			name: 'extraFields',
+			type: 'json',
+			default: '{}',
+			description:
+				'Fixed values for fields your X3 requires that the node does not fill (Check X3 Setup lists them), e.g. {"journalEntry": {"header": {"JOU": "OD"}, "lines": {}}, "supplier": {"TSSCOD": "BREX"}}',
+		},
+		{
 			displayName: 'Field Names (JSON)',
 			name: 'fieldNames',
 			type: 'json',
 			default: '{}',
 			description:
-				'Overrides of X3 field names, e.g. {"journalEntry": {"site": "FCY", "reference": "REF"}, "supplier": {"category": "BSGCOD"}}',
+				'Overrides of X3 field names, e.g. {"journalEntry": {"site": "FCY", "reference": "REF"}, "supplier": {"category": "BSGCOD"}}; write BLOCK.FIELD (e.g. "GAS0_2.REF") for a field published in another block.',
 		},
 		{
 			displayName: 'Journal Header Block',
@@ -145,7 +155,8 @@ export const x3SetupProperty: INodeProperties = {
 			name: 'lineTraceField',
 			type: 'string',
 			default: 'DES',
-			description: 'Line field that starts with the Brex item trace ID in grouped entries',
+			description:
+				'Line field that starts with the Brex item trace ID in grouped entries (BLOCK.FIELD for a field of another block)',
 		},
 		{
 			displayName: 'Supplier Block',
@@ -167,7 +178,7 @@ export const x3SetupProperty: INodeProperties = {
 			type: 'string',
 			default: 'BPRVCR',
 			description:
-				'Header field holding the entry trace ID (BPRVCR holds 20 characters, REFINT 25)',
+				'Header field holding the entry trace ID (BPRVCR holds 20 characters, REFINT 25); BLOCK.FIELD (e.g. GAS0_2.BPRVCR) for a field of another block',
 		},
 		{
 			displayName: 'Trace Field Length',
@@ -175,7 +186,8 @@ export const x3SetupProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 12 },
 			default: 20,
-			description: 'Width of the trace field; trace IDs are generated to fit',
+			description:
+				'Width of the trace field; trace IDs are generated to fit. Post Spend uses the length getDescription gives when it is shorter.',
 		},
 	],
 };
@@ -187,5 +199,6 @@ export const properties: INodeProperties[] = [
 	...account.description,
 	...dimension.description,
 	...journalEntry.description,
+	...x3Setup.description,
 	x3SetupProperty,
 ];

@@ -2,8 +2,14 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { X3Layout, X3ReadApi } from '../transport/gateway.types';
-import { apiNamesFromSetup, LayoutError, layoutFromSetup } from './layout';
-import type { ApiNameOverrides, X3SetupParameters } from './layout';
+import {
+	apiNamesFromSetup,
+	extraFieldsFromSetup,
+	fieldPlacementsFromSetup,
+	LayoutError,
+	layoutFromSetup,
+} from './layout';
+import type { ApiNameOverrides, ExtraFields, FieldPlacements, X3SetupParameters } from './layout';
 
 /** Node-level settings read the same way from an execution or from a dropdown (list search, load options). */
 export type NodeContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -30,6 +36,15 @@ export function getLayout(context: NodeContext): X3Layout {
 
 export function getApiNames(context: NodeContext): ApiNameOverrides {
 	return fromSetup(context, apiNamesFromSetup);
+}
+
+/** Blocks of the fields X3 Setup names as BLOCK.FIELD. */
+export function getFieldPlacements(context: NodeContext): FieldPlacements {
+	return fromSetup(context, fieldPlacementsFromSetup);
+}
+
+export function getExtraFields(context: NodeContext): ExtraFields {
+	return fromSetup(context, extraFieldsFromSetup);
 }
 
 function fromSetup<T>(context: NodeContext, read: (setup: X3SetupParameters) => T): T {

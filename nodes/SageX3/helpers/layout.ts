@@ -28,6 +28,29 @@ export interface X3SetupParameters {
 	fieldNames?: string | IDataObject;
 	/** JSON: { "soap": {...}, "graphql": {...}, "rest": {...} } overrides of the read APIs' names (transport/names.ts). */
 	apiNames?: string | IDataObject;
+	/** JSON: { "journalEntry": { "header": { "FLD": "value" }, "lines": {...} }, "supplier": {...} } */
+	extraFields?: string | IDataObject;
+}
+
+/** Fixed values for mandatory fields of the customer's publications that the layout does not fill. */
+export interface ExtraFields {
+	journalHeader: Record<string, string>;
+	journalLines: Record<string, string>;
+	supplier: Record<string, string>;
+}
+
+/**
+ * Where a field named as `BLOCK.FIELD` in X3 Setup lives, by setting ("journalEntry.traceField",
+ * "supplier.name", "journalEntry.lineTraceField"): the block the customer's getDescription shows it in.
+ */
+export type FieldPlacements = Record<string, string>;
+
+const BLOCK_FIELD = /^([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)$/;
+
+/** "GAS0_2.BPRVCR" -> block GAS0_2, field BPRVCR; "BPRVCR" -> field only. */
+export function splitBlockField(value: string): { block?: string; field: string } {
+	const match = BLOCK_FIELD.exec(value.trim());
+	return match ? { block: match[1], field: match[2] } : { field: value.trim() };
 }
 
 export interface ApiNameOverrides {
@@ -91,6 +114,21 @@ function text(value: unknown, fallback: string): string {
 }
 
 export function layoutFromSetup(setup: X3SetupParameters = {}): X3Layout {
+	return readSetup(setup).layout;
+}
+
+/** The blocks named by `BLOCK.FIELD` values of X3 Setup (see FieldPlacements). */
+export function fieldPlacementsFromSetup(setup: X3SetupParameters = {}): FieldPlacements {
+	return readSetup(setup).placements;
+}
+
+function readSetup(setup: X3SetupParameters): { layout: X3Layout; placements: FieldPlacements } {
+	const placements: FieldPlacements = {};
+	const place = (setting: string, value: string): string => {
+		const { block, field } = splitBlockField(value);
+		if (block !== undefined) placements[setting] = block;
+		return field;
+	};
 	const base = DEFAULT_X3_LAYOUT;
 	const traceFieldLength =
 		setup.traceFieldLength === undefined || setup.traceFieldLength === null
@@ -117,15 +155,25 @@ export function layoutFromSetup(setup: X3SetupParameters = {}): X3Layout {
 	const supplierFields = { ...base.supplier.fields };
 	applyOverrides(journalFields, overrides.journalEntry, 'journalEntry');
 	applyOverrides(supplierFields, overrides.supplier, 'supplier');
+	for (const [key, value] of Object.entries(journalFields)) {
+		journalFields[key as keyof typeof journalFields] = place(`journalEntry.${key}`, value);
+	}
+	for (const [key, value] of Object.entries(supplierFields)) {
+		supplierFields[key as keyof typeof supplierFields] = place(`supplier.${key}`, value);
+	}
+	const lineTraceField = place(
+		'journalEntry.lineTraceField',
+		text(setup.lineTraceField, base.journalEntry.lineTraceField),
+	);
 
-	return {
+	const layout: X3Layout = {
 		journalEntry: {
 			publication: text(setup.journalPublication, base.journalEntry.publication),
 			headerBlock: text(setup.journalHeaderBlock, base.journalEntry.headerBlock),
 			linesBlock: text(setup.journalLinesBlock, base.journalEntry.linesBlock),
 			fields: journalFields,
 			traceFieldLength,
-			lineTraceField: text(setup.lineTraceField, base.journalEntry.lineTraceField),
+			lineTraceField,
 		},
 		supplier: {
 			publication: text(setup.supplierPublication, base.supplier.publication),
@@ -143,6 +191,65 @@ export function layoutFromSetup(setup: X3SetupParameters = {}): X3Layout {
 		dimensionTypes,
 		chartOfAccounts: text(setup.chartOfAccounts, base.chartOfAccounts),
 	};
+	return { layout, placements };
+}
+
+/** Parses "Extra Mandatory Fields (JSON)": field names must be X3 names, values non-empty text. */
+export function extraFieldsFromSetup(setup: X3SetupParameters = {}): ExtraFields {
+	const extras: ExtraFields = { journalHeader: {}, journalLines: {}, supplier: {} };
+	const value = setup.extraFields;
+	if (value === undefined || value === null || value === '') return extras;
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		const result = parseJson(value);
+		if ('error' in result) {
+			throw new LayoutError(`Extra Mandatory Fields is not valid JSON: ${result.error}`);
+		}
+		parsed = result.value;
+	}
+	const shape =
+		'Extra Mandatory Fields must look like {"journalEntry": {"header": {"JOU": "OD"}, "lines": {}}, "supplier": {}}';
+	if (!isPlainObject(parsed)) throw new LayoutError(shape);
+	const fields = (section: unknown, where: string, target: Record<string, string>) => {
+		if (section === undefined) return;
+		if (!isPlainObject(section)) throw new LayoutError(`${shape} ("${where}" is not an object)`);
+		for (const [name, fieldValue] of Object.entries(section)) {
+			if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+				throw new LayoutError(`Extra Mandatory Fields: "${where}.${name}" is not an X3 field name`);
+			}
+			if (
+				(typeof fieldValue !== 'string' && typeof fieldValue !== 'number') ||
+				String(fieldValue).trim() === ''
+			) {
+				throw new LayoutError(`Extra Mandatory Fields: "${where}.${name}" needs a fixed value`);
+			}
+			target[name] = String(fieldValue).trim();
+		}
+	};
+	for (const [key, section] of Object.entries(parsed)) {
+		if (key === 'journalEntry') {
+			if (!isPlainObject(section)) throw new LayoutError(shape);
+			const unknown = Object.keys(section).filter((k) => k !== 'header' && k !== 'lines');
+			if (unknown.length > 0) {
+				throw new LayoutError(
+					`Extra Mandatory Fields: unknown journalEntry key ${unknown.join(', ')} (use "header" or "lines")`,
+				);
+			}
+			fields(section.header, 'journalEntry.header', extras.journalHeader);
+			fields(section.lines, 'journalEntry.lines', extras.journalLines);
+		} else if (key === 'supplier') {
+			fields(section, 'supplier', extras.supplier);
+		} else {
+			throw new LayoutError(
+				`Extra Mandatory Fields: unknown section "${key}" (use "journalEntry" or "supplier")`,
+			);
+		}
+	}
+	return extras;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseFieldNames(value: string | IDataObject | undefined): {

@@ -1,5 +1,5 @@
-import { buildEntry } from '../../shared/journalDraft';
-import type { DraftOptions, PlannedEntry, PostingItem } from '../../shared/journalDraft';
+import { buildEntry } from '../../ledger/journalDraft';
+import type { DraftOptions, PlannedEntry, PostingItem } from '../../ledger/journalDraft';
 import { X3TraceLookupIncompleteError } from '../transport/errors';
 import type { X3Gateway } from '../transport/gateway.types';
 import { GRAPHQL_TRACE_BATCH_SIZE } from '../transport/readers';
@@ -56,16 +56,21 @@ interface SetInFlight {
  *    later one goes; a run that withdrew checks again, so an item whose earlier holder was withdrawn too is saved
  *    again rather than lost. What stays open: a run killed between its save and that check leaves both entries
  *    (the reconciliation reports them as duplicated_in_x3).
+ *
+ * `lookup.linesOnly: false` looks item trace ids up at entry level too even when lines carry them: what Check X3
+ * Setup proves for one entry per item when only the header trace field is proven.
  */
 export async function postEntries(
 	gateway: X3Gateway,
 	plans: PlannedEntry[],
 	options: DraftOptions,
 	concurrency: number,
+	lookup: { linesOnly?: boolean } = {},
 ): Promise<{ outcomes: Map<number, EntryItemOutcome>; stats: PostEntriesStats }> {
 	const outcomes = new Map<number, EntryItemOutcome>();
 	const stats: PostEntriesStats = { entries: plans.length, saves: 0, traceChecks: 0, withdrawn: 0 };
-	const linesOnly = gateway.itemTracesOnLines;
+	// Check X3 Setup may have proven the header level only (one entry per item): then look up entry level too.
+	const linesOnly = gateway.itemTracesOnLines && (lookup.linesOnly ?? true);
 
 	const fail = (set: SetInFlight, reason: string, error: unknown): void => {
 		for (const item of set.pending) {

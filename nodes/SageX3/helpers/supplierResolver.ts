@@ -1,6 +1,6 @@
-import { SharedPromises } from '../../shared/sharedPromises';
-import { foldName, pickSupplierByName, supplierSearchTerm } from '../../shared/supplierMatch';
-import type { SupplierPick } from '../../shared/supplierMatch';
+import { SharedPromises } from '../../common/sharedPromises';
+import { foldName, pickSupplierByName, supplierSearchTerm } from '../../ledger/supplierMatch';
+import type { SupplierPick } from '../../ledger/supplierMatch';
 import type { X3Gateway, X3Supplier, X3SupplierDraft } from '../transport/gateway.types';
 
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { failedItem } from '../../shared/itemErrors';
+import { failedItem, toNodeError } from '../../common/itemErrors';
 
 /** A readable reason for an audit trail: the message, plus the detail when the message alone is generic. */
 export function errorReason(error: unknown): string {
@@ -18,17 +18,20 @@ export function errorReason(error: unknown): string {
 	return message;
 }
 
-/** The error as n8n should show it, tied to the item that caused it. */
-export function toItemError(
+/**
+ * A text parameter the operation cannot do without, trimmed (a resource locator gives its value); an empty one
+ * fails the item with `emptyMessage`.
+ */
+export function requiredText(
 	context: IExecuteFunctions,
-	error: unknown,
+	name: string,
 	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	emptyMessage: string,
+	options: { extractValue?: boolean } = {},
+): string {
+	const text = String(context.getNodeParameter(name, itemIndex, '', options) ?? '').trim();
+	if (text === '') throw new NodeOperationError(context.getNode(), emptyMessage, { itemIndex });
+	return text;
 }
 
 /** Output items for one input item, paired to it. */
@@ -42,7 +45,7 @@ export function pairedResults(
 	});
 }
 
-/** The output item for a failed input item when the node continues on fail (see shared/itemErrors.ts). */
+/** The output item for a failed input item when the node continues on fail (see nodes/common/itemErrors.ts). */
 export function failureItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -83,7 +86,7 @@ export async function forEachItem(
 				output.push(failureItem(context, itemIndex, errorReason(error), record));
 				continue;
 			}
-			throw toItemError(context, error, itemIndex);
+			throw toNodeError(context.getNode(), error, itemIndex);
 		}
 	}
 	return output;
@@ -127,7 +130,7 @@ async function forEachItemConcurrently(
 		if (outcome.kind === 'ok') {
 			output.push(...pairedResults(context, outcome.result, itemIndex));
 		} else if (outcome.kind === 'error') {
-			if (!continueOnFail) throw toItemError(context, outcome.error, itemIndex);
+			if (!continueOnFail) throw toNodeError(context.getNode(), outcome.error, itemIndex);
 			const record = options.keepInputOnError ? { ...items[itemIndex].json } : {};
 			output.push(failureItem(context, itemIndex, errorReason(outcome.error), record));
 		}

@@ -1,8 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
-import { cutToLength } from '../../shared/fieldText';
-import { SharedPromise } from '../../shared/sharedPromises';
+import { cutToLength } from '../../common/fieldText';
+import { SharedPromise } from '../../common/sharedPromises';
 import {
 	X3BusinessError,
 	X3Error,
@@ -86,7 +86,7 @@ export interface X3GatewayOptions {
 	graphqlNames?: X3GraphqlNamesOverride;
 	soapNames?: X3SoapNamesOverride;
 	restNames?: X3RestNamesOverride;
-	/** Prefix of every trace id (default 'BRX', see nodes/shared/traceId.ts). */
+	/** Prefix of every trace id (default 'BRX', see nodes/common/traceId.ts). */
 	tracePrefix?: string;
 	/** Rows scanned at most by searches filtered locally and by SOAP listings (default 500). */
 	scanLimit?: number;

@@ -5,6 +5,15 @@
  * X3Layout, which the user configures on the node (defaults below match the emulator and a typical setup).
  */
 
+import type { JournalEntryDraft, PostedJournalEntry } from '../../ledger/journalTypes';
+
+// The journal entry types belong to the ledger domain; re-exported so the transports keep importing them here.
+export type {
+	JournalEntryDraft,
+	JournalLineDraft,
+	PostedJournalEntry,
+} from '../../ledger/journalTypes';
+
 export type X3ReadApi = 'soap' | 'graphql' | 'rest';
 
 export interface X3Supplier {
@@ -57,54 +66,6 @@ export interface X3Site {
 export interface X3EntryType {
 	code: string;
 	description: string | null;
-}
-
-export interface JournalLineDraft {
-	account: string;
-	/** Exactly one of debit/credit, a positive decimal string with the currency's decimals. */
-	debit?: string;
-	credit?: string;
-	/** Dimension type code -> dimension value; written to the line's dimension fields in layout order. */
-	dimensions: Record<string, string>;
-	businessPartner?: string;
-	taxCode?: string;
-	/** Free text; when the line carries an item trace id the gateway puts it first (see lineTraceField). */
-	description?: string;
-	/** Trace id of the Brex item this line books (grouped entries), so each item stays findable. */
-	lineTraceId?: string;
-}
-
-export interface JournalEntryDraft {
-	entryType: string;
-	site: string;
-	/** YYYY-MM-DD */
-	accountingDate: string;
-	currency: string;
-	reference?: string;
-	description?: string;
-	/** Written to the layout's trace field; the idempotency key of the entry. */
-	traceId: string;
-	lines: JournalLineDraft[];
-}
-
-export interface PostedJournalEntry {
-	documentNumber: string;
-	entryType: string | null;
-	traceId: string | null;
-	accountingDate: string | null;
-	currency: string | null;
-	/** Item trace ids found on its lines (grouped entries). */
-	lineTraceIds: string[];
-	/** The lines, when the read returned them (reconciliation needs amounts per account and dimension). */
-	lines?: Array<{
-		account: string;
-		debit: string | null;
-		credit: string | null;
-		dimensions: Record<string, string>;
-		businessPartner: string | null;
-		description: string | null;
-		lineTraceId: string | null;
-	}>;
 }
 
 export interface X3Message {

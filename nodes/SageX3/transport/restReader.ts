@@ -1,4 +1,4 @@
-import { SharedPromise } from '../../shared/sharedPromises';
+import { SharedPromise } from '../../common/sharedPromises';
 import { X3Error, X3TraceCheckUnverifiableError, X3TraceLookupIncompleteError } from './errors';
 import type {
 	PostedJournalEntry,

@@ -11,8 +11,8 @@ import {
 	parseXml,
 	textContent,
 	XmlError,
-} from '../../shared/xml';
-import type { XmlElement } from '../../shared/xml';
+} from '../../common/xml';
+import type { XmlElement } from '../../common/xml';
 import { X3BusinessError, X3Error } from './errors';
 import type { X3Message } from './gateway.types';
 import { describeTarget } from './http';

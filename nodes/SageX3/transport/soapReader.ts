@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { SharedPromise } from '../../shared/sharedPromises';
+import { SharedPromise } from '../../common/sharedPromises';
 import { X3BusinessError, X3TraceCheckUnverifiableError } from './errors';
 import type {
 	PostedJournalEntry,

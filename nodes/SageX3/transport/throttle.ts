@@ -1,7 +1,7 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
-import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../shared/retry';
-import type { RetryPolicy } from '../../shared/retry';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../common/retry';
+import type { RetryPolicy } from '../../common/retry';
 import { X3Error } from './errors';
 
 /**

@@ -3,8 +3,8 @@
  * from the emulator's raw records and the shared seed (not through the package's normaliser or mapping
  * code), plus a check that the template's mapping rules and sync settings encode that same seed mapping.
  */
-import { decimalToMinor, formatMinor, currencyDecimals } from '../../../nodes/shared/money';
-import { spendTraceId } from '../../../nodes/shared/traceId';
+import { decimalToMinor, formatMinor, currencyDecimals } from '../../../nodes/common/money';
+import { spendTraceId } from '../../../nodes/common/traceId';
 import type { BrexEmulator } from '../../emulators/brex/server';
 import type { LedgerView } from '../../emulators/x3/ledger';
 import {

@@ -4,7 +4,7 @@
  * into the JSON shapes of the published specs.
  */
 import { CHART, DEPARTMENTS, LOCATIONS, PROJECTS, seedVendors } from '../seed';
-import { minorToDecimal } from '../../../nodes/shared/money';
+import { minorToDecimal } from '../../../nodes/common/money';
 import type {
 	BrexEmulatorState,
 	CustomField,

@@ -25,7 +25,11 @@ const USAGE =
 	'[--gas-analytics separateBlock|lineFields] [--soap-json-results true|false] ' +
 	'[--graphql-supplier-name companyName|companyName1|both] [--rest-link-origin URL]';
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+function oneOf<T extends string>(
+	flag: string,
+	value: string | undefined,
+	allowed: readonly T[],
+): T {
 	if (value === undefined || !(allowed as readonly string[]).includes(value))
 		throw new Error(`${flag} expects ${allowed.join(' or ')}`);
 	return value as T;
@@ -82,8 +86,12 @@ function parseArgs(argv: string[], env: Record<string, string | undefined>): X3E
 				options.personality = oneOf<X3Personality>(flag, value(), ['lenient', 'documented']);
 				break;
 			case '--gas-left-list': {
-				const list = (value() ?? '').split(',').map((name) => name.trim()).filter(Boolean);
-				if (!list.length) throw new Error('--gas-left-list expects field names separated by commas');
+				const list = (value() ?? '')
+					.split(',')
+					.map((name) => name.trim())
+					.filter(Boolean);
+				if (!list.length)
+					throw new Error('--gas-left-list expects field names separated by commas');
 				options.gasLeftList = list;
 				break;
 			}
@@ -95,7 +103,10 @@ function parseArgs(argv: string[], env: Record<string, string | undefined>): X3E
 				]);
 				break;
 			case '--gas-analytics':
-				options.gasAnalytics = oneOf<GasAnalyticsMode>(flag, value(), ['separateBlock', 'lineFields']);
+				options.gasAnalytics = oneOf<GasAnalyticsMode>(flag, value(), [
+					'separateBlock',
+					'lineFields',
+				]);
 				break;
 			case '--soap-json-results':
 				options.soapJsonResults = oneOf(flag, value(), ['true', 'false']) === 'true';

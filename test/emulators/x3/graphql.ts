@@ -530,8 +530,6 @@ function selectPlain(value: any, selections: SelectionNode[], scope: Scope): any
 	return out;
 }
 
-
-
 function introspectionType(type: TypeRef): any {
 	if (type.kind === 'NON_NULL')
 		return { kind: 'NON_NULL', name: null, ofType: introspectionType(type.of) };

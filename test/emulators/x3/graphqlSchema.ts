@@ -706,11 +706,7 @@ interface SortKey {
 	direction: 1 | -1;
 }
 
-function parseOrderBy(
-	def: NodeDef,
-	text: string | null | undefined,
-	ctx: ExecContext,
-): SortKey[] {
+function parseOrderBy(def: NodeDef, text: string | null | undefined, ctx: ExecContext): SortKey[] {
 	if (text === null || text === undefined || text.trim() === '') return [];
 	let value: LooseValue;
 	try {

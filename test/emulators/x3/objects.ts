@@ -560,7 +560,10 @@ function analyticsResult(analytics: BlockDef, entry: EmuJournalEntry): ResultBlo
 		dim: analytics.dim,
 		lines: distributed.map((line) =>
 			analytics.fields.map((def) =>
-				resultField(def, def.name === 'LIN' ? String(line.lineNumber) : (line.fields[def.name] ?? '')),
+				resultField(
+					def,
+					def.name === 'LIN' ? String(line.lineNumber) : (line.fields[def.name] ?? ''),
+				),
 			),
 		),
 	};

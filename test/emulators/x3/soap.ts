@@ -48,8 +48,7 @@ export interface HttpAnswer {
 	body: string;
 }
 
-const WSDL_FILE =
-	'sage-x3/wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl';
+const WSDL_FILE = 'sage-x3/wsdl-syracuse-v7plus-CAdxWebServiceXmlCC__xbnr-x3-ws-tester.wsdl';
 
 /**
  * The Syracuse v7+ WSDL from the vendored reference files (test/fixtures/reference, found by walking up from

@@ -11,7 +11,7 @@ import {
 	decimalToMinor,
 	formatMinor,
 	isKnownCurrency,
-} from '../../../nodes/shared/money';
+} from '../../../nodes/common/money';
 import {
 	CHART,
 	DEPARTMENTS,

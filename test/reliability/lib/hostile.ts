@@ -5,9 +5,9 @@
  *
  * Where the product changes a string on purpose, the expected value says so (and the test counts it as
  * "stored as documented", not as verbatim):
- * - the normaliser trims leading and trailing whitespace of names and memos (nodes/shared/spendItem.ts);
+ * - the normaliser trims leading and trailing whitespace of names and memos (nodes/brexApi/spendItem.ts);
  * - line descriptions are rendered on one line, every run of whitespace becoming one space
- *   (nodes/shared/mapping.ts, mapSpendItem), from the template "{{vendorName}} {{memo}}", and start with the
+ *   (nodes/ledger/mapping.ts, mapSpendItem), from the template "{{vendorName}} {{memo}}", and start with the
  *   item's trace id (the layout's line trace field is the description DES: gateway.types.ts), which leaves
  *   29 of its 50 characters for the text;
  * - X3 cuts a Char value longer than its field to the field's length, in characters (emulator README, as X3
@@ -229,6 +229,7 @@ export const MALFORMED_CASES: MalformedCase[] = [
 		label: 'amount beyond the exact integer range',
 		apply: (e) =>
 			set(e, {
+				// eslint-disable-next-line no-loss-of-precision -- the point: a number JSON cannot carry exactly
 				billing_amount: { amount: 9_007_199_254_740_993, currency: 'USD' },
 				original_amount: null,
 			}),

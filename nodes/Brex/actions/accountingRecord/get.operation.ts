@@ -1,15 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexRequest } from '../../../shared/brex/client';
-import { normaliseAccountingRecord } from '../../../shared/spendItem';
+import { brexRequest } from '../../../brexApi/client';
+import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
 import { includeRawOption } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -38,10 +34,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (itemIndex) {
 	const recordId = requiredId(this, 'recordId', 'Accounting Record ID', itemIndex);
 	const options = getOptions(this, itemIndex);
 	const record = await brexRequest<IDataObject>(this, clientOptions(this, itemIndex), {
@@ -58,4 +51,4 @@ export async function execute(
 			itemIndex,
 		),
 	];
-}
+};

@@ -1,15 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems } from '../../../shared/brex/client';
-import { normaliseAccountingRecord } from '../../../shared/spendItem';
+import { brexItems } from '../../../brexApi/client';
+import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
 import { clientOptions, collectSpendItems, readDateRange } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['accountingRecord'], operation: ['getAll'] };
 
@@ -87,10 +83,7 @@ function withinRange(record: IDataObject, start?: string, end?: string): boolean
 	return true;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (itemIndex) {
 	const reviewStatus = this.getNodeParameter('reviewStatus', itemIndex, '') as string;
 	const { start, end } = readDateRange(this, itemIndex, {
 		start: 'Updated After',
@@ -117,4 +110,4 @@ export async function execute(
 			}),
 		(record) => withinRange(record, start, end),
 	);
-}
+};

@@ -1,13 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { BrexApiError, brexRequest, type BrexClientOptions } from '../../../shared/brex/client';
+import { BrexApiError, brexRequest, type BrexClientOptions } from '../../../brexApi/client';
 import { clientOptions, requiredId } from '../../helpers/utils';
+import type { OperationExecute } from '../node.type';
 
 export const EXPORT_RESULTS_PATH = '/v3/accounting/records/export-results';
 
@@ -114,10 +110,7 @@ async function isAlreadyExported(
 	return { exported: reviewStatus === 'EXPORTED', reviewStatus };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (itemIndex) {
 	const recordId = requiredId(this, 'recordId', 'Accounting Record ID', itemIndex);
 	const outcome = this.getNodeParameter('outcome', itemIndex, 'success') as string;
 	const result = buildResult(this, recordId, outcome, itemIndex);
@@ -181,4 +174,4 @@ export async function execute(
 				'Brex accepts export results only for records in READY_FOR_EXPORT. Finish the review in Brex, then report again.',
 		},
 	);
-}
+};

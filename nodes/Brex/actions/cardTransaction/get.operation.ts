@@ -1,13 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems } from '../../../shared/brex/client';
-import { normaliseCardTransaction } from '../../../shared/spendItem';
+import { brexItems } from '../../../brexApi/client';
+import { normaliseCardTransaction } from '../../../brexApi/spendItem';
 import {
 	clientOptions,
 	getOptions,
@@ -17,6 +12,7 @@ import {
 } from '../../helpers/utils';
 import { includeRawOption } from '../common.descriptions';
 import { CARD_TRANSACTIONS_PATH } from './shared';
+import type { OperationExecute } from '../node.type';
 
 const DEFAULT_MAX_SCAN = 10_000;
 
@@ -71,10 +67,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (itemIndex) {
 	const transactionId = requiredId(this, 'transactionId', 'Transaction ID', itemIndex);
 	const postedAfter = toBrexDateTime(
 		this,
@@ -122,4 +115,4 @@ export async function execute(
 					: 'Brex returns settled transactions only: a pending card authorization is not there yet. Check the ID and the date.',
 		},
 	);
-}
+};

@@ -1,16 +1,12 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems } from '../../../shared/brex/client';
-import { normaliseCardTransaction } from '../../../shared/spendItem';
+import { brexItems } from '../../../brexApi/client';
+import { normaliseCardTransaction } from '../../../brexApi/spendItem';
 import { clientOptions, collectSpendItems, idList, readDateRange } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
 import { CARD_TRANSACTIONS_PATH, transactionTypesProperty } from './shared';
+import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['cardTransaction'], operation: ['getAll'] };
 
@@ -62,10 +58,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (itemIndex) {
 	const { start, end } = readDateRange(this, itemIndex, { start: 'Start Date', end: 'End Date' });
 	const types = this.getNodeParameter('transactionTypes', itemIndex, []) as string[];
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
@@ -86,4 +79,4 @@ export async function execute(
 			(types.length === 0 || types.includes(String(record.type ?? ''))) &&
 			!(endDate && typeof record.posted_at_date === 'string' && record.posted_at_date > endDate),
 	);
-}
+};

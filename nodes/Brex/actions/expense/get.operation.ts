@@ -1,15 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexRequest } from '../../../shared/brex/client';
-import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
+import { brexRequest } from '../../../brexApi/client';
+import { EXPENSE_EXPAND, normaliseExpense } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
 import { includeRawOption } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -46,10 +42,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (itemIndex) {
 	const expenseId = requiredId(this, 'expenseId', 'Expense ID', itemIndex);
 	const options = getOptions(this, itemIndex);
 	const record = await brexRequest<IDataObject>(this, clientOptions(this, itemIndex), {
@@ -67,4 +60,4 @@ export async function execute(
 			itemIndex,
 		),
 	];
-}
+};

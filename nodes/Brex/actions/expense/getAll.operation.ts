@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { brexItems, brexItemsSideBySide } from '../../../shared/brex/client';
-import { DEFAULT_DATE_SLICES, dateSlices } from '../../../shared/brex/dateSlices';
-import { EXPENSE_EXPAND, normaliseExpense } from '../../../shared/spendItem';
+import { brexItems, brexItemsSideBySide } from '../../../brexApi/client';
+import { DEFAULT_DATE_SLICES, dateSlices } from '../../../brexApi/dateSlices';
+import { EXPENSE_EXPAND, normaliseExpense } from '../../../brexApi/spendItem';
 import {
 	clientOptions,
 	collectSpendItems,
@@ -18,6 +13,7 @@ import {
 	readLimit,
 } from '../../helpers/utils';
 import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['expense'], operation: ['getAll'] };
 
@@ -161,10 +157,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (itemIndex) {
 	const dateField = this.getNodeParameter('dateField', itemIndex, 'purchased') as string;
 	const prefix = dateField === 'updated' ? 'updated_at' : 'purchased_at';
 	const { start, end } = readDateRange(this, itemIndex, { start: 'Start Date', end: 'End Date' });
@@ -200,4 +193,4 @@ export async function execute(
 				)
 			: brexItems<IDataObject>(this, client, request, { maxItems }),
 	);
-}
+};

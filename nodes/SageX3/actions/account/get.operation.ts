@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
-import { forEachItem } from '../../helpers/utils';
+import { forEachItem, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	accountRLC('account', 'GL Account', 'The general ledger account'),
@@ -18,17 +13,11 @@ const displayOptions = { show: { resource: ['account'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(
-			this.getNodeParameter('account', itemIndex, '', { extractValue: true }) ?? '',
-		).trim();
-		if (code === '')
-			throw new NodeOperationError(this.getNode(), 'No account code given', { itemIndex });
+		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
+			extractValue: true,
+		});
 		const account = await gateway.getAccount(code);
 		if (!account) {
 			throw new NodeOperationError(this.getNode(), `GL account "${code}" was not found in X3`, {
@@ -38,4 +27,4 @@ export async function execute(
 		}
 		return { ...account } as IDataObject;
 	});
-}
+};

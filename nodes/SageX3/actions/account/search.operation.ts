@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
 import { forEachItem } from '../../helpers/utils';
 import { limitField } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,11 +29,7 @@ const displayOptions = { show: { resource: ['account'], operation: ['search'] } 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {
 		const code = String(this.getNodeParameter('code', itemIndex, '')).trim();
 		const text = String(this.getNodeParameter('accountDescription', itemIndex, '')).trim();
@@ -50,4 +41,4 @@ export async function execute(
 		});
 		return accounts.slice(0, limit).map((account) => ({ ...account }) as IDataObject);
 	});
-}
+};

@@ -1,15 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
-import { forEachItem, parseDimensionAssignments } from '../../helpers/utils';
+import { forEachItem, parseDimensionAssignments, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	accountRLC('account', 'GL Account', 'The general ledger account to check'),
@@ -28,18 +23,12 @@ const displayOptions = { show: { resource: ['account'], operation: ['validate'] 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const layout = getLayout(this);
 	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(
-			this.getNodeParameter('account', itemIndex, '', { extractValue: true }) ?? '',
-		).trim();
-		if (code === '')
-			throw new NodeOperationError(this.getNode(), 'No account code given', { itemIndex });
+		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
+			extractValue: true,
+		});
 		let dimensions: Record<string, string>;
 		try {
 			dimensions = parseDimensionAssignments(
@@ -78,4 +67,4 @@ export async function execute(
 		if (problems.length > 0) result.reason = problems.join('; ');
 		return result;
 	});
-}
+};

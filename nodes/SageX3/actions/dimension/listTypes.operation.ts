@@ -1,14 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3DimensionType, X3Gateway } from '../../transport/gateway.types';
+import type { X3DimensionType } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { forEachItem } from '../../helpers/utils';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [];
 
@@ -16,11 +12,7 @@ const displayOptions = { show: { resource: ['dimension'], operation: ['listTypes
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const layout = getLayout(this);
 	// The list does not depend on the item: one X3 call for the whole execution.
 	let types: Promise<X3DimensionType[]> | undefined;
@@ -35,4 +27,4 @@ export async function execute(
 			} as IDataObject;
 		});
 	});
-}
+};

@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
 import { forEachItem } from '../../helpers/utils';
 import { dimensionTypeField, limitField } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	dimensionTypeField,
@@ -35,11 +30,7 @@ const displayOptions = { show: { resource: ['dimension'], operation: ['search'] 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {
 		const type = String(this.getNodeParameter('dimensionType', itemIndex, '')).trim();
 		if (type === '')
@@ -54,4 +45,4 @@ export async function execute(
 		});
 		return dimensions.slice(0, limit).map((dimension) => ({ ...dimension }) as IDataObject);
 	});
-}
+};

@@ -1,15 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { SharedPromises } from '../../../shared/sharedPromises';
-import type { X3Dimension, X3Gateway } from '../../transport/gateway.types';
+import { SharedPromises } from '../../../common/sharedPromises';
+import type { X3Dimension } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { forEachItem } from '../../helpers/utils';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -58,11 +54,7 @@ interface Assignment {
 	value: string;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const layout = getLayout(this);
 	// One X3 lookup per distinct type and code in the execution.
 	const lookups = new SharedPromises<string, X3Dimension | null>();
@@ -114,4 +106,4 @@ export async function execute(
 			dimensions: checked,
 		};
 	});
-}
+};

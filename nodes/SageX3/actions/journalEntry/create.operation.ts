@@ -1,20 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { JournalDraftError, assertBalanced } from '../../../shared/journalDraft';
-import { MoneyError, isKnownCurrency, normaliseDecimal } from '../../../shared/money';
-import { hashToBase32 } from '../../../shared/traceId';
-import type {
-	JournalEntryDraft,
-	JournalLineDraft,
-	X3Gateway,
-	X3Layout,
-} from '../../transport/gateway.types';
+import { JournalDraftError, assertBalanced } from '../../../ledger/journalDraft';
+import { MoneyError, isKnownCurrency, normaliseDecimal } from '../../../common/money';
+import { hashToBase32 } from '../../../common/traceId';
+import type { JournalEntryDraft, JournalLineDraft } from '../../../ledger/journalTypes';
+import type { X3Layout } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import {
 	forEachItem,
@@ -23,6 +14,7 @@ import {
 	toAccountingDate,
 } from '../../helpers/utils';
 import { entryTypeField, siteField } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	entryTypeField,
@@ -280,11 +272,7 @@ function resolveTraceId(
 	return given;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const layout = getLayout(this);
 	return await forEachItem(this, items, async (itemIndex) => {
 		const fail = (message: string, hint?: string) =>
@@ -362,4 +350,4 @@ export async function execute(
 			currency: saved.currency ?? currency,
 		} as IDataObject;
 	});
-}
+};

@@ -1,13 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
-import { forEachItem } from '../../helpers/utils';
+import { forEachItem, requiredText } from '../../helpers/utils';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -26,15 +21,9 @@ const displayOptions = { show: { resource: ['journalEntry'], operation: ['findBy
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {
-		const traceId = String(this.getNodeParameter('traceId', itemIndex, '') ?? '').trim();
-		if (traceId === '')
-			throw new NodeOperationError(this.getNode(), 'Trace ID is empty', { itemIndex });
+		const traceId = requiredText(this, 'traceId', itemIndex, 'Trace ID is empty');
 		const entries = await gateway.findJournalEntriesByTraceId(traceId);
 		return {
 			traceId,
@@ -43,4 +32,4 @@ export async function execute(
 			entries: entries.map((entry) => ({ ...entry }) as IDataObject),
 		};
 	});
-}
+};

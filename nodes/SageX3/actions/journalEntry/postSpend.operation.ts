@@ -1,3 +1,8 @@
+/**
+ * Post Spend: spend items → mapping → journal drafts → X3, with one audit result per item (PostResult).
+ * Size (over 500 lines): n8n's one-file-per-operation layout holds its 190 lines of parameter descriptions beside
+ * the execute pipeline; the pure steps already live in nodes/ledger and the posting loop in helpers/postEntries.ts.
+ */
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -13,15 +18,27 @@ import {
 	isZeroAmount,
 	planJournalEntries,
 	postingItemProblem,
-} from '../../../shared/journalDraft';
-import type { DraftOptions, GroupingMode, PostingItem } from '../../../shared/journalDraft';
-import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../shared/mapping';
-import type { MappingDefaults, MappingRule } from '../../../shared/mapping';
-import type { SpendItem } from '../../../shared/spendItemTypes';
-import type { SupplierDecision } from '../../../shared/supplierMatch';
+} from '../../../ledger/journalDraft';
+import type {
+	DraftOptions,
+	GroupingMode,
+	PlannedEntry,
+	PostingItem,
+} from '../../../ledger/journalDraft';
+import { cutToLength } from '../../../common/fieldText';
+import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../ledger/mapping';
+import type { MappingDefaults, MappingRule } from '../../../ledger/mapping';
+import type { SpendItem } from '../../../common/spendItemTypes';
+import type { SupplierDecision } from '../../../ledger/supplierMatch';
+import type { PostResult, PostStatus } from '../../../ledger/journalTypes';
 import type { X3Account, X3Gateway, X3Layout } from '../../transport/gateway.types';
-import { getLayout } from '../../helpers/context';
+import { getExtraFields, getFieldPlacements, getLayout } from '../../helpers/context';
 import { postEntries } from '../../helpers/postEntries';
+import type { EntryItemOutcome } from '../../helpers/postEntries';
+import { postingDecision } from '../../helpers/setupCheck';
+import type { PostingDecision, SetupReport } from '../../helpers/setupCheck';
+import { setupReportFor, soapClientFor } from '../../helpers/setupVerdict';
+import { needsPlacement, withPlacedJournalFields } from '../../helpers/placedJournalSave';
 import { parseCodeList } from '../../helpers/layout';
 import {
 	errorReason,
@@ -30,6 +47,7 @@ import {
 	parseDimensionAssignments,
 } from '../../helpers/utils';
 import { accountRLC, entryTypeField, siteField } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	entryTypeField,
@@ -236,27 +254,6 @@ interface PostSpendOptions {
 	useSupplierAsBusinessPartner?: boolean;
 }
 
-export type PostStatus = 'posted' | 'already_posted' | 'skipped' | 'failed';
-
-/** What Post Spend reports on each item (the audit record of the sync). */
-export interface PostResult extends IDataObject {
-	status: PostStatus;
-	reason?: string;
-	documentNumber: string | null;
-	traceId: string | null;
-	entryTraceId: string | null;
-	entryType: string | null;
-	site: string | null;
-	accountingDate: string | null;
-	account: string | null;
-	dimensions: Record<string, string>;
-	businessPartner: string | null;
-	amount: string | null;
-	currency: string | null;
-	ruleIndex: number | null;
-	ruleName: string | null;
-}
-
 interface ItemState {
 	itemIndex: number;
 	json: IDataObject;
@@ -347,11 +344,7 @@ function dimensionsFromCollection(
 	return result;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const node = this.getNode();
 	const layout = getLayout(this);
 	const rules = mappingRules(this, layout);
@@ -501,28 +494,126 @@ export async function execute(
 		await checkAccounts(gateway, states, rules, defaults, layout, liabilityDimensions);
 	}
 
-	// 3. Plan the entries (pure, balanced before any write) and post them.
+	// 3. Check X3 Setup before the first write (cached per credential, layout and read API): refuse to write when
+	//    the chosen read API cannot prove that a re-sent item is recognised; lengths come from getDescription.
 	const ready = states.filter((state) => state.posting && state.status === undefined);
-	let plans;
-	try {
-		plans = planJournalEntries(
-			ready.map((state) => state.posting as PostingItem),
-			draftOptions,
-		);
-	} catch (error) {
-		throw new NodeOperationError(node, error as Error, {
-			description: error instanceof JournalDraftError ? 'Nothing was sent to X3.' : undefined,
-		});
+	const outcomes = new Map<number, EntryItemOutcome>();
+	if (ready.length > 0) {
+		let report: SetupReport | null = null;
+		let decision: PostingDecision;
+		try {
+			report = await setupReportFor(this, layout, gateway.readApi);
+			decision = postingDecision(report, gateway.readApi, mode, gateway.itemTracesOnLines);
+		} catch (error) {
+			decision = {
+				action: 'refuse',
+				reason: `Nothing was written: checking the X3 setup failed (${errorReason(error)}). Run the X3 Setup → Check operation for details.`,
+			};
+		}
+		// Fields X3 Setup places in other blocks (BLOCK.FIELD) or Extra Mandatory Fields: saved by a placed save.
+		let postingGateway: X3Gateway = gateway;
+		if (decision.action !== 'refuse') {
+			const placements = getFieldPlacements(this);
+			const extras = getExtraFields(this);
+			if (needsPlacement(layout, placements, extras)) {
+				const placed = withPlacedJournalFields(
+					gateway,
+					await soapClientFor(this),
+					node,
+					layout,
+					placements,
+					extras,
+				);
+				if (placed) postingGateway = placed;
+				else {
+					decision = {
+						action: 'refuse',
+						reason:
+							'Nothing was written: X3 Setup places journal fields in other blocks or adds Extra Mandatory Fields, and this connection cannot build such an entry.',
+					};
+				}
+			}
+		}
+		if (decision.action === 'refuse') {
+			for (const state of ready) failState(state, decision.reason);
+		} else {
+			if (report) fitToDescription(report, layout, draftOptions, ready);
+			// 4. Plan the entries (pure, balanced before any write) and post them.
+			let plans: PlannedEntry[];
+			try {
+				plans = planJournalEntries(
+					ready.map((state) => state.posting as PostingItem),
+					draftOptions,
+				);
+			} catch (error) {
+				throw new NodeOperationError(node, error as Error, {
+					description: error instanceof JournalDraftError ? 'Nothing was sent to X3.' : undefined,
+				});
+			}
+			const post = async (entries: PlannedEntry[], linesOnly: boolean) => {
+				const posted = await postEntries(
+					postingGateway,
+					entries,
+					draftOptions,
+					options.parallelEntries ?? 4,
+					{ linesOnly },
+				);
+				for (const [itemIndex, outcome] of posted.outcomes) outcomes.set(itemIndex, outcome);
+			};
+			if (decision.action === 'post') {
+				await post(plans, decision.linesOnly);
+			} else {
+				// X3 holds no journal entry at all, so nothing can be posted twice yet: post one entry at a time until
+				// one is in X3, then check again with it before posting the rest.
+				let next = 0;
+				while (next < plans.length) {
+					const plan = plans[next++];
+					await post([plan], decision.linesOnly);
+					if (plan.items.some((item) => outcomes.get(item.itemIndex)?.status === 'posted')) break;
+				}
+				const rest = plans.slice(next);
+				if (rest.length > 0) {
+					let again: PostingDecision;
+					try {
+						again = postingDecision(
+							await setupReportFor(this, layout, gateway.readApi, { refresh: true }),
+							gateway.readApi,
+							mode,
+							gateway.itemTracesOnLines,
+						);
+					} catch (error) {
+						again = {
+							action: 'refuse',
+							reason: `Nothing was written for this item: checking the X3 setup failed (${errorReason(error)}).`,
+						};
+					}
+					if (again.action === 'post') {
+						await post(rest, again.linesOnly);
+					} else {
+						const reason =
+							again.action === 'refuse'
+								? again.reason
+								: `Nothing was written for this item: the entry this run posted first is not found by the duplicate check, so it cannot be proven. ${again.reason}`;
+						for (const plan of rest) {
+							for (const item of plan.items) {
+								outcomes.set(item.itemIndex, {
+									status: 'failed',
+									reason,
+									error: null,
+									entryTraceId: plan.traceId,
+								});
+							}
+						}
+					}
+				}
+			}
+		}
 	}
-	const { outcomes } = await postEntries(
-		gateway,
-		plans,
-		draftOptions,
-		options.parallelEntries ?? 4,
-	);
+
 	const entryTraceByItem = new Map<number, string | null>();
 	const documentByItem = new Map<number, string>();
 	for (const state of ready) {
+		if (state.status !== undefined) continue;
 		const outcome = outcomes.get(state.itemIndex);
 		if (!outcome) {
 			failState(state, 'The item was not part of any planned entry');
@@ -537,7 +628,7 @@ export async function execute(
 		}
 	}
 
-	// 4. One output item per input item, in input order, paired to it.
+	// 5. One output item per input item, in input order, paired to it.
 	const output: INodeExecutionData[] = [];
 	const failures: ItemState[] = [];
 	for (const state of states) {
@@ -584,6 +675,41 @@ export async function execute(
 		});
 	}
 	return output;
+};
+
+/**
+ * Lengths from the customer's getDescription instead of constants: the trace field's width (when shorter than X3
+ * Setup says) and the descriptions cut to their fields, counting the item trace id that leads the line field.
+ */
+function fitToDescription(
+	report: SetupReport,
+	layout: X3Layout,
+	draftOptions: DraftOptions,
+	ready: ItemState[],
+): void {
+	const { lengths } = report;
+	if (lengths.traceField !== null && lengths.traceField < draftOptions.traceFieldLength) {
+		draftOptions.traceFieldLength = lengths.traceField;
+	}
+	const journal = layout.journalEntry;
+	const traceLeadsDescription = journal.lineTraceField === journal.fields.lineDescription;
+	if (lengths.lineDescription !== null && draftOptions.balancingLineDescription) {
+		draftOptions.balancingLineDescription = cutToLength(
+			draftOptions.balancingLineDescription,
+			lengths.lineDescription,
+		);
+	}
+	for (const state of ready) {
+		const posting = state.posting as PostingItem;
+		if (!posting.description) continue;
+		let room = lengths.lineDescription ?? Number.POSITIVE_INFINITY;
+		if (traceLeadsDescription) room -= posting.traceId.length + 1;
+		// A single-item entry also uses the item's description as its header description.
+		if (lengths.headerDescription !== null) room = Math.min(room, lengths.headerDescription);
+		if (room < Number.POSITIVE_INFINITY) {
+			posting.description = cutToLength(posting.description, Math.max(0, room)) || undefined;
+		}
+	}
 }
 
 function countStatuses(states: ItemState[]): Record<PostStatus, number> {

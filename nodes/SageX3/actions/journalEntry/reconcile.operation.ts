@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { reconcile } from '../../../shared/reconcile';
-import type { ReconcileBrexItem } from '../../../shared/reconcile';
-import type { X3Gateway } from '../../transport/gateway.types';
+import { reconcile } from '../../../ledger/reconcile';
+import type { ReconcileBrexItem } from '../../../ledger/reconcile';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -59,11 +54,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * entries carrying trace ids in the same accounting-date range: one summary item, then one item per record
  * that differs (missing in X3, duplicated in X3, amount mismatch, or in X3 but unknown to Brex).
  */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const dateFrom = String(this.getNodeParameter('dateFrom', 0, ''))
 		.trim()
 		.slice(0, 10);
@@ -130,4 +121,4 @@ export async function execute(
 		});
 	}
 	return output;
-}
+};

@@ -1,14 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway, X3SupplierDraft } from '../../transport/gateway.types';
-import { cutToLength } from '../../../shared/fieldText';
+import type { X3SupplierDraft } from '../../transport/gateway.types';
+import { cutToLength } from '../../../common/fieldText';
 import { forEachItem } from '../../helpers/utils';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -106,11 +102,7 @@ export function supplierDraft(
 	return draft;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {
 		const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
 		const category = String(this.getNodeParameter('category', itemIndex, '')).trim();
@@ -133,4 +125,4 @@ export async function execute(
 		);
 		return { ...supplier } as IDataObject;
 	});
-}
+};

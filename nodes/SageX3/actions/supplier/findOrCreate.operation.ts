@@ -6,18 +6,19 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { cutToLength } from '../../../shared/fieldText';
-import { findSupplierAlias, foldName } from '../../../shared/supplierMatch';
+import { cutToLength } from '../../../common/fieldText';
+import { findSupplierAlias, foldName } from '../../../ledger/supplierMatch';
 import type {
 	SupplierAlias,
 	SupplierDecision,
 	SupplierOnItem,
-} from '../../../shared/supplierMatch';
-import { hashToBase32 } from '../../../shared/traceId';
-import type { X3Gateway, X3Supplier } from '../../transport/gateway.types';
+} from '../../../ledger/supplierMatch';
+import { hashToBase32 } from '../../../common/traceId';
+import type { X3Supplier } from '../../transport/gateway.types';
 import { SupplierResolver } from '../../helpers/supplierResolver';
 import { forEachItem, parseJsonParameter } from '../../helpers/utils';
 import { supplierDraft } from './create.operation';
+import type { OperationExecute } from '../node.type';
 
 type NotFoundPolicy = 'create' | 'useDefault' | 'skip';
 
@@ -302,11 +303,7 @@ export function generatedSupplierCode(prefix: string, vendorName: string, length
 /** Items looked up at once; X3 calls stay within the credential's Max Concurrent Calls (gateway limiter). */
 const LOOKUP_CONCURRENCY = 8;
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	const firstOptions = this.getNodeParameter('options', 0, {}) as FindOrCreateOptions;
 	const resolver = new SupplierResolver(gateway, firstOptions.searchLimit ?? 50);
 
@@ -437,4 +434,4 @@ export async function execute(
 			),
 		{ keepInputOnError: true, concurrency: LOOKUP_CONCURRENCY },
 	);
-}
+};

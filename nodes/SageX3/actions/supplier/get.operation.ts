@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { X3Gateway } from '../../transport/gateway.types';
-import { forEachItem } from '../../helpers/utils';
+import { forEachItem, requiredText } from '../../helpers/utils';
 import { supplierRLC } from '../common.descriptions';
+import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [supplierRLC];
 
@@ -16,18 +11,11 @@ const displayOptions = { show: { resource: ['supplier'], operation: ['get'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	gateway: X3Gateway,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(
-			this.getNodeParameter('supplier', itemIndex, '', { extractValue: true }) ?? '',
-		).trim();
-		if (code === '') {
-			throw new NodeOperationError(this.getNode(), 'No supplier code given', { itemIndex });
-		}
+		const code = requiredText(this, 'supplier', itemIndex, 'No supplier code given', {
+			extractValue: true,
+		});
 		const supplier = await gateway.getSupplier(code);
 		if (!supplier) {
 			throw new NodeOperationError(this.getNode(), `Supplier "${code}" was not found in X3`, {
@@ -37,4 +25,4 @@ export async function execute(
 		}
 		return { ...supplier } as IDataObject;
 	});
-}
+};

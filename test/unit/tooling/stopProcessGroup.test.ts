@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 
-import { processGroupAlive, stopProcessGroup } from '../e2e/lib/tools';
+import { processGroupAlive, stopProcessGroup } from '../../e2e/lib/tools';
 
 const started: ChildProcess[] = [];
 

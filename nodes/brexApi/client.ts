@@ -19,7 +19,7 @@ import {
 	isRetryableStatus,
 	parseRetryAfter,
 	type RetryPolicy,
-} from '../retry';
+} from '../common/retry';
 
 /**
  * The one Brex HTTP client of the package (action node and trigger): base URL from the credential,

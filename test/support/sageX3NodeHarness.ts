@@ -11,8 +11,8 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
-import { checkBalance } from '../../nodes/shared/journalDraft';
-import { foldName } from '../../nodes/shared/supplierMatch';
+import { checkBalance } from '../../nodes/ledger/journalDraft';
+import { foldName } from '../../nodes/ledger/supplierMatch';
 import type {
 	JournalEntryDraft,
 	PostedJournalEntry,
@@ -50,6 +50,7 @@ export class FakeX3Gateway implements X3Gateway {
 	calls: Record<string, number> = {};
 
 	/** Return an error to make the call fail (after counting it). */
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one fault type for every gateway method's arguments
 	faults: Partial<Record<GatewayMethod, (...args: any[]) => Error | undefined>> = {};
 
 	private sequence = 0;

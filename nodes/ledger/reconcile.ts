@@ -1,5 +1,5 @@
-import type { PostedJournalEntry } from '../SageX3/transport/gateway.types';
-import { compareDecimals, decimalToMinor, formatMinor, currencyDecimals } from './money';
+import type { PostedJournalEntry } from './journalTypes';
+import { compareDecimals, decimalToMinor, formatMinor, currencyDecimals } from '../common/money';
 
 /** What reconciliation needs of a Brex record. */
 export interface ReconcileBrexItem {

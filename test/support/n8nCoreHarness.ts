@@ -37,7 +37,6 @@ export const SAGE_X3_NODE_TYPE = 'n8n-nodes-brex-sage-x3.sageX3';
 export const SPEND_SOURCE_NODE_TYPE = 'test.spendSource';
 
 /** Emits the spend items given in its parameters, like the Brex trigger would. */
-// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a test-only source, never an AI tool
 export class SpendSource implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Spend Source',

@@ -1,4 +1,27 @@
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/**
+ * The error to throw to n8n: the same instance when it already is an n8n node error (the Brex client's and the X3
+ * transports' errors carry status, trace id and description), else wrapped in a NodeOperationError. With an item
+ * index the error is tied to that input item, so n8n shows which item failed and continueOnFail can pair it.
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (itemIndex !== undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	// An Error or a thrown object keeps its fields (n8n reads message and description from both); other values become text.
+	const cause =
+		error instanceof Error || (typeof error === 'object' && error !== null)
+			? (error as Error | JsonObject)
+			: String(error);
+	return new NodeOperationError(node, cause, itemIndex === undefined ? {} : { itemIndex });
+}
 
 /**
  * An output item for a record that failed while the others go on.

@@ -3,13 +3,16 @@
  * Brex spend item gets. Rules are plain JSON (a node parameter), validated with zod so that a typo names the
  * rule and the field. Rules are ordered: the first rule whose `when` matches wins, then defaults fill the gaps.
  *
+ * Size (over 500 lines): the rule language is one unit (its zod schema, the matchers of `when`, the templates and
+ * lookups of the values, the defaults) and is read as one; splitting it would put a rule's syntax and meaning apart.
+ *
  * Example rule:
  *   { "name": "Meals", "when": { "mcc": "5800-5899" }, "account": "625700",
  *     "dimensions": { "DEP": { "from": "{{department.name}}", "lookup": { "Engineering": "ENG" } } } }
  */
 import { z } from 'zod';
 
-import type { SpendItem } from './spendItemTypes';
+import type { SpendItem } from '../common/spendItemTypes';
 import { foldName } from './supplierMatch';
 import type { SupplierOnItem } from './supplierMatch';
 

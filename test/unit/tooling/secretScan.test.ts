@@ -9,7 +9,7 @@ import {
 	findSecrets,
 	scanRun,
 	secretForms,
-} from '../reliability/lib/secretScan';
+} from '../../reliability/lib/secretScan';
 
 const TOKEN = 'bxt_Zq8v2LmN4pRs7TuW';
 const PASSWORD = 'p@ss w/rd&"x"+1';

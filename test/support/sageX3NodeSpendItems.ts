@@ -1,6 +1,6 @@
-/** Test factory for SpendItems as the Brex side emits them (see nodes/shared/spendItemTypes.ts). */
-import type { SpendItem } from '../../nodes/shared/spendItemTypes';
-import { spendTraceId } from '../../nodes/shared/traceId';
+/** Test factory for SpendItems as the Brex side emits them (see nodes/common/spendItemTypes.ts). */
+import type { SpendItem } from '../../nodes/common/spendItemTypes';
+import { spendTraceId } from '../../nodes/common/traceId';
 
 type KnownFields = Pick<
 	SpendItem,
