@@ -13,8 +13,10 @@ import {
 	postEntries,
 	type EntryItemOutcome,
 } from '../../nodes/SageX3/helpers/postEntries';
+import { X3TraceLookupIncompleteError } from '../../nodes/SageX3/transport/errors';
 import { documentPrecedes } from '../../nodes/SageX3/transport/records';
 import { FakeX3Gateway, seededGateway } from '../support/sageX3NodeHarness';
+import { TEST_NODE } from './x3FakeContext';
 
 const OPTIONS: DraftOptions = { mode: 'entrySet', traceFieldLength: 20 };
 
@@ -277,6 +279,69 @@ describe('postEntries: checks per group of entry sets', () => {
 		]);
 		// Daily sets of 44 items: three to a group, so 132 ids go out as 4 requests, not 6.
 		expect(sizes(checkGroups([plan(44), plan(44), plan(44), plan(44)], 0))).toEqual([3, 1]);
+	});
+});
+
+describe('postEntries: a trace check X3 answered only in part', () => {
+	/** Items on their own dates: one entry set each, except items 2 and 3 (one set of two). */
+	const dated = (n: number, itemIndex: number, day: string): PostingItem => ({
+		...item(n, itemIndex),
+		accountingDate: `2026-11-${day}`,
+	});
+	const items = [
+		dated(1, 0, '01'),
+		dated(2, 1, '02'),
+		dated(3, 2, '02'),
+		dated(4, 3, '03'),
+		dated(5, 4, '04'),
+		dated(6, 5, '05'),
+	];
+
+	/** The check answers for every id but `unchecked`, which fail with `reason` (as the gateway reports it). */
+	function partialChecks(gateway: FakeX3Gateway, unchecked: string[], reason: string) {
+		const check = gateway.findPostedTraceIds.bind(gateway);
+		gateway.findPostedTraceIds = async (ids: string[], options?: { linesOnly?: boolean }) => {
+			const answer = await check(ids, options);
+			const failed = ids.filter((id) => unchecked.includes(id));
+			if (failed.length === 0) return answer;
+			const found = new Map([...answer].filter(([id]) => !failed.includes(id)));
+			throw new X3TraceLookupIncompleteError(TEST_NODE, found, failed, new Error(reason));
+		};
+	}
+
+	it('fails only the sets holding an unchecked id, with its reason; the others are posted or reported as held', async () => {
+		const gateway = seededGateway();
+		// Items 1 and 5 are in X3 already.
+		await post(gateway, [items[0], items[4]]);
+		const before = gateway.entries.map((entry) => entry.documentNumber);
+		// X3 cannot answer for item 3 (in the set of items 2 and 3) nor for item 5 (held, but not shown).
+		partialChecks(gateway, [items[2].traceId, items[4].traceId], 'X3 pool exhausted');
+
+		const { outcomes } = await post(gateway, items);
+
+		expect(outcomes.get(0)).toMatchObject({ status: 'already_posted', documentNumber: before[0] });
+		for (const index of [1, 2, 4]) {
+			expect(outcomes.get(index)).toMatchObject({ status: 'failed', reason: 'X3 pool exhausted' });
+		}
+		expect(outcomes.get(3)?.status).toBe('posted');
+		expect(outcomes.get(5)?.status).toBe('posted');
+		// Saved: the two sets whose ids were all answered, nothing else.
+		const saved = gateway.entries.filter((entry) => !before.includes(entry.documentNumber));
+		expect([...new Set(saved.flatMap((entry) => entry.lineTraceIds))].sort()).toEqual(
+			[items[3].traceId, items[5].traceId].sort(),
+		);
+		// Item 5 is still held once: it was not saved a second time.
+		expect(holders(gateway).get(items[4].traceId)).toHaveLength(1);
+	});
+
+	it('a check that fails as a whole still fails every set of its group and saves nothing', async () => {
+		const gateway = seededGateway();
+		gateway.faults.findPostedTraceIds = () => new Error('X3 unreachable');
+		const { outcomes } = await post(gateway, items);
+		expect([...outcomes.values()].map((outcome) => outcome.status)).toEqual(
+			Array(items.length).fill('failed'),
+		);
+		expect(gateway.callCount('saveJournalEntry')).toBe(0);
 	});
 });
 

@@ -1,5 +1,6 @@
 import { buildEntry } from '../../ledger/journalDraft';
 import type { DraftOptions, PlannedEntry, PostingItem } from '../../ledger/journalDraft';
+import { X3TraceLookupIncompleteError } from '../transport/errors';
 import type { X3Gateway } from '../transport/gateway.types';
 import { GRAPHQL_TRACE_BATCH_SIZE } from '../transport/readers';
 import { documentPrecedes } from '../transport/records';
@@ -100,21 +101,19 @@ export async function postEntries(
 						? set.plan
 						: buildEntry(set.pending, options),
 			}));
-			const ids = built.flatMap(({ set, entry }) => [
-				...set.pending.map((item) => item.traceId),
-				// Without line traces, a whole set is known by its own trace id only.
-				...(linesOnly ? [] : [entry.traceId]),
-			]);
+			const ids = built.flatMap(({ set, entry }) => setIds(set, entry, linesOnly));
 			stats.traceChecks++;
-			let found: Map<string, string>;
-			try {
-				found = await gateway.findPostedTraceIds(ids, { linesOnly });
-			} catch (error) {
-				for (const { set } of built) fail(set, errorReason(error), error);
-				return;
-			}
+			const check = await settleLookup(gateway.findPostedTraceIds(ids, { linesOnly }));
+			const found = check.found;
+			// Sets whose check failed are neither saved nor reported as posted; when X3 answered for some ids
+			// (X3TraceLookupIncompleteError), the sets holding only answered ids go on.
+			const checked = built.filter(({ set, entry }) => {
+				if (!check.failed(setIds(set, entry, linesOnly))) return true;
+				fail(set, errorReason(check.error), check.error);
+				return false;
+			});
 			const toSave: Array<{ set: SetInFlight; entry: PlannedEntry }> = [];
-			for (const { set, entry } of built) {
+			for (const { set, entry } of checked) {
 				const setDocument = linesOnly ? undefined : found.get(entry.traceId);
 				const remaining: PostingItem[] = [];
 				for (const item of set.pending) {
@@ -201,6 +200,40 @@ export async function postEntries(
 
 	await mapWithConcurrency(checkGroups(plans, linesOnly ? 0 : 1), concurrency, postGroup);
 	return { outcomes, stats };
+}
+
+/** The trace ids a set is checked by: its items', and (without line traces) the set's own. */
+function setIds(set: SetInFlight, entry: PlannedEntry, linesOnly: boolean): string[] {
+	return [
+		...set.pending.map((item) => item.traceId),
+		// Without line traces, a whole set is known by its own trace id only.
+		...(linesOnly ? [] : [entry.traceId]),
+	];
+}
+
+/**
+ * A trace check's answer: the ids X3 showed, and which ids could not be checked. A lookup that failed as a whole
+ * leaves every id unchecked; X3TraceLookupIncompleteError leaves only its `failedIds` (with the first failure's
+ * reason), the others were answered (`found`).
+ */
+async function settleLookup(lookup: Promise<Map<string, string>>): Promise<{
+	found: Map<string, string>;
+	failed: (ids: string[]) => boolean;
+	error: unknown;
+}> {
+	try {
+		return { found: await lookup, failed: () => false, error: null };
+	} catch (error) {
+		if (error instanceof X3TraceLookupIncompleteError) {
+			const unchecked = new Set(error.failedIds);
+			return {
+				found: error.found as Map<string, string>,
+				failed: (ids) => ids.some((id) => unchecked.has(id)),
+				error: error.firstError,
+			};
+		}
+		return { found: new Map(), failed: () => true, error };
+	}
 }
 
 /**

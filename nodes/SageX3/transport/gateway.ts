@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
+import { cutToLength } from '../../common/fieldText';
 import { SharedPromise } from '../../common/sharedPromises';
 import {
 	X3BusinessError,
@@ -8,10 +9,16 @@ import {
 	X3TraceCheckUnverifiableError,
 	X3TraceLookupIncompleteError,
 } from './errors';
+import {
+	DEFAULT_ADDRESS_DESCRIPTION_LENGTH,
+	DEFAULT_DESCRIPTION_LENGTH,
+	DEFAULT_LINE_DESCRIPTION_LENGTH,
+} from './gateway.types';
 import type {
 	JournalEntryDraft,
 	JournalLineDraft,
 	PostedJournalEntry,
+	SupplierFieldKey,
 	TraceLookupOptions,
 	X3Gateway,
 	X3Layout,
@@ -79,7 +86,7 @@ export interface X3GatewayOptions {
 	graphqlNames?: X3GraphqlNamesOverride;
 	soapNames?: X3SoapNamesOverride;
 	restNames?: X3RestNamesOverride;
-	/** Prefix of every trace id (default 'BRX', see nodes/shared/traceId.ts). */
+	/** Prefix of every trace id (default 'BRX', see nodes/common/traceId.ts). */
 	tracePrefix?: string;
 	/** Rows scanned at most by searches filtered locally and by SOAP listings (default 500). */
 	scanLimit?: number;
@@ -401,7 +408,9 @@ class SageX3Gateway implements X3Gateway {
 	// --- writes ------------------------------------------------------------------------------------------------------
 
 	async saveJournalEntry(draft: JournalEntryDraft): Promise<PostedJournalEntry> {
-		const data = this.journalObject(draft);
+		// Reported as written: descriptions cut to their fields.
+		const fitted = this.fitJournalTexts(draft);
+		const data = this.journalObject(fitted);
 		const journal = this.layout.journalEntry;
 		const soap = await this.soap();
 		let result: X3SoapCallResult | undefined;
@@ -430,7 +439,7 @@ class SageX3Gateway implements X3Gateway {
 					'Check the header block and document number field of the layout against the publication (getDescription).',
 			});
 		}
-		return this.postedFromDraft(documentNumber, draft);
+		return this.postedFromDraft(documentNumber, fitted);
 	}
 
 	async deleteJournalEntry(entry: {
@@ -469,20 +478,12 @@ class SageX3Gateway implements X3Gateway {
 		const f = supplier.fields;
 		const name = this.required(draft.name, 'Supplier name');
 		const category = this.required(draft.category, 'Supplier category');
-		const group: X3FieldGroup = {
-			[f.code]: draft.code?.trim() || undefined,
-			[f.name]: name,
-			[f.shortName]: draft.shortName?.trim() || undefined,
-			[f.category]: category,
-			[f.country]: draft.country?.trim() || undefined,
-			[f.currency]: draft.currency?.trim() || undefined,
-			[f.addressCode]: draft.addressCode?.trim() || undefined,
-		};
+		const data = this.supplierObject(draft, name, category);
 		const soap = await this.soap();
 		let result: X3SoapCallResult | undefined;
 		let failure: unknown;
 		try {
-			result = await soap.save(supplier.publication, { [supplier.block]: group });
+			result = await soap.save(supplier.publication, data);
 		} catch (error) {
 			failure = error;
 		}
@@ -545,21 +546,117 @@ class SageX3Gateway implements X3Gateway {
 		return null;
 	}
 
+	/**
+	 * The supplier as the layout places it: each field in its block (fieldBlocks, else the main block) and, with an
+	 * address table, one address line (code, country, description, default flag) instead of an address field.
+	 */
+	supplierObject(draft: X3SupplierDraft, name: string, category: string): X3ObjectData {
+		const supplier = this.layout.supplier;
+		const f = supplier.fields;
+		// The main block first: X3 reads blocks in the order of the publication, which starts with it.
+		const data: X3ObjectData = { [supplier.block]: {} };
+		const put = (key: SupplierFieldKey, value: string | undefined) => {
+			if (value === undefined) return;
+			const block = supplier.fieldBlocks?.[key]?.trim() || supplier.block;
+			const group = data[block];
+			if (Array.isArray(group))
+				throw this.invalid(
+					`The layout places supplier field ${f[key]} in ${block}, which is the address table`,
+				);
+			data[block] = { ...group, [f[key]]: value };
+		};
+		const country = draft.country?.trim() || undefined;
+		put('code', draft.code?.trim() || undefined);
+		put('name', name);
+		put('shortName', draft.shortName?.trim() || undefined);
+		put('category', category);
+		put('country', country);
+		put('currency', draft.currency?.trim() || undefined);
+		const addressBlock = supplier.addressBlock?.trim();
+		if (!addressBlock) {
+			put('addressCode', draft.addressCode?.trim() || undefined);
+			return data;
+		}
+		if (addressBlock in data)
+			throw this.invalid(
+				`The layout names ${addressBlock} both as a supplier block and as the address table`,
+			);
+		const a = supplier.addressFields ?? {};
+		const address: X3FieldGroup = {
+			[f.addressCode]: draft.addressCode?.trim() || supplier.defaultAddressCode?.trim() || 'MAIN',
+		};
+		if (a.country && country) address[a.country] = country;
+		if (a.description) {
+			address[a.description] = cutToLength(
+				name,
+				supplier.addressDescriptionLength ?? DEFAULT_ADDRESS_DESCRIPTION_LENGTH,
+			).trimEnd();
+		}
+		if (a.isDefault) address[a.isDefault] = '2';
+		data[addressBlock] = [address];
+		return data;
+	}
+
 	// --- journal payload ---------------------------------------------------------------------------------------------
 
-	/** Header block + lines block from the layout; validated so X3 only sees well-formed values. */
-	journalObject(draft: JournalEntryDraft): X3ObjectData {
+	/**
+	 * The draft with its texts cut to the layout's field lengths (counted in characters, as X3 counts them): the
+	 * header description, and each line description after the item trace id that leads the line trace field. A
+	 * trace id is never cut (lookups match it as a prefix): one that does not fit its field is refused.
+	 */
+	fitJournalTexts(draft: JournalEntryDraft): JournalEntryDraft {
 		const journal = this.layout.journalEntry;
 		const f = journal.fields;
-		const traceId = this.required(draft.traceId, 'Trace id');
+		const cut = (text: string | undefined, length: number) =>
+			text ? cutToLength(text, Math.max(0, length)).trimEnd() || undefined : undefined;
+		const lineLength = journal.lineDescriptionLength ?? DEFAULT_LINE_DESCRIPTION_LENGTH;
+		const traceLeadsDescription =
+			journal.lineTraceField !== '' && journal.lineTraceField === f.lineDescription;
+		const lines = (Array.isArray(draft.lines) ? draft.lines : []).map((line, index) => {
+			const traceId = line.lineTraceId;
+			if (!traceId || journal.lineTraceField === '') {
+				return withText(line, cut(line.description, lineLength));
+			}
+			const traceLength = traceLeadsDescription ? lineLength : journal.lineTraceFieldLength;
+			if (traceLength !== undefined && Array.from(traceId).length > traceLength) {
+				throw this.invalid(
+					`Line ${index + 1}: the trace id "${traceId}" (${Array.from(traceId).length} characters) does not fit the line trace field ${journal.lineTraceField} (${traceLength} characters)`,
+				);
+			}
+			if (!traceLeadsDescription) return withText(line, cut(line.description, lineLength));
+			// The trace id and a space lead the field; the description gets what is left.
+			const description = line.description?.startsWith(traceId)
+				? line.description.slice(traceId.length).trimStart()
+				: line.description;
+			return withText(line, cut(description, lineLength - Array.from(traceId).length - 1));
+		});
+		const fitted: JournalEntryDraft = { ...draft, lines };
+		const description = cut(
+			draft.description,
+			journal.descriptionLength ?? DEFAULT_DESCRIPTION_LENGTH,
+		);
+		if (description === undefined) delete fitted.description;
+		else fitted.description = description;
+		return fitted;
+	}
+
+	/**
+	 * Header block + lines block (+ the analytics table when the layout has one) from the layout; validated so X3
+	 * only sees well-formed values, texts cut to their fields (fitJournalTexts).
+	 */
+	journalObject(unfitted: JournalEntryDraft): X3ObjectData {
+		const journal = this.layout.journalEntry;
+		const f = journal.fields;
+		const traceId = this.required(unfitted.traceId, 'Trace id');
 		if (traceId.length > journal.traceFieldLength) {
 			throw this.invalid(
 				`Trace id "${traceId}" is longer than the trace field ${f.traceField} (${journal.traceFieldLength} characters)`,
 			);
 		}
-		if (!Array.isArray(draft.lines) || draft.lines.length < 2) {
+		if (!Array.isArray(unfitted.lines) || unfitted.lines.length < 2) {
 			throw this.invalid('A journal entry needs at least two lines');
 		}
+		const draft = this.fitJournalTexts(unfitted);
 		if (draft.lines.length > 9999)
 			throw this.invalid('X3 accepts at most 9,999 lines per journal entry');
 		let accountingDate: string;
@@ -577,9 +674,46 @@ class SageX3Gateway implements X3Gateway {
 			[f.description]: draft.description || undefined,
 			[f.traceField]: traceId,
 		};
-		const lines = draft.lines.map((line, index) => this.journalLine(line, index));
+		const analyticsBlock = journal.analyticsBlock?.trim() ?? '';
+		const lines = draft.lines.map((line, index) => ({
+			...this.journalLine(line, index),
+			...(analyticsBlock ? {} : this.dimensionFields(line, index)),
+		}));
 		this.assertBalanced(draft);
-		return { [journal.headerBlock]: header, [journal.linesBlock]: lines };
+		const data: X3ObjectData = { [journal.headerBlock]: header, [journal.linesBlock]: lines };
+		if (analyticsBlock) {
+			if (analyticsBlock === journal.headerBlock || analyticsBlock === journal.linesBlock)
+				throw this.invalid(
+					`The analytics block ${analyticsBlock} must differ from the header and lines blocks`,
+				);
+			// One distribution line per entry line with dimensions, naming it by its number (1-based).
+			const lineField = journal.analyticsLineField?.trim() || 'LIN';
+			const distribution = draft.lines
+				.map((line, index) => ({ index, fields: this.dimensionFields(line, index) }))
+				.filter(({ fields }) => Object.keys(fields).length > 0)
+				.map(({ index, fields }) => ({ [lineField]: String(index + 1), ...fields }));
+			if (distribution.length > 0) data[analyticsBlock] = distribution;
+		}
+		return data;
+	}
+
+	/** A line's dimensions as `${dimensionPrefix}${n}` fields, n in the layout's dimension type order. */
+	private dimensionFields(line: JournalLineDraft, index: number): X3FieldGroup {
+		const f = this.layout.journalEntry.fields;
+		const unknownTypes = Object.keys(line.dimensions ?? {}).filter(
+			(type) => !this.layout.dimensionTypes.includes(type),
+		);
+		if (unknownTypes.length > 0) {
+			throw this.invalid(
+				`Line ${index + 1} uses dimension type(s) ${unknownTypes.join(', ')} that the layout does not list (${this.layout.dimensionTypes.join(', ')})`,
+			);
+		}
+		const group: X3FieldGroup = {};
+		this.layout.dimensionTypes.forEach((type, position) => {
+			const value = line.dimensions?.[type];
+			if (value !== undefined && value !== '') group[`${f.dimensionPrefix}${position + 1}`] = value;
+		});
+		return group;
 	}
 
 	private journalLine(line: JournalLineDraft, index: number): X3FieldGroup {
@@ -596,22 +730,10 @@ class SageX3Gateway implements X3Gateway {
 		} catch (error) {
 			throw this.invalid((error as Error).message);
 		}
-		const unknownTypes = Object.keys(line.dimensions ?? {}).filter(
-			(type) => !this.layout.dimensionTypes.includes(type),
-		);
-		if (unknownTypes.length > 0) {
-			throw this.invalid(
-				`${where} uses dimension type(s) ${unknownTypes.join(', ')} that the layout does not list (${this.layout.dimensionTypes.join(', ')})`,
-			);
-		}
-		this.layout.dimensionTypes.forEach((type, position) => {
-			const value = line.dimensions?.[type];
-			if (value !== undefined && value !== '') group[`${f.dimensionPrefix}${position + 1}`] = value;
-		});
 		if (line.businessPartner) group[f.businessPartner] = line.businessPartner;
 		if (line.taxCode) group[f.taxCode] = line.taxCode;
 		if (line.description) group[f.lineDescription] = line.description;
-		if (line.lineTraceId) {
+		if (line.lineTraceId && journal.lineTraceField !== '') {
 			// The item trace id leads the line trace field so line-level lookups can match it as a prefix.
 			const existing =
 				typeof group[journal.lineTraceField] === 'string'
@@ -671,6 +793,13 @@ class SageX3Gateway implements X3Gateway {
 	private invalid(message: string): NodeOperationError {
 		return new NodeOperationError(this.node, message, { itemIndex: this.options.itemIndex });
 	}
+}
+
+/** The line with its description replaced (or removed when nothing is left of it). */
+function withText(line: JournalLineDraft, description: string | undefined): JournalLineDraft {
+	const rest = { ...line };
+	delete rest.description;
+	return description === undefined ? rest : { ...rest, description };
 }
 
 /** A failed trace batch worth asking again in halves: not when the failure is the X3 setup's or the credential's. */

@@ -102,9 +102,29 @@ export interface X3Layout {
 		traceFieldLength: number;
 		/** Line field whose value starts with the item trace id (grouped entries). */
 		lineTraceField: string;
+		/**
+		 * Characters of the header description field (default DEFAULT_DESCRIPTION_LENGTH); longer texts are cut.
+		 * Check X3 Setup reads the real length from getDescription.
+		 */
+		descriptionLength?: number;
+		/**
+		 * Characters of the line description field (default DEFAULT_LINE_DESCRIPTION_LENGTH). When it is also the
+		 * line trace field, the item trace id leads and is never cut: the description after it is.
+		 */
+		lineDescriptionLength?: number;
+		/** Characters of the line trace field when it is not the line description (no limit when unset). */
+		lineTraceFieldLength?: number;
+		/**
+		 * Table block of the analytical distribution (documented GAS: GAS2_1, one line per entry line with LIN =
+		 * the entry line number and the dimension fields). Empty or unset: the dimension fields sit on the lines.
+		 */
+		analyticsBlock?: string;
+		/** Field of the analytics block naming the entry line it distributes (default LIN). */
+		analyticsLineField?: string;
 	};
 	supplier: {
 		publication: string;
+		/** The supplier's main block: every field goes here unless fieldBlocks places it elsewhere. */
 		block: string;
 		fields: {
 			code: string;
@@ -113,9 +133,32 @@ export interface X3Layout {
 			category: string;
 			country: string;
 			currency: string;
+			/** Written to the address table when addressBlock is set, else to its block. */
 			addressCode: string;
 			isActive: string;
 		};
+		/**
+		 * Block of a field that does not sit in `block` (X3 Setup's BLOCK.FIELD), by field key: documented BPS has
+		 * short name, country and currency in BPRC_1.
+		 */
+		fieldBlocks?: Partial<Record<SupplierFieldKey, string>>;
+		/**
+		 * Address table written with one line on create (documented BPS: BPAC_1, which X3 requires): the address
+		 * code (fields.addressCode), and the fields of addressFields that are named. Unset: no address table.
+		 */
+		addressBlock?: string;
+		addressFields?: {
+			/** Country of the address (the supplier's country). */
+			country?: string;
+			/** Description of the address (the supplier's name, cut to addressDescriptionLength). */
+			description?: string;
+			/** Default-address flag, written as 2 (yes). */
+			isDefault?: string;
+		};
+		/** Address code when the draft has none (default MAIN). */
+		defaultAddressCode?: string;
+		/** Characters of the address description (default DEFAULT_ADDRESS_DESCRIPTION_LENGTH). */
+		addressDescriptionLength?: number;
 	};
 	account: { publication: string; block: string };
 	dimension: { publication: string; block: string };
@@ -124,6 +167,15 @@ export interface X3Layout {
 	/** Chart of accounts code used in account lookups. */
 	chartOfAccounts: string;
 }
+
+export type SupplierFieldKey = keyof X3Layout['supplier']['fields'];
+
+/** Header description length when the layout does not say (DESVCR in both emulator personalities; no public source gives it). */
+export const DEFAULT_DESCRIPTION_LENGTH = 30;
+/** Line description length when the layout does not say (the lenient emulator's DES; documented X3 has 30). */
+export const DEFAULT_LINE_DESCRIPTION_LENGTH = 50;
+/** Address description length when the layout does not say (BPADES in the documented emulator). */
+export const DEFAULT_ADDRESS_DESCRIPTION_LENGTH = 30;
 
 export const DEFAULT_X3_LAYOUT: X3Layout = {
 	journalEntry: {

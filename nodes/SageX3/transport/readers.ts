@@ -176,6 +176,34 @@ export function lineFromRecord(
 	};
 }
 
+/**
+ * Entry lines with the dimension fields of the analytics table (layout analyticsBlock) put back on the line each
+ * distribution line names by its line field (LIN, 1-based), so lineFromRecord reads them as on a line-field
+ * layout. Without an analytics block the lines are returned as they are.
+ */
+export function joinAnalytics(
+	lines: Array<Record<string, unknown>>,
+	distribution: Array<Record<string, unknown>>,
+	layout: X3Layout,
+): Array<Record<string, unknown>> {
+	const journal = layout.journalEntry;
+	if (!journal.analyticsBlock?.trim()) return lines;
+	const lineField = journal.analyticsLineField?.trim() || 'LIN';
+	const prefix = journal.fields.dimensionPrefix;
+	const joined = lines.map((line) => ({ ...line }));
+	for (const row of distribution) {
+		const number = Number(text(row[lineField]));
+		if (!Number.isInteger(number) || number < 1 || number > joined.length) continue;
+		const target = joined[number - 1];
+		for (const [name, value] of Object.entries(row)) {
+			const dimensionField =
+				name === prefix || (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)));
+			if (dimensionField) target[name] = value;
+		}
+	}
+	return joined;
+}
+
 export function journalFromRecords(
 	header: Record<string, unknown>,
 	lines: Array<Record<string, unknown>> | undefined,

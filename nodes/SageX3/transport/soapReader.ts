@@ -18,6 +18,7 @@ import {
 	clampLimit,
 	dimensionFromRecord,
 	inDateRange,
+	joinAnalytics,
 	journalFromRecords,
 	settled,
 	settlePerId,
@@ -377,9 +378,13 @@ export class SoapReader implements X3Reader {
 		const result = await this.soap.readOrNull(publication, keys);
 		if (!result) return null;
 		const data = isRecord(result.data) ? result.data : {};
-		const lines = Array.isArray(data[linesBlock])
-			? (data[linesBlock] as unknown[]).filter(isRecord)
-			: [];
+		const table = (block: string | undefined) =>
+			block && Array.isArray(data[block]) ? (data[block] as unknown[]).filter(isRecord) : [];
+		const lines = joinAnalytics(
+			table(linesBlock),
+			table(this.env.layout.journalEntry.analyticsBlock?.trim()),
+			this.env.layout,
+		);
 		const header = blockRecord(result.data, headerBlock);
 		return journalFromRecords(
 			{ [fields.documentNumber]: documentNumber, ...header },

@@ -30,6 +30,7 @@ export {
 	BPS_PARTNER,
 	BPS_ADDRESSES,
 } from './documented';
+export { DOCUMENTED_X3_LAYOUT, DOCUMENTED_X3_LAYOUT_LINE_TRACE } from './documentedClientLayout';
 export {
 	personalityFromEnv,
 	GAS_LEFT_LIST_STANDARD,
