@@ -178,6 +178,36 @@ describe('X3 Setup describing the documented publications', () => {
 		expect(emulator.state.journalEntries).toHaveLength(3);
 	});
 
+	it('a CCE placement (GAS2_1.CCE) with Extra Mandatory Fields: the placed save keeps the analytics table', async () => {
+		const { analyticsBlock: _block, analyticsLineField: _line, ...rest } = DOCUMENTED_X3_SETUP;
+		const placedSetup = {
+			...rest,
+			fieldNames: JSON.stringify({
+				journalEntry: { dimensionPrefix: 'GAS2_1.CCE' },
+				supplier: { shortName: 'BPRC_1.BPRSHO', country: 'BPRC_1.CRY', currency: 'BPRC_1.CUR' },
+			}),
+			extraFields: '{"journalEntry": {"header": {"JOU": "BRX"}}}',
+		};
+		const logged = emulator.soapLog.length;
+		const outputs = await runNode(
+			{ ...postSpend('perItem'), x3Setup: placedSetup as INodeParameters },
+			[spendItem(41), spendItem(42, 3)],
+		);
+		expect(outputs.error).toEqual([]);
+		expect(statuses(outputs)).toEqual(['posted', 'posted']);
+		for (const entry of emulator.state.journalEntries) {
+			expect(entry.header.JOU).toBe('BRX');
+			expect(entry.lines.map((line) => line.dimensions)).toContainEqual({ DEP: 'OPS' });
+		}
+		expect(savedBlocks(logged)).toHaveLength(2);
+		for (const blocks of savedBlocks(logged)) {
+			expect(blocks.find((block) => block.id === GAS_ANALYTICS)?.lines?.[0]).toHaveProperty(
+				'LIN',
+				'1',
+			);
+		}
+	});
+
 	it('Find or Create creates the supplier over its blocks with one address line', async () => {
 		const logged = emulator.soapLog.length;
 		const outputs = await runNode(
