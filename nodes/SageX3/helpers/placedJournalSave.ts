@@ -171,12 +171,13 @@ export function withPlacedJournalFields(
 			documentPrecedes(last.documentNumber, entry.documentNumber) ? entry : last,
 		);
 	const save = async (draft: JournalEntryDraft): Promise<PostedJournalEntry> => {
+		const built = gateway.journalObject(draft);
 		let data: X3ObjectData;
 		try {
-			data = placeJournalFields(gateway.journalObject(draft), layout, placements, extras);
+			data = placeJournalFields(built, layout, placements, extras);
 		} catch (error) {
-			if (!(error instanceof LayoutError)) throw error;
-			throw new NodeOperationError(node, `X3 Setup: ${error.message}`, {
+			// placeJournalFields refuses only placements it cannot honour (LayoutError).
+			throw new NodeOperationError(node, `X3 Setup: ${(error as Error).message}`, {
 				description: 'Fix the field placements in the "X3 Setup" section of the node.',
 			});
 		}
