@@ -240,6 +240,38 @@ describe('X3 Setup describing the documented publications', () => {
 		expect(created[0]).toMatchObject({ country: 'FR', currency: 'EUR', addressCode: 'MAIN' });
 	});
 
+	it('Supplier Create writes the short name, country and currency in BPRC_1 and the given address code', async () => {
+		const logged = emulator.soapLog.length;
+		const outputs = await runNode(
+			{
+				readApi: 'soap',
+				resource: 'supplier',
+				operation: 'create',
+				name: 'Blue Bottle Coffee',
+				category: 'SUPUS',
+				additionalFields: {
+					shortName: 'BLUEBOTTLE',
+					country: 'US',
+					currency: 'USD',
+					addressCode: 'HQ',
+				},
+			},
+			[{}],
+		);
+		expect(outputs.error).toEqual([]);
+		const saves = emulator.soapLog.slice(logged).filter((entry) => entry.operation === 'save');
+		expect(saves.map((entry) => entry.status)).toEqual([1]);
+		const blocks = saves[0].payload as LoggedBlock[];
+		expect(blocks.find((block) => block.id === 'BPRC_1')?.fields).toEqual({
+			BPRSHO: 'BLUEBOTTLE',
+			CRY: 'US',
+			CUR: 'USD',
+		});
+		expect(blocks.find((block) => block.id === 'BPAC_1')?.lines).toEqual([
+			{ CODADR: 'HQ', BPACRY: 'US', BPADES: 'Blue Bottle Coffee', BPAADDFLG: '2' },
+		]);
+	});
+
 	it('daily sets through SOAP are refused with the reason: the documented X3 ignores the DES criterion', async () => {
 		expect(statuses(await runNode(postSpend('perItem'), [spendItem(31)]))).toEqual(['posted']);
 		emulator.resetStats();
