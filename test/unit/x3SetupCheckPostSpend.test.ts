@@ -229,6 +229,37 @@ describe('Post Spend uses the Check X3 Setup verdict', () => {
 		expect(itemLine.description).toBe(long.slice(0, 30 - itemLine.lineTraceId!.length - 1));
 	});
 
+	it('saves through a gateway on the layout with the described lengths, and keeps the first one when none is known', async () => {
+		const lengths = {
+			traceField: 16,
+			lineTraceField: null,
+			lineDescription: 24,
+			headerDescription: 18,
+		};
+		jest.mocked(setupReportFor).mockResolvedValue(report({ soapLine: 'pass' }, { lengths }));
+		jest.mocked(getGateway).mockClear();
+		const gateway = seededGateway();
+		await run(gateway, BATCH());
+		// The router's call has no layout; Post Spend's own call carries the lengths X3 described.
+		const layouts = jest.mocked(getGateway).mock.calls.map(([, layout]) => layout);
+		expect(layouts).toEqual([
+			undefined,
+			expect.objectContaining({
+				journalEntry: expect.objectContaining({
+					traceFieldLength: 16,
+					descriptionLength: 18,
+					lineDescriptionLength: 24,
+				}),
+			}),
+		]);
+		expect(gateway.entries.length).toBe(2);
+
+		jest.mocked(setupReportFor).mockResolvedValue(report({ soapLine: 'pass' }));
+		jest.mocked(getGateway).mockClear();
+		await run(seededGateway(), BATCH());
+		expect(jest.mocked(getGateway).mock.calls.map(([, layout]) => layout)).toEqual([undefined]);
+	});
+
 	it('fields placed in another block are not written into the default block: without a placed save it refuses', async () => {
 		jest.mocked(setupReportFor).mockResolvedValue(report({ soapLine: 'pass' }));
 		// The in-memory gateway cannot build a journal object for a placed save.

@@ -77,6 +77,22 @@ export const x3SetupProperty: INodeProperties = {
 			description: 'Public name of the GL account (GAC) web service',
 		},
 		{
+			displayName: 'Analytics Block',
+			name: 'analyticsBlock',
+			type: 'string',
+			default: '',
+			description:
+				'Table block of the analytical distribution when your journal entry publication has one (e.g. GAS2_1: one row per entry line with the line number and CCE1, CCE2, …). Empty: the dimension fields are written on the lines.',
+		},
+		{
+			displayName: 'Analytics Line Field',
+			name: 'analyticsLineField',
+			type: 'string',
+			default: 'LIN',
+			description:
+				'Field of the Analytics Block that names the entry line each row distributes. Used only with an Analytics Block.',
+		},
+		{
 			displayName: 'API Name Overrides (JSON)',
 			name: 'apiNames',
 			type: 'json',
@@ -90,6 +106,14 @@ export const x3SetupProperty: INodeProperties = {
 			type: 'string',
 			default: 'CA_FRA',
 			description: 'Chart of accounts code (COA) used in account lookups',
+		},
+		{
+			displayName: 'Default Address Code',
+			name: 'defaultAddressCode',
+			type: 'string',
+			default: 'MAIN',
+			description:
+				'Address code of the address line written when a supplier is created without one. Used only with a Supplier Address Block.',
 		},
 		{
 			displayName: 'Dimension Block',
@@ -127,7 +151,7 @@ export const x3SetupProperty: INodeProperties = {
 			type: 'json',
 			default: '{}',
 			description:
-				'Overrides of X3 field names, e.g. {"journalEntry": {"site": "FCY", "reference": "REF"}, "supplier": {"category": "BSGCOD"}}; write BLOCK.FIELD (e.g. "GAS0_2.REF") for a field published in another block.',
+				'Overrides of X3 field names, e.g. {"journalEntry": {"site": "FCY", "reference": "REF"}, "supplier": {"category": "BSGCOD", "country": "BPRC_1.CRY"}}; write BLOCK.FIELD (e.g. "GAS0_2.REF") for a field published in another block. A dimension field placed in another block ("dimensionPrefix": "GAS2_1.CCE") sets the Analytics Block.',
 		},
 		{
 			displayName: 'Journal Header Block',
@@ -156,7 +180,24 @@ export const x3SetupProperty: INodeProperties = {
 			type: 'string',
 			default: 'DES',
 			description:
-				'Line field that starts with the Brex item trace ID in grouped entries (BLOCK.FIELD for a field of another block)',
+				'Line field that starts with the Brex item trace ID in grouped entries (BLOCK.FIELD for a field of another block). Empty: no line trace field, items are found by the header Trace Field (One Entry per Item only).',
+		},
+		{
+			displayName: 'Supplier Address Block',
+			name: 'supplierAddressBlock',
+			type: 'string',
+			default: '',
+			description:
+				'Address table block of the supplier publication (e.g. BPAC_1). When set, Supplier Create and Find or Create write one address line there (X3 requires one). Empty: no address table.',
+		},
+		{
+			displayName: 'Supplier Address Fields (JSON)',
+			name: 'supplierAddressFields',
+			type: 'json',
+			default:
+				'{"addressCode": "CODADR", "country": "BPACRY", "description": "BPADES", "isDefault": "BPAADDFLG"}',
+			description:
+				'Field names of the Supplier Address Block: address code, country, description (the supplier name, cut to the field) and default-address flag. A key left out keeps the name shown; "" leaves that field out.',
 		},
 		{
 			displayName: 'Supplier Block',

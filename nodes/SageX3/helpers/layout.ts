@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_X3_LAYOUT } from '../transport/gateway.types';
 import type { X3Layout } from '../transport/gateway.types';
+import { layoutWithPlacements } from '../transport/layoutPlacements';
 
 /**
  * The "X3 Setup" collection of the node, turned into an X3Layout. Every value defaults to DEFAULT_X3_LAYOUT, so
@@ -30,7 +31,30 @@ export interface X3SetupParameters {
 	apiNames?: string | IDataObject;
 	/** JSON: { "journalEntry": { "header": { "FLD": "value" }, "lines": {...} }, "supplier": {...} } */
 	extraFields?: string | IDataObject;
+	/** Table block of the analytical distribution (documented GAS: GAS2_1); empty = dimensions on the lines. */
+	analyticsBlock?: string;
+	/** Field of the analytics block naming the entry line (default LIN). */
+	analyticsLineField?: string;
+	/** Address table of the supplier publication (documented BPS: BPAC_1); empty = no address table. */
+	supplierAddressBlock?: string;
+	/** JSON: { "addressCode": "CODADR", "country": "BPACRY", "description": "BPADES", "isDefault": "BPAADDFLG" } */
+	supplierAddressFields?: string | IDataObject;
+	/** Address code written when the supplier has none (default MAIN). */
+	defaultAddressCode?: string;
 }
+
+/**
+ * Field names of the supplier address table when X3 Setup names an address block but not its fields: the BPAC_1
+ * columns of Sage's business-partner save sample (Object__WSBPC__WSBPC_SAVE.XML in test/fixtures/reference).
+ */
+export const DEFAULT_ADDRESS_FIELDS = {
+	addressCode: 'CODADR',
+	country: 'BPACRY',
+	description: 'BPADES',
+	isDefault: 'BPAADDFLG',
+} as const;
+
+type AddressFieldKey = keyof typeof DEFAULT_ADDRESS_FIELDS;
 
 /** Fixed values for mandatory fields of the customer's publications that the layout does not fill. */
 export interface ExtraFields {
@@ -113,8 +137,29 @@ function text(value: unknown, fallback: string): string {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
 }
 
+/**
+ * The layout X3 Setup describes, with its BLOCK.FIELD placements carried into the layout where the transport can
+ * write them (supplier fields in other blocks, the dimension fields in an analytics block).
+ */
 export function layoutFromSetup(setup: X3SetupParameters = {}): X3Layout {
-	return readSetup(setup).layout;
+	const { layout, placements } = readSetup(setup);
+	const placed = layoutWithPlacements(layout, placements).layout;
+	const named = layout.journalEntry.analyticsBlock;
+	const fromPlacement = placed.journalEntry.analyticsBlock;
+	if (named !== undefined && fromPlacement !== undefined && named !== fromPlacement) {
+		throw new LayoutError(
+			`Analytics Block is ${named} but the dimension field is placed in ${fromPlacement}: name one block`,
+		);
+	}
+	// Settings that only mean something with the block they belong to (so defaults leave the layout as it was).
+	const journal = { ...placed.journalEntry };
+	const lineField = optionalName(setup.analyticsLineField, 'Analytics Line Field');
+	if (journal.analyticsBlock && lineField) journal.analyticsLineField = lineField;
+	const supplier = { ...placed.supplier };
+	if (supplier.fieldBlocks && Object.keys(supplier.fieldBlocks).length === 0) {
+		delete supplier.fieldBlocks;
+	}
+	return { ...placed, journalEntry: journal, supplier };
 }
 
 /** The blocks named by `BLOCK.FIELD` values of X3 Setup (see FieldPlacements). */
@@ -161,10 +206,28 @@ function readSetup(setup: X3SetupParameters): { layout: X3Layout; placements: Fi
 	for (const [key, value] of Object.entries(supplierFields)) {
 		supplierFields[key as keyof typeof supplierFields] = place(`supplier.${key}`, value);
 	}
-	const lineTraceField = place(
-		'journalEntry.lineTraceField',
-		text(setup.lineTraceField, base.journalEntry.lineTraceField),
-	);
+	// Left out: the default (DES). Given but empty: no line trace field (item trace ids in the header only).
+	const lineTraceField =
+		typeof setup.lineTraceField === 'string' && setup.lineTraceField.trim() === ''
+			? ''
+			: place(
+					'journalEntry.lineTraceField',
+					text(setup.lineTraceField, base.journalEntry.lineTraceField),
+				);
+	const analyticsBlock = optionalName(setup.analyticsBlock, 'Analytics Block');
+	const addressBlock = optionalName(setup.supplierAddressBlock, 'Supplier Address Block');
+	const defaultAddressCode = optionalName(setup.defaultAddressCode, 'Default Address Code');
+	const addressFields = addressBlock
+		? { ...DEFAULT_ADDRESS_FIELDS, ...parseAddressFields(setup.supplierAddressFields) }
+		: null;
+	if (addressFields) {
+		// The address code sits in the address table: its name from this JSON, else from Field Names, else CODADR.
+		const named = parseAddressFields(setup.supplierAddressFields).addressCode;
+		if (named !== undefined) supplierFields.addressCode = named;
+		else if (overrides.supplier?.addressCode === undefined) {
+			supplierFields.addressCode = DEFAULT_ADDRESS_FIELDS.addressCode;
+		}
+	}
 
 	const layout: X3Layout = {
 		journalEntry: {
@@ -174,11 +237,23 @@ function readSetup(setup: X3SetupParameters): { layout: X3Layout; placements: Fi
 			fields: journalFields,
 			traceFieldLength,
 			lineTraceField,
+			...(analyticsBlock ? { analyticsBlock } : {}),
 		},
 		supplier: {
 			publication: text(setup.supplierPublication, base.supplier.publication),
 			block: text(setup.supplierBlock, base.supplier.block),
 			fields: supplierFields,
+			...(addressBlock && addressFields
+				? {
+						addressBlock,
+						addressFields: {
+							...(addressFields.country ? { country: addressFields.country } : {}),
+							...(addressFields.description ? { description: addressFields.description } : {}),
+							...(addressFields.isDefault ? { isDefault: addressFields.isDefault } : {}),
+						},
+						...(defaultAddressCode ? { defaultAddressCode } : {}),
+					}
+				: {}),
 		},
 		account: {
 			publication: text(setup.accountPublication, base.account.publication),
@@ -192,6 +267,58 @@ function readSetup(setup: X3SetupParameters): { layout: X3Layout; placements: Fi
 		chartOfAccounts: text(setup.chartOfAccounts, base.chartOfAccounts),
 	};
 	return { layout, placements };
+}
+
+const X3_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** A block or field name setting: unset or empty = not used; otherwise an X3 name. */
+function optionalName(value: unknown, label: string): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	const name = String(value).trim();
+	if (name === '') return undefined;
+	if (!X3_NAME.test(name))
+		throw new LayoutError(`${label}: "${name}" is not an X3 block or field name`);
+	return name;
+}
+
+/**
+ * Parses "Supplier Address Fields (JSON)": keys addressCode, country, description, isDefault; a key left out
+ * takes the documented name (DEFAULT_ADDRESS_FIELDS), an empty one is not written.
+ */
+function parseAddressFields(
+	value: string | IDataObject | undefined,
+): Partial<Record<AddressFieldKey, string>> {
+	const fields: Partial<Record<AddressFieldKey, string>> = {};
+	if (value === undefined || value === null || value === '') return fields;
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		const result = parseJson(value);
+		if ('error' in result) {
+			throw new LayoutError(`Supplier Address Fields is not valid JSON: ${result.error}`);
+		}
+		parsed = result.value;
+	}
+	if (!isPlainObject(parsed)) {
+		throw new LayoutError(
+			'Supplier Address Fields must be a JSON object such as {"addressCode": "CODADR", "country": "BPACRY"}',
+		);
+	}
+	for (const [key, name] of Object.entries(parsed)) {
+		if (!(key in DEFAULT_ADDRESS_FIELDS)) {
+			throw new LayoutError(
+				`Supplier Address Fields: unknown key "${key}" (known: ${Object.keys(DEFAULT_ADDRESS_FIELDS).join(', ')})`,
+			);
+		}
+		const field = typeof name === 'string' ? name.trim() : null;
+		if (field === null || (field !== '' && !X3_NAME.test(field))) {
+			throw new LayoutError(`Supplier Address Fields: "${key}" must be an X3 field name or ""`);
+		}
+		if (key === 'addressCode' && field === '') {
+			throw new LayoutError('Supplier Address Fields: "addressCode" cannot be empty');
+		}
+		fields[key as AddressFieldKey] = field;
+	}
+	return fields;
 }
 
 /** Parses "Extra Mandatory Fields (JSON)": field names must be X3 names, values non-empty text. */

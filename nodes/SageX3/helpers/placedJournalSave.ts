@@ -1,4 +1,5 @@
 import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { X3Error } from '../transport/errors';
 import type {
@@ -15,14 +16,17 @@ import type {
 	X3SoapCallResult,
 } from '../transport/soap';
 import { blockRecord } from '../transport/soapReader';
+import { LayoutError } from './layout';
 import type { ExtraFields, FieldPlacements } from './layout';
 
 /**
  * Journal entries whose fields X3 Setup places in other blocks (`BLOCK.FIELD`) or that need Extra Mandatory
- * Fields. The transport writes every header field into the header block and every line field into the lines
- * block; this module moves the placed fields and adds the fixed ones, then saves through SOAP like the gateway
- * (same recovery: after an ambiguous failure the entry is looked up by its trace id, never saved twice).
- * Transport support for placements would make it unnecessary (see the report of issue 13).
+ * Fields. The transport writes every header field into the header block, every line field into the lines block
+ * and the dimensions into the analytics table when the layout has one (a `CCE` placement becomes the layout's
+ * analytics block, see layoutFromSetup); this module moves the other placed fields and adds the fixed ones, then
+ * saves through SOAP like the gateway (same recovery: after an ambiguous failure the entry is looked up by its
+ * trace id, never saved twice). Dimensions are never moved here: X3 takes them only with the line they
+ * distribute (LIN), which the transport writes.
  */
 
 const HEADER_SETTINGS = [
@@ -55,6 +59,8 @@ export function needsPlacement(
 	const moved = Object.entries(placements).some(([setting, block]) => {
 		if (!setting.startsWith('journalEntry.')) return false;
 		const key = setting.slice('journalEntry.'.length);
+		// The transport writes the dimensions in the analytics block (layoutWithPlacements).
+		if (key === 'dimensionPrefix') return false;
 		const home = (HEADER_SETTINGS as readonly string[]).includes(key)
 			? journal.headerBlock
 			: journal.linesBlock;
@@ -100,6 +106,10 @@ export function placeJournalFields(
 	};
 	out[journal.headerBlock] = header;
 	out[journal.linesBlock] = lines;
+	// Every other block the gateway built (the analytics table) goes out as built.
+	for (const [block, value] of Object.entries(data)) {
+		if (!(block in out)) out[block] = value;
+	}
 	for (const key of HEADER_SETTINGS) {
 		const block = placements[`journalEntry.${key}`];
 		if (!block || block === journal.headerBlock || !(f[key] in header)) continue;
@@ -108,6 +118,12 @@ export function placeJournalFields(
 	}
 	const moveLineField = (name: string, block: string | undefined) => {
 		if (!block || block === journal.linesBlock) return;
+		if (Array.isArray(data[block])) {
+			// A table the gateway built has its own rows (the analytics table: one per line with dimensions).
+			throw new LayoutError(
+				`X3 Setup places ${name} in ${block}, a table the node already writes with its own rows: place it in the lines block`,
+			);
+		}
 		const target = table(block);
 		lines.forEach((line, index) => {
 			if (!(name in line)) return;
@@ -116,9 +132,6 @@ export function placeJournalFields(
 		});
 	};
 	for (const key of LINE_SETTINGS) moveLineField(f[key], placements[`journalEntry.${key}`]);
-	layout.dimensionTypes.forEach((_type, index) =>
-		moveLineField(`${f.dimensionPrefix}${index + 1}`, placements['journalEntry.dimensionPrefix']),
-	);
 	moveLineField(journal.lineTraceField, placements['journalEntry.lineTraceField']);
 	return out;
 }
@@ -158,7 +171,16 @@ export function withPlacedJournalFields(
 			documentPrecedes(last.documentNumber, entry.documentNumber) ? entry : last,
 		);
 	const save = async (draft: JournalEntryDraft): Promise<PostedJournalEntry> => {
-		const data = placeJournalFields(gateway.journalObject(draft), layout, placements, extras);
+		const built = gateway.journalObject(draft);
+		let data: X3ObjectData;
+		try {
+			data = placeJournalFields(built, layout, placements, extras);
+		} catch (error) {
+			// placeJournalFields refuses only placements it cannot honour (LayoutError).
+			throw new NodeOperationError(node, `X3 Setup: ${(error as Error).message}`, {
+				description: 'Fix the field placements in the "X3 Setup" section of the node.',
+			});
+		}
 		let result: X3SoapCallResult | undefined;
 		let failure: unknown;
 		try {

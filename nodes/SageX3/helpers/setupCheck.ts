@@ -93,15 +93,26 @@ export function layoutRequirements(
 	] as const) {
 		add(je.publication, `journalEntry.${key}`, f[key], je.linesBlock, 'Journal Lines Block');
 	}
+	// The dimensions sit in the analytics table when the layout has one, with the field naming their line.
+	const analyticsBlock = je.analyticsBlock?.trim() || '';
 	layout.dimensionTypes.forEach((type, index) =>
 		add(
 			je.publication,
 			`journalEntry.dimensionPrefix (${type})`,
 			`${f.dimensionPrefix}${index + 1}`,
-			placements['journalEntry.dimensionPrefix'] ?? je.linesBlock,
-			'Journal Lines Block',
+			placements['journalEntry.dimensionPrefix'] ?? (analyticsBlock || je.linesBlock),
+			analyticsBlock ? 'Analytics Block' : 'Journal Lines Block',
 		),
 	);
+	if (analyticsBlock) {
+		add(
+			je.publication,
+			'journalEntry.analyticsLineField',
+			je.analyticsLineField?.trim() || 'LIN',
+			analyticsBlock,
+			'Analytics Block',
+		);
+	}
 	if (je.lineTraceField !== f.lineDescription) {
 		add(
 			je.publication,
@@ -112,8 +123,33 @@ export function layoutRequirements(
 		);
 	}
 	const supplier = layout.supplier;
+	const addressBlock = supplier.addressBlock?.trim() || '';
 	for (const [key, field] of Object.entries(supplier.fields)) {
-		add(supplier.publication, `supplier.${key}`, field, supplier.block, 'Supplier Block');
+		if (key === 'addressCode' && addressBlock) {
+			add(
+				supplier.publication,
+				'supplier.addressCode',
+				field,
+				addressBlock,
+				'Supplier Address Block',
+			);
+			continue;
+		}
+		const block = supplier.fieldBlocks?.[key as keyof typeof supplier.fields] || supplier.block;
+		add(supplier.publication, `supplier.${key}`, field, block, 'Supplier Block');
+	}
+	if (addressBlock) {
+		for (const [key, field] of Object.entries(supplier.addressFields ?? {})) {
+			if (field) {
+				add(
+					supplier.publication,
+					`supplier.address.${key}`,
+					field,
+					addressBlock,
+					'Supplier Address Block',
+				);
+			}
+		}
 	}
 	for (const [key, field] of Object.entries(soapNames.account)) {
 		add(layout.account.publication, `account.${key}`, field, layout.account.block, 'Account Block');
@@ -255,6 +291,10 @@ function fieldFinding(
 function settingLabel(setting: string): string {
 	if (setting === 'journalEntry.traceField') return 'Trace Field';
 	if (setting === 'journalEntry.lineTraceField') return 'Line Trace Field';
+	if (setting === 'journalEntry.analyticsLineField') return 'Analytics Line Field';
+	if (setting.startsWith('supplier.address.')) {
+		return `Supplier Address Fields (JSON) "${setting.slice('supplier.address.'.length)}"`;
+	}
 	if (setting.startsWith('account.') || setting.startsWith('dimension.')) {
 		return `API Name Overrides (JSON) "soap" → "${setting.split('.')[0]}" → "${setting.split('.')[1]}"`;
 	}
@@ -523,6 +563,32 @@ export interface SetupReport {
 		lineDescription: number | null;
 		headerDescription: number | null;
 	};
+}
+
+/**
+ * The layout with the text lengths X3's getDescription gives (the setup report), so the save cuts descriptions to
+ * the customer's fields rather than to constants. The trace field never gets longer than the layout says (trace
+ * ids are generated to fit the shorter one), and a line trace field that is not the line description gets its
+ * length too: the transport refuses a trace id that does not fit rather than cut it.
+ */
+export function layoutWithDescribedLengths(
+	layout: X3Layout,
+	lengths: SetupReport['lengths'],
+): X3Layout {
+	const journal = { ...layout.journalEntry };
+	if (lengths.traceField !== null && lengths.traceField < journal.traceFieldLength) {
+		journal.traceFieldLength = lengths.traceField;
+	}
+	if (lengths.headerDescription !== null) journal.descriptionLength = lengths.headerDescription;
+	if (lengths.lineDescription !== null) journal.lineDescriptionLength = lengths.lineDescription;
+	if (
+		lengths.lineTraceField !== null &&
+		journal.lineTraceField !== '' &&
+		journal.lineTraceField !== journal.fields.lineDescription
+	) {
+		journal.lineTraceFieldLength = lengths.lineTraceField;
+	}
+	return { ...layout, journalEntry: journal };
 }
 
 export type PostingDecision =

@@ -35,7 +35,8 @@ import type { X3Account, X3Gateway, X3Layout } from '../../transport/gateway.typ
 import { getExtraFields, getFieldPlacements, getLayout } from '../../helpers/context';
 import { postEntries } from '../../helpers/postEntries';
 import type { EntryItemOutcome } from '../../helpers/postEntries';
-import { postingDecision } from '../../helpers/setupCheck';
+import { getGateway } from '../../helpers/gateway';
+import { layoutWithDescribedLengths, postingDecision } from '../../helpers/setupCheck';
 import type { PostingDecision, SetupReport } from '../../helpers/setupCheck';
 import { setupReportFor, soapClientFor } from '../../helpers/setupVerdict';
 import { needsPlacement, withPlacedJournalFields } from '../../helpers/placedJournalSave';
@@ -512,15 +513,20 @@ export const execute: OperationExecute = async function (items, gateway) {
 		}
 		// Fields X3 Setup places in other blocks (BLOCK.FIELD) or Extra Mandatory Fields: saved by a placed save.
 		let postingGateway: X3Gateway = gateway;
+		// The save cuts texts to the lengths getDescription gives: a gateway on the layout with them.
+		const savingLayout = report ? layoutWithDescribedLengths(layout, report.lengths) : layout;
+		if (decision.action !== 'refuse' && JSON.stringify(savingLayout) !== JSON.stringify(layout)) {
+			postingGateway = await getGateway(this, savingLayout);
+		}
 		if (decision.action !== 'refuse') {
 			const placements = getFieldPlacements(this);
 			const extras = getExtraFields(this);
-			if (needsPlacement(layout, placements, extras)) {
+			if (needsPlacement(savingLayout, placements, extras)) {
 				const placed = withPlacedJournalFields(
-					gateway,
+					postingGateway,
 					await soapClientFor(this),
 					node,
-					layout,
+					savingLayout,
 					placements,
 					extras,
 				);
