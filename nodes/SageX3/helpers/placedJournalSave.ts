@@ -2,6 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { X3Error } from '../transport/errors';
+import { JOURNAL_HEADER_SETTINGS, JOURNAL_LINE_SETTINGS } from '../transport/gateway.types';
 import type {
 	JournalEntryDraft,
 	PostedJournalEntry,
@@ -29,26 +30,6 @@ import type { ExtraFields, FieldPlacements } from './layout';
  * distribute (LIN), which the transport writes.
  */
 
-const HEADER_SETTINGS = [
-	'entryType',
-	'documentNumber',
-	'site',
-	'accountingDate',
-	'currency',
-	'reference',
-	'description',
-	'traceField',
-] as const;
-
-const LINE_SETTINGS = [
-	'account',
-	'debit',
-	'credit',
-	'businessPartner',
-	'taxCode',
-	'lineDescription',
-] as const;
-
 /** Whether a journal entry needs placing: a field in another block, or extra fields. */
 export function needsPlacement(
 	layout: X3Layout,
@@ -61,7 +42,7 @@ export function needsPlacement(
 		const key = setting.slice('journalEntry.'.length);
 		// The transport writes the dimensions in the analytics block (layoutWithPlacements).
 		if (key === 'dimensionPrefix') return false;
-		const home = (HEADER_SETTINGS as readonly string[]).includes(key)
+		const home = (JOURNAL_HEADER_SETTINGS as readonly string[]).includes(key)
 			? journal.headerBlock
 			: journal.linesBlock;
 		return block !== home;
@@ -110,7 +91,7 @@ export function placeJournalFields(
 	for (const [block, value] of Object.entries(data)) {
 		if (!(block in out)) out[block] = value;
 	}
-	for (const key of HEADER_SETTINGS) {
+	for (const key of JOURNAL_HEADER_SETTINGS) {
 		const block = placements[`journalEntry.${key}`];
 		if (!block || block === journal.headerBlock || !(f[key] in header)) continue;
 		group(block)[f[key]] = header[f[key]];
@@ -131,7 +112,7 @@ export function placeJournalFields(
 			delete line[name];
 		});
 	};
-	for (const key of LINE_SETTINGS) moveLineField(f[key], placements[`journalEntry.${key}`]);
+	for (const key of JOURNAL_LINE_SETTINGS) moveLineField(f[key], placements[`journalEntry.${key}`]);
 	moveLineField(journal.lineTraceField, placements['journalEntry.lineTraceField']);
 	return out;
 }

@@ -1,3 +1,4 @@
+import { JOURNAL_HEADER_SETTINGS, JOURNAL_LINE_SETTINGS } from '../transport/gateway.types';
 import type { X3Layout, X3ReadApi } from '../transport/gateway.types';
 import type { X3SoapNames } from '../transport/names';
 import type { ExtraFields, FieldPlacements } from './layout';
@@ -71,26 +72,10 @@ export function layoutRequirements(
 		out.push({ publication, setting, field, block: placements[setting] ?? block, blockSetting });
 	};
 	const f = je.fields;
-	for (const key of [
-		'entryType',
-		'documentNumber',
-		'site',
-		'accountingDate',
-		'currency',
-		'reference',
-		'description',
-		'traceField',
-	] as const) {
+	for (const key of JOURNAL_HEADER_SETTINGS) {
 		add(je.publication, `journalEntry.${key}`, f[key], je.headerBlock, 'Journal Header Block');
 	}
-	for (const key of [
-		'account',
-		'debit',
-		'credit',
-		'businessPartner',
-		'taxCode',
-		'lineDescription',
-	] as const) {
+	for (const key of JOURNAL_LINE_SETTINGS) {
 		add(je.publication, `journalEntry.${key}`, f[key], je.linesBlock, 'Journal Lines Block');
 	}
 	// The dimensions sit in the analytics table when the layout has one, with the field naming their line.

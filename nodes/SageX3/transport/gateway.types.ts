@@ -177,6 +177,28 @@ export const DEFAULT_LINE_DESCRIPTION_LENGTH = 50;
 /** Address description length when the layout does not say (BPADES in the documented emulator). */
 export const DEFAULT_ADDRESS_DESCRIPTION_LENGTH = 30;
 
+/** Journal entry settings (X3Layout.journalEntry.fields) written to the header block. */
+export const JOURNAL_HEADER_SETTINGS = [
+	'entryType',
+	'documentNumber',
+	'site',
+	'accountingDate',
+	'currency',
+	'reference',
+	'description',
+	'traceField',
+] as const;
+
+/** Journal entry settings written on each line (dimensions aside: see dimensionPrefix and analyticsBlock). */
+export const JOURNAL_LINE_SETTINGS = [
+	'account',
+	'debit',
+	'credit',
+	'businessPartner',
+	'taxCode',
+	'lineDescription',
+] as const;
+
 export const DEFAULT_X3_LAYOUT: X3Layout = {
 	journalEntry: {
 		publication: 'YGAS',

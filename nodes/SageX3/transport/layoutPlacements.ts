@@ -1,3 +1,4 @@
+import { JOURNAL_HEADER_SETTINGS } from './gateway.types';
 import type { SupplierFieldKey, X3Layout } from './gateway.types';
 
 /**
@@ -22,7 +23,9 @@ export function layoutWithPlacements(
 		} else if (setting === 'journalEntry.dimensionPrefix') {
 			if (block !== journal.linesBlock) journal.analyticsBlock = block;
 		} else if (section === 'journalEntry') {
-			const home = HEADER_SETTINGS.includes(key) ? journal.headerBlock : journal.linesBlock;
+			const home = (JOURNAL_HEADER_SETTINGS as readonly string[]).includes(key)
+				? journal.headerBlock
+				: journal.linesBlock;
 			if (block !== home) unplaced[setting] = block;
 		} else {
 			unplaced[setting] = block;
@@ -30,15 +33,3 @@ export function layoutWithPlacements(
 	}
 	return { layout: { ...layout, journalEntry: journal, supplier }, unplaced };
 }
-
-/** Journal settings written to the header block (the others go to the lines). */
-const HEADER_SETTINGS = [
-	'entryType',
-	'documentNumber',
-	'site',
-	'accountingDate',
-	'currency',
-	'reference',
-	'description',
-	'traceField',
-];
