@@ -15,6 +15,7 @@ import { checkBalance } from '../../nodes/ledger/journalDraft';
 import { foldName } from '../../nodes/ledger/supplierMatch';
 import type {
 	JournalEntryDraft,
+	JournalSaveOptions,
 	PostedJournalEntry,
 	TraceLookupOptions,
 	X3Account,
@@ -48,6 +49,9 @@ export class FakeX3Gateway implements X3Gateway {
 	entries: Array<PostedJournalEntry & { draft: JournalEntryDraft }> = [];
 
 	calls: Record<string, number> = {};
+
+	/** The options of each journal save (X3 Setup's placements reach the transport through them). */
+	saveOptions: Array<JournalSaveOptions | undefined> = [];
 
 	/** Return an error to make the call fail (after counting it). */
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one fault type for every gateway method's arguments
@@ -147,8 +151,9 @@ export class FakeX3Gateway implements X3Gateway {
 	}
 
 	/** Like X3: refuses unbalanced entries and unknown accounts or dimensions (status 0). */
-	async saveJournalEntry(draft: JournalEntryDraft) {
+	async saveJournalEntry(draft: JournalEntryDraft, options?: JournalSaveOptions) {
 		this.count('saveJournalEntry', [draft]);
+		this.saveOptions.push(options);
 		if (!checkBalance(draft).balanced) throw new Error('X3: unbalanced entry');
 		for (const line of draft.lines) {
 			if (!this.accounts.some((a) => a.code === line.account))

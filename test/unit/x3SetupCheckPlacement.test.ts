@@ -15,14 +15,13 @@ import {
 	placeJournalFields,
 	withPlacedJournalFields,
 } from '../../nodes/SageX3/helpers/placedJournalSave';
-import { X3Error } from '../../nodes/SageX3/transport/errors';
 import type {
 	JournalEntryDraft,
+	JournalSaveOptions,
 	PostedJournalEntry,
 	X3Gateway,
 } from '../../nodes/SageX3/transport/gateway.types';
-import { parseResultPayload } from '../../nodes/SageX3/transport/soap';
-import type { X3ObjectData, X3SoapCallResult } from '../../nodes/SageX3/transport/soap';
+import type { X3ObjectData } from '../../nodes/SageX3/transport/soap';
 
 const NODE = {
 	name: 'Sage X3',
@@ -98,103 +97,77 @@ describe('placing journal fields', () => {
 	});
 });
 
-function answer(resultXml: string | null, status = 1): X3SoapCallResult {
-	return {
-		status,
-		messages: [],
-		resultXml,
-		technicalInfos: null,
-		data: parseResultPayload(resultXml),
-	};
-}
+const POSTED: PostedJournalEntry = {
+	documentNumber: 'ODT0042',
+	entryType: 'ODT',
+	traceId: DRAFT.traceId,
+	accountingDate: '2026-11-02',
+	currency: 'EUR',
+	lineTraceIds: ['BRXE-ITEM00000000001'],
+};
 
-/** The parts of the real gateway the placed save uses. */
-function stubGateway(found: PostedJournalEntry[] = []) {
+/** The parts of a gateway the placed save uses: its save (which takes the placement) and any other call. */
+function stubGateway() {
 	return {
 		readApi: 'soap',
-		journalObject: jest.fn(() => BUILT),
-		findJournalEntriesByTraceId: jest.fn(async () => found),
-		saveJournalEntry: jest.fn(),
+		saveJournalEntry: jest.fn(async () => POSTED),
 		listSites: jest.fn(async () => [{ code: 'FR011', name: null }]),
-	} as unknown as X3Gateway & { journalObject: jest.Mock; saveJournalEntry: jest.Mock };
+	} as unknown as X3Gateway & { saveJournalEntry: jest.Mock };
 }
 
-function placedGateway(gateway: X3Gateway, save: jest.Mock) {
+function placedGateway(gateway: X3Gateway, setup: Record<string, string> = SETUP) {
 	return withPlacedJournalFields(
 		gateway,
-		{ save },
 		NODE,
-		layoutFromSetup(SETUP),
-		fieldPlacementsFromSetup(SETUP),
-		extraFieldsFromSetup(SETUP),
-	) as X3Gateway;
+		layoutFromSetup(setup),
+		fieldPlacementsFromSetup(setup),
+		extraFieldsFromSetup(setup),
+	);
 }
 
 describe('placed save', () => {
-	it('saves the placed object and reads the document number from the header block', async () => {
+	it("hands the gateway's save a placement of the built object and the block of the document number", async () => {
 		const gateway = stubGateway();
-		const save = jest.fn(async () =>
-			answer('<RESULT><GRP ID="GAS0_1"><FLD NAME="NUM">ODT0042</FLD></GRP></RESULT>'),
-		);
-		const placed = placedGateway(gateway, save);
-		const posted = await placed.saveJournalEntry(DRAFT);
-		expect(posted).toMatchObject({
-			documentNumber: 'ODT0042',
-			traceId: DRAFT.traceId,
-			lineTraceIds: ['BRXE-ITEM00000000001'],
-		});
-		const [publication, data] = save.mock.calls[0] as unknown as [string, X3ObjectData];
-		expect(publication).toBe('YGAS');
+		const placed = placedGateway(gateway);
+		await expect(placed.saveJournalEntry(DRAFT)).resolves.toBe(POSTED);
+		expect(gateway.saveJournalEntry).toHaveBeenCalledTimes(1);
+		const [draft, options] = gateway.saveJournalEntry.mock.calls[0] as [
+			JournalEntryDraft,
+			JournalSaveOptions,
+		];
+		expect(draft).toBe(DRAFT);
+		expect(options.numberBlock).toBe('GAS0_1');
+		const data = options.place?.(BUILT) as X3ObjectData;
 		expect(data.GAS0_2).toEqual({ BPRVCR: 'BRXS-SET000000000001' });
-		expect(gateway.saveJournalEntry).not.toHaveBeenCalled();
+		expect((data.GAS0_1 as Record<string, string>).JOU).toBe('OD');
 		// Everything else still goes to the gateway.
 		expect(await placed.listSites()).toEqual([{ code: 'FR011', name: null }]);
 	});
 
-	it('after an ambiguous failure it reports the entry X3 holds instead of saving again', async () => {
-		const held: PostedJournalEntry = {
-			documentNumber: 'ODT0042',
-			entryType: 'ODT',
-			traceId: DRAFT.traceId,
-			accountingDate: '2026-11-02',
-			currency: 'EUR',
-			lineTraceIds: [],
-		};
-		const gateway = stubGateway([held]);
-		const timeout = new X3Error(NODE, { kind: 'network', message: 'timeout', transient: true });
-		const save = jest.fn(async () => {
-			throw timeout;
-		});
-		await expect(placedGateway(gateway, save).saveJournalEntry(DRAFT)).resolves.toBe(held);
-		expect(save).toHaveBeenCalledTimes(1);
-	});
-
-	it('a failure X3 did not process stands, without a lookup', async () => {
+	it('reads the document number where X3 Setup places it', async () => {
 		const gateway = stubGateway();
-		const busy = new X3Error(NODE, {
-			kind: 'busy',
-			message: 'pool busy',
-			transient: true,
-			notProcessed: true,
-		});
-		const save = jest.fn(async () => {
-			throw busy;
-		});
-		await expect(placedGateway(gateway, save).saveJournalEntry(DRAFT)).rejects.toBe(busy);
-		expect(gateway.findJournalEntriesByTraceId).not.toHaveBeenCalled();
+		await placedGateway(gateway, {
+			...SETUP,
+			fieldNames: '{"journalEntry": {"documentNumber": "GAS0_9.NUM"}}',
+		}).saveJournalEntry(DRAFT);
+		const [, options] = gateway.saveJournalEntry.mock.calls[0] as [
+			JournalEntryDraft,
+			JournalSaveOptions,
+		];
+		expect(options.numberBlock).toBe('GAS0_9');
 	});
 
-	it('a gateway that cannot build a journal object gets no placed save', () => {
-		const { journalObject: _journalObject, ...withoutBuilder } = stubGateway();
-		expect(
-			withPlacedJournalFields(
-				withoutBuilder as unknown as X3Gateway,
-				{ save: jest.fn() },
-				NODE,
-				layoutFromSetup(SETUP),
-				{},
-				extraFieldsFromSetup(SETUP),
-			),
-		).toBeNull();
+	it('a placement it cannot honour is an X3 Setup error naming the fix', async () => {
+		const gateway = stubGateway();
+		const placed = placedGateway(gateway, {
+			fieldNames: '{"journalEntry": {"account": "GAS2_1.ACC"}}',
+		});
+		await placed.saveJournalEntry(DRAFT);
+		const [, options] = gateway.saveJournalEntry.mock.calls[0] as [
+			JournalEntryDraft,
+			JournalSaveOptions,
+		];
+		const withTable = { ...BUILT, GAS2_1: [{ LIN: '1', CCE1: 'CC-SF' }] };
+		expect(() => options.place?.(withTable)).toThrow(/X3 Setup: .*GAS2_1/);
 	});
 });

@@ -17,7 +17,6 @@ import type { SpendItemOverrides } from '../support/sageX3NodeSpendItems';
 jest.mock('../../nodes/SageX3/helpers/gateway', () => ({ getGateway: jest.fn() }));
 jest.mock('../../nodes/SageX3/helpers/setupVerdict', () => ({
 	setupReportFor: jest.fn(),
-	soapClientFor: jest.fn(async () => ({ save: jest.fn() })),
 }));
 
 type Statuses = Partial<Record<GuaranteeVerdict['guarantee'], GuaranteeVerdict['status']>>;
@@ -260,15 +259,18 @@ describe('Post Spend uses the Check X3 Setup verdict', () => {
 		expect(jest.mocked(getGateway).mock.calls.map(([, layout]) => layout)).toEqual([undefined]);
 	});
 
-	it('fields placed in another block are not written into the default block: without a placed save it refuses', async () => {
+	it('fields placed in another block reach the save as a placement: the trace field goes to its block', async () => {
 		jest.mocked(setupReportFor).mockResolvedValue(report({ soapLine: 'pass' }));
-		// The in-memory gateway cannot build a journal object for a placed save.
 		const gateway = seededGateway();
 		const results = postResults(
 			await run(gateway, BATCH(), { x3Setup: { traceField: 'GAS0_2.BPRVCR' } }),
 		);
-		expect(results.every((r) => r.status === 'failed')).toBe(true);
-		expect(results[0].reason).toContain('places journal fields in other blocks');
-		expect(gateway.callCount('saveJournalEntry')).toBe(0);
+		expect(results.every((r) => r.status === 'posted')).toBe(true);
+		expect(gateway.saveOptions.length).toBeGreaterThan(0);
+		for (const options of gateway.saveOptions) {
+			expect(options?.numberBlock).toBe('GAS0_1');
+			const placed = options?.place?.({ GAS0_1: { TYP: 'BRX', BPRVCR: 'BRXS-X' }, GAS1_1: [] });
+			expect(placed).toEqual({ GAS0_1: { TYP: 'BRX' }, GAS0_2: { BPRVCR: 'BRXS-X' }, GAS1_1: [] });
+		}
 	});
 });

@@ -1,22 +1,15 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { X3Error } from '../transport/errors';
 import { JOURNAL_HEADER_SETTINGS, JOURNAL_LINE_SETTINGS } from '../transport/gateway.types';
 import type {
 	JournalEntryDraft,
+	JournalSaveOptions,
 	PostedJournalEntry,
 	X3Gateway,
 	X3Layout,
 } from '../transport/gateway.types';
-import { documentPrecedes, text } from '../transport/records';
-import type {
-	X3FieldGroup,
-	X3ObjectData,
-	X3SoapCallOptions,
-	X3SoapCallResult,
-} from '../transport/soap';
-import { blockRecord } from '../transport/soapReader';
+import type { X3FieldGroup, X3ObjectData } from '../transport/soap';
 import { LayoutError } from './layout';
 import type { ExtraFields, FieldPlacements } from './layout';
 
@@ -24,10 +17,10 @@ import type { ExtraFields, FieldPlacements } from './layout';
  * Journal entries whose fields X3 Setup places in other blocks (`BLOCK.FIELD`) or that need Extra Mandatory
  * Fields. The transport writes every header field into the header block, every line field into the lines block
  * and the dimensions into the analytics table when the layout has one (a `CCE` placement becomes the layout's
- * analytics block, see layoutFromSetup); this module moves the other placed fields and adds the fixed ones, then
- * saves through SOAP like the gateway (same recovery: after an ambiguous failure the entry is looked up by its
- * trace id, never saved twice). Dimensions are never moved here: X3 takes them only with the line they
- * distribute (LIN), which the transport writes.
+ * analytics block, see layoutFromSetup); this module moves the other placed fields and adds the fixed ones, and
+ * the gateway saves the result (with its recovery: after an ambiguous failure the entry is looked up by its trace
+ * id, never saved twice). Dimensions are never moved here: X3 takes them only with the line they distribute
+ * (LIN), which the transport writes.
  */
 
 /** Whether a journal entry needs placing: a field in another block, or extra fields. */
@@ -117,98 +110,34 @@ export function placeJournalFields(
 	return out;
 }
 
-/** The SOAP call the placed save makes (X3SoapClient has it). */
-export interface PlacedSaveClient {
-	save(
-		publicName: string,
-		data: X3ObjectData,
-		options?: X3SoapCallOptions,
-	): Promise<X3SoapCallResult>;
-}
-
-type ObjectBuilder = { journalObject(draft: JournalEntryDraft): X3ObjectData };
-
-function hasObjectBuilder(gateway: unknown): gateway is ObjectBuilder {
-	return typeof (gateway as Partial<ObjectBuilder>).journalObject === 'function';
-}
-
 /**
- * The gateway with saveJournalEntry replaced by a placed save; every other call goes to the gateway. Null when
- * the gateway cannot build a journal object (then Post Spend refuses rather than write fields in the wrong block).
+ * The gateway with saveJournalEntry placing X3 Setup's fields: the gateway builds the object, this module moves the
+ * placed fields and adds the fixed ones, and the gateway saves it (with its recovery after an ambiguous failure)
+ * and reads the document number where X3 Setup places it. Every other call goes to the gateway unchanged.
  */
 export function withPlacedJournalFields(
 	gateway: X3Gateway,
-	soap: PlacedSaveClient,
 	node: INode,
 	layout: X3Layout,
 	placements: FieldPlacements,
 	extras: ExtraFields,
-): X3Gateway | null {
-	if (!hasObjectBuilder(gateway)) return null;
+): X3Gateway {
 	const journal = layout.journalEntry;
-	const f = journal.fields;
-	const latest = (entries: PostedJournalEntry[]) =>
-		entries.reduce((last, entry) =>
-			documentPrecedes(last.documentNumber, entry.documentNumber) ? entry : last,
-		);
-	const save = async (draft: JournalEntryDraft): Promise<PostedJournalEntry> => {
-		const built = gateway.journalObject(draft);
-		let data: X3ObjectData;
-		try {
-			data = placeJournalFields(built, layout, placements, extras);
-		} catch (error) {
-			// placeJournalFields refuses only placements it cannot honour (LayoutError).
-			throw new NodeOperationError(node, `X3 Setup: ${(error as Error).message}`, {
-				description: 'Fix the field placements in the "X3 Setup" section of the node.',
-			});
-		}
-		let result: X3SoapCallResult | undefined;
-		let failure: unknown;
-		try {
-			result = await soap.save(journal.publication, data);
-		} catch (error) {
-			failure = error;
-		}
-		if (!result) {
-			// X3 may have saved anyway (timeout, reset, 5xx): report the entry it holds rather than save again.
-			if (failure instanceof X3Error && failure.transient && !failure.notProcessed) {
-				const found = await gateway.findJournalEntriesByTraceId(draft.traceId).catch(() => []);
-				if (found.length > 0) return latest(found);
+	const options: JournalSaveOptions = {
+		place: (built) => {
+			try {
+				return placeJournalFields(built as X3ObjectData, layout, placements, extras);
+			} catch (error) {
+				// placeJournalFields refuses only placements it cannot honour (LayoutError).
+				throw new NodeOperationError(node, `X3 Setup: ${(error as Error).message}`, {
+					description: 'Fix the field placements in the "X3 Setup" section of the node.',
+				});
 			}
-			throw failure;
-		}
-		const numberBlock = placements['journalEntry.documentNumber'] ?? journal.headerBlock;
-		const documentNumber = text(blockRecord(result.data, numberBlock)[f.documentNumber]);
-		if (documentNumber === null) {
-			const found = await gateway.findJournalEntriesByTraceId(draft.traceId).catch(() => []);
-			if (found.length > 0) return latest(found);
-			throw new X3Error(node, {
-				kind: 'protocol',
-				message: `Sage X3 saved the journal entry (trace ${draft.traceId}) but returned no document number in ${numberBlock}.${f.documentNumber}`,
-				description: 'Run X3 Setup → Check to compare the layout with the publication.',
-			});
-		}
-		const lines = draft.lines.map((line) => ({
-			account: line.account,
-			debit: line.debit ?? null,
-			credit: line.credit ?? null,
-			dimensions: { ...line.dimensions },
-			businessPartner: line.businessPartner ?? null,
-			description: line.description ?? null,
-			lineTraceId: line.lineTraceId ?? null,
-		}));
-		return {
-			documentNumber,
-			entryType: draft.entryType,
-			traceId: draft.traceId,
-			accountingDate: draft.accountingDate,
-			currency: draft.currency,
-			lineTraceIds: [
-				...new Set(lines.map((line) => line.lineTraceId).filter((id): id is string => id !== null)),
-			],
-			lines,
-		};
+		},
+		numberBlock: placements['journalEntry.documentNumber'] ?? journal.headerBlock,
 	};
+	const save = async (draft: JournalEntryDraft): Promise<PostedJournalEntry> =>
+		await gateway.saveJournalEntry(draft, options);
 	return new Proxy(gateway, {
 		get(target, property) {
 			if (property === 'saveJournalEntry') return save;

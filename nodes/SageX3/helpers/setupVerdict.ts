@@ -81,11 +81,6 @@ function soapClient(context: IExecuteFunctions, settings: ConnectionSettings): X
 	);
 }
 
-/** A SOAP client on the node's Sage X3 API credential (shares the pool throttle with the gateway). */
-export async function soapClientFor(context: IExecuteFunctions): Promise<X3SoapClient> {
-	return soapClient(context, await soapSettings(context));
-}
-
 function probeSources(
 	context: IExecuteFunctions,
 	layout: X3Layout,

@@ -17,6 +17,7 @@ import {
 import type {
 	JournalEntryDraft,
 	JournalLineDraft,
+	JournalSaveOptions,
 	PostedJournalEntry,
 	SupplierFieldKey,
 	TraceLookupOptions,
@@ -407,11 +408,16 @@ class SageX3Gateway implements X3Gateway {
 
 	// --- writes ------------------------------------------------------------------------------------------------------
 
-	async saveJournalEntry(draft: JournalEntryDraft): Promise<PostedJournalEntry> {
+	async saveJournalEntry(
+		draft: JournalEntryDraft,
+		options: JournalSaveOptions = {},
+	): Promise<PostedJournalEntry> {
 		// Reported as written: descriptions cut to their fields.
 		const fitted = this.fitJournalTexts(draft);
-		const data = this.journalObject(fitted);
+		const built = this.journalObject(fitted);
+		const data = options.place ? (options.place(built) as X3ObjectData) : built;
 		const journal = this.layout.journalEntry;
+		const numberBlock = options.numberBlock ?? journal.headerBlock;
 		const soap = await this.soap();
 		let result: X3SoapCallResult | undefined;
 		let failure: unknown;
@@ -426,15 +432,15 @@ class SageX3Gateway implements X3Gateway {
 			// Transport failures are X3Error (a NodeApiError) already.
 			throw failure;
 		}
-		const header = blockRecord(result.data, journal.headerBlock);
+		const header = blockRecord(result.data, numberBlock);
 		const documentNumber = text(header[journal.fields.documentNumber]);
 		if (documentNumber === null) {
 			// Saved (status 1) but the number is not in the result: look it up by trace id rather than guess.
 			const found = await this.findJournalEntriesByTraceId(draft.traceId).catch(() => []);
-			if (found.length > 0) return found[0];
+			if (found.length > 0) return latestEntry(found);
 			throw new X3Error(this.node, {
 				kind: 'protocol',
-				message: `Sage X3 saved the journal entry (trace ${draft.traceId}) but returned no document number in ${journal.headerBlock}.${journal.fields.documentNumber}`,
+				message: `Sage X3 saved the journal entry (trace ${draft.traceId}) but returned no document number in ${numberBlock}.${journal.fields.documentNumber}`,
 				description:
 					'Check the header block and document number field of the layout against the publication (getDescription).',
 			});
@@ -538,9 +544,7 @@ class SageX3Gateway implements X3Gateway {
 			// Entries with this trace id hold exactly these items. When a concurrent run saved them too, the one
 			// this save made cannot be told apart: take the latest, so the check after the save (which keeps the
 			// earliest entry of an item) withdraws a duplicate rather than leaving one.
-			return found.reduce((latest, entry) =>
-				documentPrecedes(latest.documentNumber, entry.documentNumber) ? entry : latest,
-			);
+			return latestEntry(found);
 		}
 		error.description = `${error.description ? `${error.description}\n` : ''}No journal entry with trace id ${draft.traceId} was found right after the failure. The save was not retried automatically, to never post twice.`;
 		return null;
@@ -813,4 +817,11 @@ function worthSplitting(error: unknown): boolean {
 function traceIdBatches(traceIds: string[], batchSize: number): string[][] {
 	const unique = [...new Set(traceIds.filter((id) => typeof id === 'string' && id.trim() !== ''))];
 	return chunk(unique, batchSize);
+}
+
+/** The entry X3 numbered last: of entries holding the same trace, the one a save just made. */
+function latestEntry(entries: PostedJournalEntry[]): PostedJournalEntry {
+	return entries.reduce((latest, entry) =>
+		documentPrecedes(latest.documentNumber, entry.documentNumber) ? entry : latest,
+	);
 }

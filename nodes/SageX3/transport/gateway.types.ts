@@ -253,6 +253,14 @@ export interface TraceLookupOptions {
 	linesOnly?: boolean;
 }
 
+/** How a journal entry's object is reshaped before its save (X3 Setup's BLOCK.FIELD placements, extra fields). */
+export interface JournalSaveOptions {
+	/** Rewrites the object the transport built (keyed by block id), e.g. moves placed fields and adds fixed ones. */
+	place?: (built: Record<string, unknown>) => Record<string, unknown>;
+	/** Block whose document number field the save's answer carries; default the header block. */
+	numberBlock?: string;
+}
+
 export interface X3Gateway {
 	readonly readApi: X3ReadApi;
 	getSupplier(code: string): Promise<X3Supplier | null>;
@@ -273,7 +281,10 @@ export interface X3Gateway {
 	listSites(): Promise<X3Site[]>;
 	listEntryTypes(): Promise<X3EntryType[]>;
 	/** Saves a balanced entry with SOAP `save`; returns the X3 document number. Throws X3BusinessError on status 0. */
-	saveJournalEntry(draft: JournalEntryDraft): Promise<PostedJournalEntry>;
+	saveJournalEntry(
+		draft: JournalEntryDraft,
+		options?: JournalSaveOptions,
+	): Promise<PostedJournalEntry>;
 	/**
 	 * Which of these trace ids (entry or line level) X3 already holds, with the document number holding each.
 	 * One call per batch of up to 40 ids on GraphQL and REST (batches run side by side), one or two per id on

@@ -38,7 +38,7 @@ import type { EntryItemOutcome } from '../../helpers/postEntries';
 import { getGateway } from '../../helpers/gateway';
 import { layoutWithDescribedLengths, postingDecision } from '../../helpers/setupCheck';
 import type { PostingDecision, SetupReport } from '../../helpers/setupCheck';
-import { setupReportFor, soapClientFor } from '../../helpers/setupVerdict';
+import { setupReportFor } from '../../helpers/setupVerdict';
 import { needsPlacement, withPlacedJournalFields } from '../../helpers/placedJournalSave';
 import { parseCodeList } from '../../helpers/layout';
 import {
@@ -522,22 +522,13 @@ export const execute: OperationExecute = async function (items, gateway) {
 			const placements = getFieldPlacements(this);
 			const extras = getExtraFields(this);
 			if (needsPlacement(savingLayout, placements, extras)) {
-				const placed = withPlacedJournalFields(
+				postingGateway = withPlacedJournalFields(
 					postingGateway,
-					await soapClientFor(this),
 					node,
 					savingLayout,
 					placements,
 					extras,
 				);
-				if (placed) postingGateway = placed;
-				else {
-					decision = {
-						action: 'refuse',
-						reason:
-							'Nothing was written: X3 Setup places journal fields in other blocks or adds Extra Mandatory Fields, and this connection cannot build such an entry.',
-					};
-				}
 			}
 		}
 		if (decision.action === 'refuse') {
