@@ -161,7 +161,17 @@ const PREDEFINED_ENTITIES: Record<string, string> = {
 	apos: "'",
 };
 
-function decodeReferences(raw: string, position: number): string {
+/** How strictly the reader takes what others wrote. */
+export interface XmlReadOptions {
+	/**
+	 * Decode a numeric character reference to a character XML 1.0 cannot carry (`&#1;`, `&#0;`, a lone surrogate)
+	 * instead of refusing the document: for answers whose writer escapes every character of user data that way
+	 * (X3's `<RESULT>` holding text the node itself sent), where refusing would lose an answer to a save that happened.
+	 */
+	anyCharacterReference?: boolean;
+}
+
+function decodeReferences(raw: string, position: number, options: XmlReadOptions = {}): string {
 	if (raw.indexOf('&') === -1) return raw;
 	return raw.replace(/&([^;&\s]*);?/g, (match, body: string, offset: number) => {
 		if (!match.endsWith(';')) {
@@ -176,10 +186,14 @@ function decodeReferences(raw: string, position: number): string {
 				);
 			}
 			const codePoint = parseInt(digits, isHex ? 16 : 10);
-			if (!isXmlChar(codePoint)) {
+			if (codePoint > 0x10ffff) {
+				throw new XmlError(`Character reference "${match}" is beyond Unicode`);
+			}
+			if (!isXmlChar(codePoint) && !options.anyCharacterReference) {
 				throw new XmlError(`Character reference "${match}" is not an XML 1.0 character`);
 			}
-			return String.fromCodePoint(codePoint);
+			// String.fromCharCode keeps a lone surrogate as the one code unit it names.
+			return codePoint <= 0xffff ? String.fromCharCode(codePoint) : String.fromCodePoint(codePoint);
 		}
 		const entity = PREDEFINED_ENTITIES[body];
 		if (entity === undefined)
@@ -194,14 +208,17 @@ function normaliseLineEnds(raw: string): string {
 }
 
 /** XML 1.0 §3.3.3 for CDATA-typed attributes: literal whitespace characters become spaces; references stay. */
-function normaliseAttribute(raw: string, position: number): string {
-	return decodeReferences(normaliseLineEnds(raw).replace(/[\t\n]/g, ' '), position);
+function normaliseAttribute(raw: string, position: number, options: XmlReadOptions): string {
+	return decodeReferences(normaliseLineEnds(raw).replace(/[\t\n]/g, ' '), position, options);
 }
 
 class XmlReader {
 	private index = 0;
 
-	constructor(private readonly xml: string) {}
+	constructor(
+		private readonly xml: string,
+		private readonly options: XmlReadOptions = {},
+	) {}
 
 	parse(): XmlElement {
 		if (this.xml.charCodeAt(0) === 0xfeff) this.index = 1;
@@ -285,7 +302,7 @@ class XmlReader {
 			if (attributeName in element.attributes) {
 				throw new XmlError(`Duplicate attribute ${attributeName} on <${name}>`);
 			}
-			element.attributes[attributeName] = normaliseAttribute(raw, this.index + 1);
+			element.attributes[attributeName] = normaliseAttribute(raw, this.index + 1, this.options);
 			this.index = end + 1;
 		}
 		this.readContent(element);
@@ -310,7 +327,7 @@ class XmlReader {
 			if (next > this.index) {
 				const raw = this.xml.slice(this.index, next);
 				if (raw.includes(']]>')) throw new XmlError(`"]]>" in text of <${element.name}>`);
-				text += decodeReferences(normaliseLineEnds(raw), this.index);
+				text += decodeReferences(normaliseLineEnds(raw), this.index, this.options);
 				this.index = next;
 			}
 			if (this.xml.startsWith('</', this.index)) {
@@ -350,8 +367,8 @@ class XmlReader {
 }
 
 /** Parses a document into its root element. Throws XmlError with an offset on malformed input. */
-export function parseXml(xml: string): XmlElement {
-	return new XmlReader(xml).parse();
+export function parseXml(xml: string, options: XmlReadOptions = {}): XmlElement {
+	return new XmlReader(xml, options).parse();
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -257,6 +257,25 @@ describe('result mode', () => {
 		);
 	});
 
+	it('a name XML 1.0 cannot carry goes as a JSON payload, and its answer with a control-character reference reads', async () => {
+		const calls = soapX3(() => ({
+			operation: 'save',
+			status: 1,
+			resultXml:
+				'<RESULT><GRP ID="BPS0_1"><FLD NAME="BPSNUM">BR8</FLD><FLD NAME="BPSNAM">Oscar&#1;&#0;</FLD></GRP></RESULT>',
+		}));
+		const supplier = await gateway('soap').x3.createSupplier({
+			name: 'Oscar\u0001\u0000',
+			category: 'SUP',
+		});
+		expect(supplier).toMatchObject({ code: 'BR8', name: 'Oscar\u0001\u0000' });
+		// Results stay XML; only this payload goes as JSON (escaped \uXXXX inside the envelope).
+		expect(calls[0].body).toContain('adxwss.optreturn=XML');
+		expect(calls[0].body).toContain(
+			'{&quot;BPS0_1&quot;:{&quot;BPSNAM&quot;:&quot;Oscar\\u0001\\u0000&quot;',
+		);
+	});
+
 	it('JSON when the SOAP names say resultFormat json', async () => {
 		const calls = soapX3(() => ({
 			operation: 'save',

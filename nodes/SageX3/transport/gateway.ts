@@ -80,8 +80,8 @@ export interface X3GatewayOptions {
 	/** Credential for REST reads; default the SOAP credential type. */
 	restCredentialType?: X3RestCredentialType;
 	/**
-	 * objectXml/resultXml as XML (default, unless the SOAP names say resultFormat json: the `<RESULT>` form is what answers known from real servers use) or
-	 * JSON (adxwss.optreturn=JSON; carries every string, XML 1.0 cannot carry some control characters).
+	 * X3's answers (resultXml) as XML (default, unless the SOAP names say resultFormat json: the `<RESULT>` form is
+	 * what answers known from real servers use) or JSON (adxwss.optreturn=JSON). Payloads always go as JSON.
 	 */
 	payloadFormat?: X3PayloadFormat;
 	graphqlNames?: X3GraphqlNamesOverride;

@@ -6,6 +6,7 @@ import {
 	childElements,
 	escapeXmlAttribute,
 	escapeXmlText,
+	findInvalidXmlChar,
 	firstChild,
 	localName,
 	parseXml,
@@ -128,6 +129,19 @@ export function jsonForXml(value: unknown): string {
 	return JSON.stringify(value).replace(
 		/[\ufffe\uffff]/g,
 		(char) => `\\u${char.charCodeAt(0).toString(16)}`,
+	);
+}
+
+/** Whether a field value of the object holds a character XML 1.0 cannot carry. */
+function holdsNonXmlText(data: X3ObjectData): boolean {
+	const values = (group: X3FieldGroup) =>
+		Object.values(group).flatMap((value) => (Array.isArray(value) ? value : [value]));
+	return Object.values(data).some((block) =>
+		(Array.isArray(block) ? block : [block]).some((group) =>
+			values(group).some(
+				(value) => typeof value === 'string' && findInvalidXmlChar(value) !== undefined,
+			),
+		),
 	);
 }
 
@@ -409,7 +423,8 @@ function readTechnicalInfos(
  * LST -> array of ITM texts. A FLD with a MENULAB attribute also yields `${NAME}_LBL` (as the JSON form does).
  */
 export function resultXmlToJson(xml: string): X3ResultData {
-	const root = parseXml(xml);
+	// X3 returns the text the node sent; a control character in it comes back as a reference XML 1.0 disallows.
+	const root = parseXml(xml, { anyCharacterReference: true });
 	const readFields = (container: XmlElement): Record<string, unknown> => {
 		const out: Record<string, unknown> = {};
 		for (const child of childElements(container)) {
@@ -582,16 +597,23 @@ export class X3SoapClient {
 		);
 	}
 
+	/**
+	 * objectXml/inputXml in the configured format, except that a payload holding a character XML 1.0 cannot carry
+	 * (NUL, most C0 controls, a lone surrogate: card data may hold them) goes as JSON, which X3 accepts in the same
+	 * parameter [fact sheet §2.5] and which carries every string; the result format (adxwss.optreturn) stays.
+	 */
+	private payload(data: X3ObjectData): string {
+		const format =
+			this.settings.format === 'xml' && holdsNonXmlText(data) ? 'json' : this.settings.format;
+		return buildObjectXml(data, format);
+	}
+
 	async save(
 		publicName: string,
 		data: X3ObjectData,
 		options?: X3SoapCallOptions,
 	): Promise<X3SoapCallResult> {
-		return await this.call(
-			'save',
-			{ publicName, objectXml: buildObjectXml(data, this.settings.format) },
-			options,
-		);
+		return await this.call('save', { publicName, objectXml: this.payload(data) }, options);
 	}
 
 	async modify(
@@ -602,7 +624,7 @@ export class X3SoapClient {
 	): Promise<X3SoapCallResult> {
 		return await this.call(
 			'modify',
-			{ publicName, objectKeys, objectXml: buildObjectXml(data, this.settings.format) },
+			{ publicName, objectKeys, objectXml: this.payload(data) },
 			options,
 		);
 	}
@@ -612,11 +634,7 @@ export class X3SoapClient {
 		data: X3ObjectData,
 		options?: X3SoapCallOptions,
 	): Promise<X3SoapCallResult> {
-		return await this.call(
-			'run',
-			{ publicName, inputXml: buildObjectXml(data, this.settings.format) },
-			options,
-		);
+		return await this.call('run', { publicName, inputXml: this.payload(data) }, options);
 	}
 
 	async read(
