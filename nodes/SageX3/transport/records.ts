@@ -131,11 +131,15 @@ export function leadingTraceId(value: unknown, tracePrefix: string): string | nu
 
 /** Accent- and case-insensitive comparison form. */
 export function foldForSearch(value: string): string {
-	return value
-		.normalize('NFD')
-		.replace(/[\u0300-\u036f]/g, '')
-		.toLowerCase()
-		.trim();
+	return (
+		value
+			// A lone surrogate cannot cross UTF-8 (an XML answer brings U+FFFD back): compare as what arrives.
+			.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+			.normalize('NFD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.toLowerCase()
+			.trim()
+	);
 }
 
 export function containsFolded(haystack: string | null, needle: string): boolean {
