@@ -11,7 +11,8 @@ import { DEFAULT_X3_LAYOUT } from './gateway.types';
 import { readConnectionSettings } from './gateway';
 import { describeTarget, normaliseResponse } from './http';
 import type { X3HttpSender } from './http';
-import { SOAP_PATH, X3SoapClient } from './soap';
+import { X3SoapClient } from './soap';
+import { SOAP_PATH } from './soapXml';
 import type { X3SoapCallResult } from './soap';
 import { ConcurrencyLimiter, X3CallRunner } from './throttle';
 

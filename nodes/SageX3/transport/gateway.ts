@@ -46,13 +46,8 @@ import {
 import { X3RestClient } from './rest';
 import { RestReader } from './restReader';
 import { X3SoapClient } from './soap';
-import type {
-	X3FieldGroup,
-	X3KeyValue,
-	X3ObjectData,
-	X3PayloadFormat,
-	X3SoapCallResult,
-} from './soap';
+import type { X3SoapCallResult } from './soap';
+import type { X3FieldGroup, X3KeyValue, X3ObjectData, X3PayloadFormat } from './soapXml';
 import { blockRecord, SoapReader } from './soapReader';
 import { sharedLimiter, throttleKey, X3CallRunner } from './throttle';
 import type { X3RetryOptions } from './throttle';
