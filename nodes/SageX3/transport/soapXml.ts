@@ -1,5 +1,4 @@
 import {
-	assertXmlName,
 	attributeByLocalName,
 	childElements,
 	escapeXmlAttribute,
