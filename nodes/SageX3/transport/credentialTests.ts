@@ -8,7 +8,7 @@ import type {
 
 import { toX3NetworkError, X3Error } from './errors';
 import { DEFAULT_X3_LAYOUT } from './gateway.types';
-import { readConnectionSettings } from './gateway';
+import { readConnectionSettings } from './connections';
 import { describeTarget, normaliseResponse } from './http';
 import type { X3HttpSender } from './http';
 import { X3SoapClient } from './soap';

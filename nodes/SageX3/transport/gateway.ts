@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 
 import { cutToLength } from '../../common/fieldText';
 import { SharedPromise } from '../../common/sharedPromises';
@@ -29,7 +29,12 @@ import type {
 } from './gateway.types';
 import { X3GraphqlClient } from './graphql';
 import { GraphqlReader } from './graphqlReader';
-import { createCredentialSender, normaliseBaseUrl } from './http';
+import { callerTools, resolveConnection } from './connections';
+import type {
+	X3GraphqlCredentialType,
+	X3RestCredentialType,
+	X3SoapCredentialType,
+} from './connections';
 import type { X3RequestContext } from './http';
 import { DEFAULT_GRAPHQL_NAMES, DEFAULT_REST_NAMES, DEFAULT_SOAP_NAMES, mergeNames } from './names';
 import type { X3GraphqlNamesOverride, X3RestNamesOverride, X3SoapNamesOverride } from './names';
@@ -49,7 +54,6 @@ import { X3SoapClient } from './soap';
 import type { X3SoapCallResult } from './soap';
 import type { X3FieldGroup, X3KeyValue, X3ObjectData, X3PayloadFormat } from './soapXml';
 import { blockRecord, SoapReader } from './soapReader';
-import { sharedLimiter, throttleKey, X3CallRunner } from './throttle';
 import type { X3RetryOptions } from './throttle';
 
 /**
@@ -58,13 +62,6 @@ import type { X3RetryOptions } from './throttle';
  * GraphQL or REST api1. Every call is throttled per server and pool/endpoint and retried only when safe
  * (see throttle.ts).
  */
-
-export type X3SoapCredentialType = 'sageX3Api';
-export type X3GraphqlCredentialType =
-	| 'sageX3ConnectedAppApi'
-	| 'sageX3CloudOAuth2Api'
-	| 'sageX3Api';
-export type X3RestCredentialType = 'sageX3Api';
 
 export interface X3GatewayOptions {
 	readApi: X3ReadApi;
@@ -92,40 +89,6 @@ export interface X3GatewayOptions {
 	retry?: X3RetryOptions;
 	/** Item the gateway works for, for error context and credential resolution. */
 	itemIndex?: number;
-}
-
-interface ConnectionSettings {
-	baseUrl: string;
-	endpoint: string;
-	poolAlias: string;
-	language: string;
-	maxConcurrentCalls: number;
-	timeoutMs: number;
-}
-
-export function readConnectionSettings(raw: ICredentialDataDecryptedObject): ConnectionSettings {
-	const timeoutSeconds = Number(raw.requestTimeoutSeconds ?? 60);
-	return {
-		baseUrl: normaliseBaseUrl(raw.url),
-		endpoint: String(raw.endpoint ?? '').trim(),
-		poolAlias: String(raw.poolAlias ?? '').trim(),
-		language: String(raw.language ?? '').trim() || 'ENG',
-		maxConcurrentCalls: Number(raw.maxConcurrentCalls ?? 4) || 4,
-		timeoutMs: (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds : 60) * 1000,
-	};
-}
-
-/** GraphQL API URL for a credential: {server}/xtrem/api on-premises, the folder's data service on X3 Cloud. */
-export function graphqlUrlFor(
-	credentialType: X3GraphqlCredentialType,
-	raw: ICredentialDataDecryptedObject,
-): string {
-	if (credentialType === 'sageX3CloudOAuth2Api') {
-		const region = String(raw.region ?? 'eu').trim();
-		if (!/^[a-z0-9-]+$/i.test(region)) throw new Error(`"${region}" is not a Sage X3 Cloud region`);
-		return `https://api.${region}-sagex3.com/v1/service/${encodeURIComponent(String(raw.endpoint ?? '').trim())}/api`;
-	}
-	return `${normaliseBaseUrl(raw.url)}/xtrem/api`;
 }
 
 export function createX3Gateway(context: X3RequestContext, options: X3GatewayOptions): X3Gateway {
@@ -167,31 +130,14 @@ class SageX3Gateway implements X3Gateway {
 
 	// --- wiring ----------------------------------------------------------------------------------------------------
 
-	private async credentials(type: string): Promise<ICredentialDataDecryptedObject> {
-		return await this.context.getCredentials(type, this.options.itemIndex);
-	}
-
-	private settingsError(error: unknown, type: string): NodeOperationError {
-		return new NodeOperationError(
-			this.node,
-			`The ${type} credential is incomplete: ${(error as Error).message}`,
-			{
-				itemIndex: this.options.itemIndex,
-			},
-		);
-	}
-
 	private async soap(): Promise<X3SoapClient> {
 		return await this.soapClient.get(async () => {
-			const type = this.options.soapCredentialType;
-			let settings: ConnectionSettings;
-			try {
-				settings = readConnectionSettings(await this.credentials(type));
-			} catch (error) {
-				throw this.settingsError(error, type);
-			}
-			if (!settings.poolAlias)
-				throw this.settingsError(new Error('the SOAP pool alias is empty'), type);
+			const connection = await resolveConnection(
+				this.context,
+				'soap',
+				this.options.soapCredentialType,
+				this.options.itemIndex,
+			);
 			const format = this.options.payloadFormat ?? this.env.soapNames.resultFormat;
 			if (format !== 'xml' && format !== 'json') {
 				throw new NodeOperationError(
@@ -200,12 +146,10 @@ class SageX3Gateway implements X3Gateway {
 					{ itemIndex: this.options.itemIndex },
 				);
 			}
-			const limiter = sharedLimiter(
-				throttleKey(settings.baseUrl, `soap:${settings.poolAlias}`),
-				settings.maxConcurrentCalls,
-			);
+			const { send, runner } = callerTools(this.context, connection, this.options.retry);
+			const { settings } = connection;
 			return new X3SoapClient(
-				createCredentialSender(this.context, type),
+				send,
 				{
 					baseUrl: settings.baseUrl,
 					poolAlias: settings.poolAlias,
@@ -214,7 +158,7 @@ class SageX3Gateway implements X3Gateway {
 					timeoutMs: settings.timeoutMs,
 				},
 				this.node,
-				new X3CallRunner(limiter, this.options.retry),
+				runner,
 			);
 		});
 	}
@@ -223,48 +167,35 @@ class SageX3Gateway implements X3Gateway {
 		return await this.reader.get(async (): Promise<X3Reader> => {
 			if (this.readApi === 'soap') return new SoapReader(await this.soap(), this.env);
 			if (this.readApi === 'graphql') {
-				const type = this.options.graphqlCredentialType ?? 'sageX3ConnectedAppApi';
-				let url: string;
-				let settings: ConnectionSettings;
-				const raw = await this.credentials(type);
-				try {
-					url = graphqlUrlFor(type, raw);
-					settings = readConnectionSettings(
-						type === 'sageX3CloudOAuth2Api' ? { ...raw, url } : raw,
-					);
-				} catch (error) {
-					throw this.settingsError(error, type);
-				}
-				const limiter = sharedLimiter(
-					throttleKey(url, `graphql:${settings.endpoint}`),
-					settings.maxConcurrentCalls,
+				const connection = await resolveConnection(
+					this.context,
+					'graphql',
+					this.options.graphqlCredentialType ?? 'sageX3ConnectedAppApi',
+					this.options.itemIndex,
 				);
+				const { send, runner } = callerTools(this.context, connection, this.options.retry);
+				const { url, settings } = connection;
 				const client = new X3GraphqlClient(
-					createCredentialSender(this.context, type),
+					send,
 					{ url, endpoint: settings.endpoint || undefined, timeoutMs: settings.timeoutMs },
 					this.node,
-					new X3CallRunner(limiter, this.options.retry),
+					runner,
 				);
 				return new GraphqlReader(client, this.env);
 			}
-			const type = this.options.restCredentialType ?? this.options.soapCredentialType;
-			let settings: ConnectionSettings;
-			try {
-				settings = readConnectionSettings(await this.credentials(type));
-			} catch (error) {
-				throw this.settingsError(error, type);
-			}
-			if (!settings.endpoint)
-				throw this.settingsError(new Error('the endpoint (folder) is empty'), type);
-			const limiter = sharedLimiter(
-				throttleKey(settings.baseUrl, `rest:${settings.endpoint}`),
-				settings.maxConcurrentCalls,
+			const connection = await resolveConnection(
+				this.context,
+				'rest',
+				this.options.restCredentialType ?? this.options.soapCredentialType,
+				this.options.itemIndex,
 			);
+			const { send, runner } = callerTools(this.context, connection, this.options.retry);
+			const { settings } = connection;
 			const client = new X3RestClient(
-				createCredentialSender(this.context, type),
+				send,
 				{ baseUrl: settings.baseUrl, endpoint: settings.endpoint, timeoutMs: settings.timeoutMs },
 				this.node,
-				new X3CallRunner(limiter, this.options.retry),
+				runner,
 			);
 			return new RestReader(client, this.env);
 		});
