@@ -1,3 +1,4 @@
+// Over 500 lines: one class per API style (as soapReader.ts, restReader.ts); its GraphQL documents are its bulk.
 import type {
 	PostedJournalEntry,
 	X3Account,

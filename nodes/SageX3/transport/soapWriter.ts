@@ -391,6 +391,8 @@ export class SoapWriter {
 		return group;
 	}
 
+	// Not ledger/balance.ts's assertBalanced: that one sums in the currency's decimals and refuses extra ones, this
+	// one compares at the amounts' own scale; the planner checks drafts with the ledger's before they get here.
 	private assertBalanced(draft: JournalEntryDraft): void {
 		const amounts = draft.lines.map((line) => line.debit ?? line.credit ?? '0');
 		const scale = Math.max(...amounts.map(decimalScale));
