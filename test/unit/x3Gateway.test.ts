@@ -8,7 +8,7 @@ import { lineTraceRegex, regexSizedBatches } from '../../nodes/SageX3/transport/
 import type { X3GatewayOptions } from '../../nodes/SageX3/transport/gateway';
 import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
 import type { JournalEntryDraft, X3ReadApi } from '../../nodes/SageX3/transport/gateway.types';
-import { resultXmlToJson } from '../../nodes/SageX3/transport/soap';
+import { resultXmlToJson } from '../../nodes/SageX3/transport/soapXml';
 import { resetSharedLimiters } from '../../nodes/SageX3/transport/throttle';
 import {
 	CONNECTED_APP_CREDENTIALS,

@@ -10,16 +10,14 @@ import {
 	GraphqlFilterError,
 	graphqlFilterString,
 	insensitiveRegex,
-	X3GraphqlClient,
-} from '../../nodes/SageX3/transport/graphql';
-import type { GraphqlFilterObject } from '../../nodes/SageX3/transport/graphql';
-import {
-	lineTraceRegex,
 	mergeFilters,
 	nestFilter,
 	rootsSelection,
 	selectionFromPaths,
-} from '../../nodes/SageX3/transport/graphqlReader';
+	X3GraphqlClient,
+} from '../../nodes/SageX3/transport/graphql';
+import type { GraphqlFilterObject } from '../../nodes/SageX3/transport/graphql';
+import { lineTraceRegex } from '../../nodes/SageX3/transport/graphqlReader';
 import { createCredentialSender } from '../../nodes/SageX3/transport/http';
 import { ConcurrencyLimiter, X3CallRunner } from '../../nodes/SageX3/transport/throttle';
 import {

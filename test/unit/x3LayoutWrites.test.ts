@@ -14,8 +14,8 @@ import type {
 } from '../../nodes/SageX3/transport/gateway.types';
 import { layoutWithPlacements } from '../../nodes/SageX3/transport/layoutPlacements';
 import { joinAnalytics } from '../../nodes/SageX3/transport/readers';
-import { buildObjectXml } from '../../nodes/SageX3/transport/soap';
-import type { X3ObjectData } from '../../nodes/SageX3/transport/soap';
+import { buildObjectXml } from '../../nodes/SageX3/transport/soapXml';
+import type { X3ObjectData } from '../../nodes/SageX3/transport/soapXml';
 import { DOCUMENTED_X3_LAYOUT } from '../emulators/x3/testkit';
 import { fakeX3Context, SOAP_CREDENTIALS } from './x3FakeContext';
 

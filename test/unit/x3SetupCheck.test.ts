@@ -4,8 +4,9 @@
  * like real ones (CAdxResultXml resultXml: `<RESULT><LIN>` for query, `<GRP>`/`<TAB>` for read, `<ADXDESC>`).
  */
 import { DEFAULT_SOAP_NAMES } from '../../nodes/SageX3/transport/names';
-import { parseResultPayload } from '../../nodes/SageX3/transport/soap';
-import type { X3KeyValue, X3SoapCallResult } from '../../nodes/SageX3/transport/soap';
+import { parseResultPayload } from '../../nodes/SageX3/transport/soapXml';
+import type { X3SoapCallResult } from '../../nodes/SageX3/transport/soap';
+import type { X3KeyValue } from '../../nodes/SageX3/transport/soapXml';
 import {
 	extraFieldsFromSetup,
 	fieldPlacementsFromSetup,

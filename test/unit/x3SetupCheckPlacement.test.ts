@@ -21,7 +21,7 @@ import type {
 	PostedJournalEntry,
 	X3Gateway,
 } from '../../nodes/SageX3/transport/gateway.types';
-import type { X3ObjectData } from '../../nodes/SageX3/transport/soap';
+import type { X3ObjectData } from '../../nodes/SageX3/transport/soapXml';
 
 const NODE = {
 	name: 'Sage X3',

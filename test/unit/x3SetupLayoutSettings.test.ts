@@ -13,7 +13,7 @@ import type { X3SetupParameters } from '../../nodes/SageX3/helpers/layout';
 import { needsPlacement, placeJournalFields } from '../../nodes/SageX3/helpers/placedJournalSave';
 import { layoutWithDescribedLengths } from '../../nodes/SageX3/helpers/setupCheck';
 import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
-import type { X3ObjectData } from '../../nodes/SageX3/transport/soap';
+import type { X3ObjectData } from '../../nodes/SageX3/transport/soapXml';
 import { DOCUMENTED_X3_LAYOUT } from '../emulators/x3/documentedClientLayout';
 import { DOCUMENTED_X3_SETUP as DOCUMENTED_SETUP } from '../support/documentedX3Setup';
 

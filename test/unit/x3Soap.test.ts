@@ -6,6 +6,7 @@ import nock from 'nock';
 
 import { X3BusinessError, X3Error } from '../../nodes/SageX3/transport/errors';
 import { createCredentialSender } from '../../nodes/SageX3/transport/http';
+import { X3SoapClient } from '../../nodes/SageX3/transport/soap';
 import {
 	buildObjectXml,
 	buildRequestConfig,
@@ -15,9 +16,8 @@ import {
 	resultRows,
 	resultXmlToJson,
 	SOAP_OPERATION_PARTS,
-	X3SoapClient,
-} from '../../nodes/SageX3/transport/soap';
-import type { X3ObjectData, X3SoapOperation } from '../../nodes/SageX3/transport/soap';
+} from '../../nodes/SageX3/transport/soapXml';
+import type { X3ObjectData, X3SoapOperation } from '../../nodes/SageX3/transport/soapXml';
 import { ConcurrencyLimiter, X3CallRunner } from '../../nodes/SageX3/transport/throttle';
 import { XmlError } from '../../nodes/common/xml';
 import { fakeX3Context, recordingSleep, SOAP_CREDENTIALS, TEST_NODE } from './x3FakeContext';

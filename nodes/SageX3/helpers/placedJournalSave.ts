@@ -9,7 +9,7 @@ import type {
 	X3Gateway,
 	X3Layout,
 } from '../transport/gateway.types';
-import type { X3FieldGroup, X3ObjectData } from '../transport/soap';
+import type { X3FieldGroup, X3ObjectData } from '../transport/soapXml';
 import { LayoutError } from './layout';
 import type { ExtraFields, FieldPlacements } from './layout';
 

@@ -4,8 +4,9 @@ import { base32 } from '../../common/traceId';
 import type { TraceLookupOptions, X3Layout } from '../transport/gateway.types';
 import type { X3SoapNames } from '../transport/names';
 import { leadingTraceId, text } from '../transport/records';
-import { isRecord, resultRows } from '../transport/soap';
-import type { X3KeyValue, X3SoapCallOptions, X3SoapCallResult } from '../transport/soap';
+import { isRecord, resultRows } from '../transport/soapXml';
+import type { X3SoapCallOptions, X3SoapCallResult } from '../transport/soap';
+import type { X3KeyValue } from '../transport/soapXml';
 import { blockRecord } from '../transport/soapReader';
 import type { ExtraFields, FieldPlacements } from './layout';
 import {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { createX3Gateway, readConnectionSettings } from '../transport/gateway';
+import { createX3Gateway } from '../transport/gateway';
+import { readConnectionSettings } from '../transport/connections';
 import type { X3Layout, X3ReadApi } from '../transport/gateway.types';
 import { DEFAULT_SOAP_NAMES, mergeNames } from '../transport/names';
 import type { X3SoapNamesOverride } from '../transport/names';

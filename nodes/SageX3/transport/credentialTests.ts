@@ -8,10 +8,11 @@ import type {
 
 import { toX3NetworkError, X3Error } from './errors';
 import { DEFAULT_X3_LAYOUT } from './gateway.types';
-import { readConnectionSettings } from './gateway';
+import { readConnectionSettings } from './connections';
 import { describeTarget, normaliseResponse } from './http';
 import type { X3HttpSender } from './http';
-import { SOAP_PATH, X3SoapClient } from './soap';
+import { X3SoapClient } from './soap';
+import { SOAP_PATH } from './soapXml';
 import type { X3SoapCallResult } from './soap';
 import { ConcurrencyLimiter, X3CallRunner } from './throttle';
 

@@ -261,12 +261,14 @@ export interface JournalSaveOptions {
 	numberBlock?: string;
 }
 
-export interface X3Gateway {
-	readonly readApi: X3ReadApi;
+/**
+ * The reads every API style serves (SOAP, GraphQL, REST): declared once, for the gateway (X3Gateway) and for
+ * each reader behind it (X3Reader, readers.ts).
+ */
+export interface X3Lookups {
 	getSupplier(code: string): Promise<X3Supplier | null>;
 	/** Name search is case- and accent-insensitive on the X3 side where the API allows, else filtered locally. */
 	searchSuppliers(query: { code?: string; name?: string; limit?: number }): Promise<X3Supplier[]>;
-	createSupplier(draft: X3SupplierDraft): Promise<X3Supplier>;
 	getAccount(code: string): Promise<X3Account | null>;
 	searchAccounts(query: {
 		code?: string;
@@ -280,11 +282,6 @@ export interface X3Gateway {
 	): Promise<X3Dimension[]>;
 	listSites(): Promise<X3Site[]>;
 	listEntryTypes(): Promise<X3EntryType[]>;
-	/** Saves a balanced entry with SOAP `save`; returns the X3 document number. Throws X3BusinessError on status 0. */
-	saveJournalEntry(
-		draft: JournalEntryDraft,
-		options?: JournalSaveOptions,
-	): Promise<PostedJournalEntry>;
 	/**
 	 * Which of these trace ids (entry or line level) X3 already holds, with the document number holding each.
 	 * One call per batch of up to 40 ids on GraphQL and REST (batches run side by side), one or two per id on
@@ -292,7 +289,7 @@ export interface X3Gateway {
 	 * An id counts only when X3 shows it (in the returned trace field, or in the entry read back); an answer that
 	 * proves the criterion was not applied throws X3TraceCheckUnverifiableError. A failed batch is asked once more
 	 * in halves; when only some ids could be checked, X3TraceLookupIncompleteError carries the answered ones
-	 * (`found`) and the others (`failedIds`).
+	 * (`found`) and the others (`failedIds`). A reader (X3Reader) takes at most its traceBatchSize ids.
 	 */
 	findPostedTraceIds(
 		traceIds: string[],
@@ -302,12 +299,26 @@ export interface X3Gateway {
 	 * Every document number that holds each trace id (entry or line level), to spot an entry saved twice by
 	 * concurrent runs. Same cost as findPostedTraceIds on GraphQL and REST, two queries per id on SOAP (one with
 	 * `linesOnly`), plus one read per entry found when the SOAP left list lacks the trace field. Fails closed the
-	 * same way.
+	 * same way. A reader (X3Reader) takes at most its traceBatchSize ids.
 	 */
 	findTraceHolders(
 		traceIds: string[],
 		options?: TraceLookupOptions,
 	): Promise<Map<string, string[]>>;
+	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
+	/** Journal entries with a trace id in a date range (reconciliation). */
+	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
+}
+
+/** The Sage X3 node's view of X3: the reads of the chosen API style plus the SOAP writes. */
+export interface X3Gateway extends X3Lookups {
+	readonly readApi: X3ReadApi;
+	createSupplier(draft: X3SupplierDraft): Promise<X3Supplier>;
+	/** Saves a balanced entry with SOAP `save`; returns the X3 document number. Throws X3BusinessError on status 0. */
+	saveJournalEntry(
+		draft: JournalEntryDraft,
+		options?: JournalSaveOptions,
+	): Promise<PostedJournalEntry>;
 	/**
 	 * Whether journal lines carry item trace ids (the layout has a line trace field): then an item's trace is
 	 * found on its line whatever entry holds it, and lookups of item ids can skip the entry level.
@@ -315,7 +326,4 @@ export interface X3Gateway {
 	readonly itemTracesOnLines: boolean;
 	/** Removes a journal entry this node saved (SOAP `delete`); an entry that no longer exists counts as removed. */
 	deleteJournalEntry(entry: { documentNumber: string; entryType: string | null }): Promise<void>;
-	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
-	/** Journal entries with a trace id in a date range (reconciliation). */
-	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
 }

@@ -142,6 +142,144 @@ export function insensitiveRegex(text: string): string {
 	return out;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Query builders: selections from dotted property paths, nested and merged filters, relay connection queries.
+
+const PATH_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function segments(path: string): string[] {
+	const parts = path.split('.');
+	for (const part of parts) {
+		if (!PATH_SEGMENT.test(part))
+			throw new GraphqlFilterError(`"${path}" is not a valid GraphQL property path`);
+	}
+	return parts;
+}
+
+/** Selection set text from dotted paths: ['code.code', 'companyName1'] -> 'code { code } companyName1'. */
+export function selectionFromPaths(paths: string[]): string {
+	interface Tree {
+		[key: string]: Tree;
+	}
+	const tree: Tree = {};
+	for (const path of paths) {
+		if (path === '') continue;
+		let level = tree;
+		for (const part of segments(path)) level = level[part] ??= {};
+	}
+	const render = (level: Tree): string =>
+		Object.entries(level)
+			.map(([key, children]) =>
+				Object.keys(children).length === 0 ? key : `${key} { ${render(children)} }`,
+			)
+			.join(' ');
+	return render(tree);
+}
+
+type RootTree = Map<string, RootTree | string>;
+
+/** Several connections under their root paths, sharing common parents (x3Finance { journalEntry {…} journalEntryLine {…} }). */
+export function rootsSelection(parts: Array<{ root: string; body: string }>): string {
+	const tree: RootTree = new Map();
+	for (const { root, body } of parts) {
+		const path = segments(root);
+		let level = tree;
+		path.slice(0, -1).forEach((part) => {
+			let child = level.get(part);
+			if (!(child instanceof Map)) {
+				child = new Map();
+				level.set(part, child);
+			}
+			level = child;
+		});
+		level.set(path[path.length - 1], body);
+	}
+	const render = (level: RootTree): string =>
+		[...level]
+			.map(([key, value]) => `${key} { ${typeof value === 'string' ? value : render(value)} }`)
+			.join(' ');
+	return render(tree);
+}
+
+/** {a: {b: value}} from 'a.b'. */
+export function nestFilter(path: string, value: GraphqlFilterValue): GraphqlFilterObject {
+	const parts = segments(path);
+	let filter: GraphqlFilterValue = value;
+	for (let index = parts.length - 1; index >= 0; index--) filter = { [parts[index]]: filter };
+	return filter as GraphqlFilterObject;
+}
+
+export function mergeFilters(
+	...filters: Array<GraphqlFilterObject | undefined>
+): GraphqlFilterObject {
+	const merged: GraphqlFilterObject = {};
+	for (const filter of filters) {
+		if (!filter) continue;
+		for (const [key, value] of Object.entries(filter)) {
+			const existing = merged[key];
+			if (
+				existing &&
+				typeof existing === 'object' &&
+				!Array.isArray(existing) &&
+				value &&
+				typeof value === 'object' &&
+				!Array.isArray(value)
+			) {
+				merged[key] = mergeFilters(existing as GraphqlFilterObject, value as GraphqlFilterObject);
+			} else {
+				merged[key] = value;
+			}
+		}
+	}
+	return merged;
+}
+
+export function connectionSelection(
+	filterVariable: string,
+	nodeSelection: string,
+	paging = true,
+): string {
+	const args = paging
+		? `filter: $${filterVariable}, first: $first, after: $after`
+		: `filter: $${filterVariable}, first: $first`;
+	return `query(${args}) { edges { node { ${nodeSelection} } } pageInfo { hasNextPage endCursor } }`;
+}
+
+export function listQuery(name: string, root: string, nodeSelection: string): string {
+	return (
+		`query ${name}($filter: String, $first: Int, $after: String) { ` +
+		rootsSelection([{ root, body: connectionSelection('filter', nodeSelection) }]) +
+		' }'
+	);
+}
+
+export function rootPath(root: string): string[] {
+	return [...segments(root), 'query'];
+}
+
+/** Leaves at a path, flattening lists met on the way (analyticalLines.dimensions). */
+export function collectPath(value: unknown, path: string): unknown[] {
+	if (path === '') return [];
+	let current: unknown[] = [value];
+	for (const key of path.split('.')) {
+		const next: unknown[] = [];
+		for (const item of current) {
+			const items = Array.isArray(item) ? item : [item];
+			for (const entry of items) {
+				if (entry && typeof entry === 'object') {
+					const child = (entry as Record<string, unknown>)[key];
+					if (child !== undefined && child !== null) next.push(child);
+				}
+			}
+		}
+		current = next;
+	}
+	return current.flatMap((item) => (Array.isArray(item) ? item : [item]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client
+
 export interface X3GraphqlSettings {
 	/** Full API URL: {server}/xtrem/api on-premises, the folder's data service URL on X3 Cloud. */
 	url: string;

@@ -2,13 +2,10 @@ import type { INode } from 'n8n-workflow';
 
 import type {
 	PostedJournalEntry,
-	TraceLookupOptions,
 	X3Account,
 	X3Dimension,
-	X3DimensionType,
-	X3EntryType,
 	X3Layout,
-	X3Site,
+	X3Lookups,
 	X3Supplier,
 } from './gateway.types';
 import { X3TraceLookupIncompleteError } from './errors';
@@ -25,22 +22,7 @@ import {
 } from './records';
 
 /** The read side of the gateway; one implementation per API style. */
-export interface X3Reader {
-	getSupplier(code: string): Promise<X3Supplier | null>;
-	searchSuppliers(query: { code?: string; name?: string; limit?: number }): Promise<X3Supplier[]>;
-	getAccount(code: string): Promise<X3Account | null>;
-	searchAccounts(query: {
-		code?: string;
-		description?: string;
-		limit?: number;
-	}): Promise<X3Account[]>;
-	listDimensionTypes(): Promise<X3DimensionType[]>;
-	searchDimensions(
-		type: string,
-		query: { code?: string; description?: string; limit?: number },
-	): Promise<X3Dimension[]>;
-	listSites(): Promise<X3Site[]>;
-	listEntryTypes(): Promise<X3EntryType[]>;
+export interface X3Reader extends X3Lookups {
 	/** Trace ids one lookup request carries: the gateway splits larger sets into batches of this size. */
 	readonly traceBatchSize: number;
 	/**
@@ -48,18 +30,6 @@ export interface X3Reader {
 	 * id by id and keeps each id's failure to itself already.
 	 */
 	readonly batchesIds: boolean;
-	/** At most traceBatchSize ids. */
-	findPostedTraceIds(
-		traceIds: string[],
-		options?: TraceLookupOptions,
-	): Promise<Map<string, string>>;
-	/** Every document number holding each id (entry or line level); at most traceBatchSize ids. */
-	findTraceHolders(
-		traceIds: string[],
-		options?: TraceLookupOptions,
-	): Promise<Map<string, string[]>>;
-	findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]>;
-	listTracedJournalEntries(range: { from: string; to: string }): Promise<PostedJournalEntry[]>;
 }
 
 /**

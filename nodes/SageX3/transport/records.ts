@@ -66,6 +66,11 @@ export function toX3Decimal(amount: string, what: string): string {
 	return trimmed;
 }
 
+/*
+ * decimalUnits/decimalScale stay beside money.ts on purpose: the gateway's balance check sums at the amounts' own
+ * scale with no currency, while money.ts (and ledger/balance.ts) work in the currency's decimals and refuse extra
+ * ones; switching would change which drafts the gateway refuses and with what message.
+ */
 /** Decimal string -> scaled bigint, for exact comparison of sums. */
 export function decimalUnits(amount: string, scale: number): bigint {
 	const [whole, fraction = ''] = amount.split('.');
@@ -78,6 +83,8 @@ export function decimalScale(amount: string): number {
 }
 
 /** Normalises an amount read from X3 ("120.50", 120.5, "-3") to a plain decimal string, sign dropped. */
+// Not money.ts: a line amount read back from X3 is taken at whatever scale X3 returns, with no currency check,
+// while decimalToMinor needs the currency and refuses extra decimals; the same goes for isZeroAmount below.
 export function absoluteAmount(value: unknown): string | null {
 	const raw = text(value);
 	if (raw === null) return null;

@@ -27,8 +27,9 @@ import {
 } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
 import { containsFolded, fromX3Date, startsWithFolded, text } from './records';
-import { flattenRecord, isRecord, resultRows } from './soap';
-import type { X3KeyValue, X3ResultData, X3SoapClient } from './soap';
+import { flattenRecord, isRecord, resultRows } from './soapXml';
+import type { X3SoapClient } from './soap';
+import type { X3KeyValue, X3ResultData } from './soapXml';
 
 /**
  * Reads through SOAP `read` and `query`. SOAP query criteria are objectKeys matched exactly or as a prefix with a
