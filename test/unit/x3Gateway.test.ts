@@ -1,56 +1,30 @@
 import nock from 'nock';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { connectedAppTokens } from '../../nodes/common/jwt';
 import { X3Error } from '../../nodes/SageX3/transport/errors';
-import { createX3Gateway } from '../../nodes/SageX3/transport/gateway';
 import { lineTraceRegex, regexSizedBatches } from '../../nodes/SageX3/transport/graphqlReader';
 import type { X3GatewayOptions } from '../../nodes/SageX3/transport/gateway';
 import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
 import type { JournalEntryDraft, X3ReadApi } from '../../nodes/SageX3/transport/gateway.types';
 import { resultXmlToJson } from '../../nodes/SageX3/transport/soapXml';
-import { resetSharedLimiters } from '../../nodes/SageX3/transport/throttle';
-import {
-	CONNECTED_APP_CREDENTIALS,
-	fakeX3Context,
-	recordingSleep,
-	SOAP_CREDENTIALS,
-} from './x3FakeContext';
+import { CONNECTED_APP_CREDENTIALS, SOAP_CREDENTIALS } from './x3FakeContext';
+import { testGateway, useNockForX3, X3_SOAP_PATH, X3_TEST_BASE } from './x3GatewayHarness';
 import { soapResponse } from './x3SoapFixtures';
 
-const BASE = 'http://x3.test:8124';
-const SOAP_PATH = '/soap-generic/syracuse/collaboration/syracuse/CAdxWebServiceXmlCC';
+const BASE = X3_TEST_BASE;
+const SOAP_PATH = X3_SOAP_PATH;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	nock.cleanAll();
-	resetSharedLimiters();
-	connectedAppTokens.clear();
-});
-afterAll(() => nock.enableNetConnect());
+useNockForX3();
+
+/** Up to three attempts, 10 ms apart (recorded, not slept). */
+const RETRY_POLICY = { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10, maxRetryAfterMs: 10 };
 
 function gateway(
 	readApi: X3ReadApi,
 	options: Partial<X3GatewayOptions> = {},
 	credentials = { sageX3Api: SOAP_CREDENTIALS, sageX3ConnectedAppApi: CONNECTED_APP_CREDENTIALS },
 ) {
-	const context = fakeX3Context(credentials);
-	const recorder = recordingSleep();
-	return {
-		context,
-		waits: recorder.waits,
-		x3: createX3Gateway(context, {
-			readApi,
-			layout: DEFAULT_X3_LAYOUT,
-			soapCredentialType: 'sageX3Api',
-			retry: {
-				sleep: recorder.sleep,
-				random: () => 0,
-				policy: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10, maxRetryAfterMs: 10 },
-			},
-			...options,
-		}),
-	};
+	return testGateway(readApi, options, { credentials, policy: RETRY_POLICY });
 }
 
 function draft(overrides: Partial<JournalEntryDraft> = {}): JournalEntryDraft {

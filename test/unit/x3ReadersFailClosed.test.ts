@@ -6,7 +6,6 @@
  */
 import nock from 'nock';
 
-import { connectedAppTokens } from '../../nodes/common/jwt';
 import { planJournalEntries } from '../../nodes/ledger/journalDraft';
 import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
 import { postEntries } from '../../nodes/SageX3/helpers/postEntries';
@@ -14,51 +13,19 @@ import {
 	X3TraceCheckUnverifiableError,
 	X3TraceLookupIncompleteError,
 } from '../../nodes/SageX3/transport/errors';
-import { createX3Gateway } from '../../nodes/SageX3/transport/gateway';
 import type { X3GatewayOptions } from '../../nodes/SageX3/transport/gateway';
-import { DEFAULT_X3_LAYOUT } from '../../nodes/SageX3/transport/gateway.types';
 import type { X3ReadApi } from '../../nodes/SageX3/transport/gateway.types';
-import { resetSharedLimiters } from '../../nodes/SageX3/transport/throttle';
-import {
-	CONNECTED_APP_CREDENTIALS,
-	fakeX3Context,
-	recordingSleep,
-	SOAP_CREDENTIALS,
-} from './x3FakeContext';
+import { testGateway, useNockForX3, X3_SOAP_PATH, X3_TEST_BASE } from './x3GatewayHarness';
 import { soapResponse } from './x3SoapFixtures';
 
-const BASE = 'http://x3.test:8124';
-const SOAP_PATH = '/soap-generic/syracuse/collaboration/syracuse/CAdxWebServiceXmlCC';
+const BASE = X3_TEST_BASE;
+const SOAP_PATH = X3_SOAP_PATH;
 const REST_PATH = '/api1/x3/erp/SEED';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	nock.cleanAll();
-	resetSharedLimiters();
-	connectedAppTokens.clear();
-});
-afterAll(() => nock.enableNetConnect());
+useNockForX3();
 
-function gateway(readApi: X3ReadApi, options: Partial<X3GatewayOptions> = {}) {
-	const context = fakeX3Context({
-		sageX3Api: SOAP_CREDENTIALS,
-		sageX3ConnectedAppApi: CONNECTED_APP_CREDENTIALS,
-	});
-	return {
-		context,
-		x3: createX3Gateway(context, {
-			readApi,
-			layout: DEFAULT_X3_LAYOUT,
-			soapCredentialType: 'sageX3Api',
-			retry: {
-				sleep: recordingSleep().sleep,
-				random: () => 0,
-				policy: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
-			},
-			...options,
-		}),
-	};
-}
+const gateway = (readApi: X3ReadApi, options: Partial<X3GatewayOptions> = {}) =>
+	testGateway(readApi, options);
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
 	return await promise.then(
