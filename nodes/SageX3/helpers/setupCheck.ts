@@ -1,3 +1,5 @@
+// Over 500 lines: the Check's pure rules in one place (field findings from getDescription, the verdict of each
+// guarantee, Post Spend's decision), which share their types; the probes that read X3 are in setupProbe.ts.
 import { JOURNAL_HEADER_SETTINGS, JOURNAL_LINE_SETTINGS } from '../transport/gateway.types';
 import type { X3Layout, X3ReadApi } from '../transport/gateway.types';
 import type { X3SoapNames } from '../transport/names';
