@@ -42,44 +42,45 @@ export function accountRLC(
 	};
 }
 
-export const entryTypeField: INodeProperties = {
-	displayName: 'Entry Type Name or ID',
-	name: 'entryType',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getEntryTypes' },
-	default: '',
-	required: true,
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-};
+const CHOOSE_FROM_LIST =
+	'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>';
 
-export const siteField: INodeProperties = {
-	displayName: 'Site Name or ID',
-	name: 'site',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getSites' },
-	default: '',
-	required: true,
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-};
+/** A parameter whose values X3 lists (a loadOptions method); an expression may give an ID instead. */
+export function listedOptionsField(
+	displayName: string,
+	name: string,
+	typeOptions: INodeProperties['typeOptions'],
+	required = true,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'options',
+		typeOptions,
+		default: '',
+		...(required ? { required } : {}),
+		description: CHOOSE_FROM_LIST,
+	};
+}
 
-export const dimensionTypeField: INodeProperties = {
-	displayName: 'Dimension Type Name or ID',
-	name: 'dimensionType',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getDimensionTypes' },
-	default: '',
-	required: true,
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-};
+export const entryTypeField = listedOptionsField('Entry Type Name or ID', 'entryType', {
+	loadOptionsMethod: 'getEntryTypes',
+});
 
-export const limitField: INodeProperties = {
-	displayName: 'Limit',
-	name: 'limit',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 50,
-	description: 'Max number of results to return',
-};
+export const siteField = listedOptionsField('Site Name or ID', 'site', {
+	loadOptionsMethod: 'getSites',
+});
+
+export const dimensionTypeField = listedOptionsField('Dimension Type Name or ID', 'dimensionType', {
+	loadOptionsMethod: 'getDimensionTypes',
+});
+
+/** A search operation's text parameter (a code prefix, or text a description or name contains). */
+export function searchTextField(
+	displayName: string,
+	name: string,
+	placeholder: string,
+	description: string,
+): INodeProperties {
+	return { displayName, name, type: 'string', default: '', placeholder, description };
+}

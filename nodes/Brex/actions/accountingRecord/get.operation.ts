@@ -4,29 +4,17 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { brexRequest } from '../../../brexApi/client';
 import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
-import { includeRawOption } from '../common.descriptions';
+import { includeRawOption, outputOptions, recordIdProperty } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Accounting Record ID',
-		name: 'recordId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'accr_abc123',
-		description:
-			'Brex ID of the accounting record (Accounting API, access granted by Brex on request)',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		description: 'Extra data to include in the output',
-		placeholder: 'Add Option',
-		default: {},
-		options: [includeRawOption],
-	},
+	recordIdProperty(
+		'Accounting Record ID',
+		'recordId',
+		'accr_abc123',
+		'Brex ID of the accounting record (Accounting API, access granted by Brex on request)',
+	),
+	outputOptions([includeRawOption]),
 ];
 
 export const description = updateDisplayOptions(

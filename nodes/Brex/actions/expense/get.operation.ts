@@ -4,37 +4,22 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { brexRequest } from '../../../brexApi/client';
 import { EXPENSE_EXPAND, normaliseExpense } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
-import { includeRawOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	loadCustomFieldsOption,
+	outputOptions,
+	recordIdProperty,
+} from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Expense ID',
-		name: 'expenseId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'expense_cl3khzfnr00000k92bdjtmmes',
-		description: 'Brex ID of the expense',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		description: 'Extra data to include in the output',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawOption,
-			{
-				displayName: 'Load Custom Fields',
-				name: 'loadCustomFields',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to ask Brex for the expense custom fields (output as customFields)',
-			},
-		],
-	},
+	recordIdProperty(
+		'Expense ID',
+		'expenseId',
+		'expense_cl3khzfnr00000k92bdjtmmes',
+		'Brex ID of the expense',
+	),
+	outputOptions([includeRawOption, loadCustomFieldsOption]),
 ];
 
 export const description = updateDisplayOptions(

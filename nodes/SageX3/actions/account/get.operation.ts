@@ -1,7 +1,7 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, requiredText } from '../../helpers/utils';
+import { forEachItem, foundRecord, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -18,13 +18,9 @@ export const execute: OperationExecute = async function (items, gateway) {
 		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
 			extractValue: true,
 		});
-		const account = await gateway.getAccount(code);
-		if (!account) {
-			throw new NodeOperationError(this.getNode(), `GL account "${code}" was not found in X3`, {
-				itemIndex,
-				description: 'Check the code and the chart of accounts set in X3 Setup.',
-			});
-		}
-		return { ...account } as IDataObject;
+		return foundRecord(this, itemIndex, await gateway.getAccount(code), {
+			message: `GL account "${code}" was not found in X3`,
+			description: 'Check the code and the chart of accounts set in X3 Setup.',
+		});
 	});
 };

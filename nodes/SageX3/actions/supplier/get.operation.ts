@@ -1,7 +1,7 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, requiredText } from '../../helpers/utils';
+import { forEachItem, foundRecord, requiredText } from '../../helpers/utils';
 import { supplierRLC } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -16,13 +16,9 @@ export const execute: OperationExecute = async function (items, gateway) {
 		const code = requiredText(this, 'supplier', itemIndex, 'No supplier code given', {
 			extractValue: true,
 		});
-		const supplier = await gateway.getSupplier(code);
-		if (!supplier) {
-			throw new NodeOperationError(this.getNode(), `Supplier "${code}" was not found in X3`, {
-				itemIndex,
-				description: 'Check the code, or use the Search operation to find the supplier by name.',
-			});
-		}
-		return { ...supplier } as IDataObject;
+		return foundRecord(this, itemIndex, await gateway.getSupplier(code), {
+			message: `Supplier "${code}" was not found in X3`,
+			description: 'Check the code, or use the Search operation to find the supplier by name.',
+		});
 	});
 };
