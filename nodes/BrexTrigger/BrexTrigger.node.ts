@@ -11,6 +11,7 @@ import type {
 import * as n8nWorkflow from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { brexCredentials } from '../brexApi/nodeDescription';
 import { WEBHOOK_NAME, WEBHOOK_PATH } from './constants';
 import { brexTriggerProperties } from './description';
 import { pollBrex, sampleForManualRun } from './poller';
@@ -68,18 +69,7 @@ export class BrexTrigger implements INodeType {
 		defaults: { name: 'Brex Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'brexApi',
-				required: true,
-				displayOptions: { show: { authentication: ['accessToken'] } },
-			},
-			{
-				name: 'brexOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-		],
+		credentials: brexCredentials,
 		// Both a polling and a webhook trigger; the comment above the class says how the mode switch works.
 		polling: true,
 		webhooks: [

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { brexAuthenticationProperty } from '../brexApi/nodeDescription';
 import {
 	BREX_EVENT_OPTIONS,
 	DEFAULT_LOOKBACK_MINUTES,
@@ -16,17 +17,7 @@ const pollingMode = { show: { mode: ['polling'] } };
 
 /** Parameters of the Brex Trigger (contract C of the package: names and values are relied on by workflows). */
 export const brexTriggerProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		description: 'How to authenticate with Brex: a user token, or an OAuth 2.0 app',
-		options: [
-			{ name: 'Access Token', value: 'accessToken' },
-			{ name: 'OAuth2', value: 'oAuth2' },
-		],
-		default: 'accessToken',
-	},
+	brexAuthenticationProperty,
 	{
 		displayName: 'Mode',
 		name: 'mode',

@@ -18,31 +18,33 @@ import {
 	nestFilter,
 	rootPath,
 	rootsSelection,
+	searchFilters,
 	segments,
 	selectionFromPaths,
 	escapeRegex,
-	insensitiveRegex,
 } from './graphql';
 import type { GraphqlConnection, GraphqlFilterObject, X3GraphqlClient } from './graphql';
 import type { X3GraphqlNames } from './names';
 import { X3TraceCheckUnverifiableError } from './errors';
 import {
 	GRAPHQL_TRACE_BATCH_SIZE,
+	answersSearch,
 	clampLimit,
+	dimensionFromFields,
+	labelledCode,
 	matchLineTrace,
 	settled,
+	supplierFromFields,
 	traceVerdict,
 	uniqueTraceIds,
 } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
 import {
 	absoluteAmount,
-	containsFolded,
 	fromX3Date,
 	getPath,
 	isZeroAmount,
 	leadingTraceId,
-	startsWithFolded,
 	text,
 	textOrEmpty,
 	yes,
@@ -84,18 +86,7 @@ export class GraphqlReader implements X3Reader {
 	}
 
 	private supplierFromNode(node: Node): X3Supplier | null {
-		const n = this.names.supplier;
-		const code = text(getPath(node, n.code));
-		if (code === null) return null;
-		return {
-			code,
-			name: textOrEmpty(getPath(node, n.name)),
-			shortName: text(getPath(node, n.shortName)),
-			category: text(getPath(node, n.category)),
-			country: text(getPath(node, n.country)),
-			currency: text(getPath(node, n.currency)),
-			isActive: yes(getPath(node, n.isActive)),
-		};
+		return supplierFromFields((path) => getPath(node, path), this.names.supplier);
 	}
 
 	async getSupplier(code: string): Promise<X3Supplier | null> {
@@ -120,19 +111,14 @@ export class GraphqlReader implements X3Reader {
 	}): Promise<X3Supplier[]> {
 		const n = this.names.supplier;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
-		const filter = mergeFilters(
-			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
-			query.name ? nestFilter(n.name, { _regex: insensitiveRegex(query.name) }) : undefined,
-		);
+		const filter = mergeFilters(...searchFilters(n.code, query.code, n.name, query.name));
 		return await this.collect(
 			listQuery('X3SupplierSearch', n.root, this.supplierSelection()),
 			n.root,
 			filter,
 			limit,
 			(node) => this.supplierFromNode(node),
-			(supplier) =>
-				startsWithFolded(supplier.code, query.code ?? '') &&
-				containsFolded(supplier.name, query.name ?? ''),
+			(supplier) => answersSearch(supplier.code, supplier.name, query.code, query.name),
 		);
 	}
 
@@ -193,10 +179,7 @@ export class GraphqlReader implements X3Reader {
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		const filter = mergeFilters(
 			this.chartFilter(),
-			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
-			query.description
-				? nestFilter(n.description, { _regex: insensitiveRegex(query.description) })
-				: undefined,
+			...searchFilters(n.code, query.code, n.description, query.description),
 		);
 		return await this.collect(
 			listQuery('X3AccountSearch', n.root, this.accountSelection()),
@@ -204,9 +187,7 @@ export class GraphqlReader implements X3Reader {
 			filter,
 			limit,
 			(node) => this.accountFromNode(node),
-			(account) =>
-				startsWithFolded(account.code, query.code ?? '') &&
-				containsFolded(account.description, query.description ?? ''),
+			(account) => answersSearch(account.code, account.description, query.code, query.description),
 		);
 	}
 
@@ -219,10 +200,7 @@ export class GraphqlReader implements X3Reader {
 			n.root,
 			{},
 			this.env.scanLimit,
-			(node) => {
-				const code = text(getPath(node, n.code));
-				return code === null ? null : { code, description: text(getPath(node, n.description)) };
-			},
+			(node) => labelledCode(getPath(node, n.code), 'description', getPath(node, n.description)),
 		);
 	}
 
@@ -234,10 +212,7 @@ export class GraphqlReader implements X3Reader {
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		const filter = mergeFilters(
 			nestFilter(n.type, type),
-			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
-			query.description
-				? nestFilter(n.description, { _regex: insensitiveRegex(query.description) })
-				: undefined,
+			...searchFilters(n.code, query.code, n.description, query.description),
 		);
 		return await this.collect(
 			listQuery(
@@ -248,20 +223,10 @@ export class GraphqlReader implements X3Reader {
 			n.root,
 			filter,
 			limit,
-			(node): X3Dimension | null => {
-				const code = text(getPath(node, n.code));
-				if (code === null) return null;
-				return {
-					type: text(getPath(node, n.type)) ?? type,
-					code,
-					description: text(getPath(node, n.description)),
-					isActive: yes(getPath(node, n.isActive)),
-				};
-			},
+			(node) => dimensionFromFields((path) => getPath(node, path), n, type),
 			(dimension) =>
 				dimension.type === type &&
-				startsWithFolded(dimension.code, query.code ?? '') &&
-				containsFolded(dimension.description, query.description ?? ''),
+				answersSearch(dimension.code, dimension.description, query.code, query.description),
 		);
 	}
 
@@ -272,10 +237,7 @@ export class GraphqlReader implements X3Reader {
 			n.root,
 			{},
 			this.env.scanLimit,
-			(node) => {
-				const code = text(getPath(node, n.code));
-				return code === null ? null : { code, name: text(getPath(node, n.name)) };
-			},
+			(node) => labelledCode(getPath(node, n.code), 'name', getPath(node, n.name)),
 		);
 	}
 
@@ -286,10 +248,7 @@ export class GraphqlReader implements X3Reader {
 			n.root,
 			{},
 			this.env.scanLimit,
-			(node) => {
-				const code = text(getPath(node, n.code));
-				return code === null ? null : { code, description: text(getPath(node, n.description)) };
-			},
+			(node) => labelledCode(getPath(node, n.code), 'description', getPath(node, n.description)),
 		);
 	}
 

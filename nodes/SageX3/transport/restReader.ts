@@ -1,4 +1,3 @@
-import { SharedPromise } from '../../common/sharedPromises';
 import { X3Error, X3TraceCheckUnverifiableError, X3TraceLookupIncompleteError } from './errors';
 import type {
 	PostedJournalEntry,
@@ -11,19 +10,21 @@ import type {
 	X3Supplier,
 } from './gateway.types';
 import {
-	FIND_BATCH_SIZE,
+	ScanningReader,
 	accountFromRecord,
+	answersSearch,
 	clampLimit,
 	dimensionFromRecord,
 	inDateRange,
 	journalFromRecords,
+	labelledCode,
 	matchLineTrace,
 	settled,
 	supplierFromRecord,
 	traceVerdict,
 } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
-import { containsFolded, startsWithFolded, text } from './records';
+import { text } from './records';
 import { where } from './rest';
 import type { X3RestClient } from './rest';
 
@@ -36,22 +37,15 @@ import type { X3RestClient } from './rest';
  * entry class) and, when a line trace field is configured, one more on the journal line class (`FIELD like 'id%'`
  * or'ed), because api1 cannot filter a parent on its child rows.
  */
-export class RestReader implements X3Reader {
-	readonly traceBatchSize = FIND_BATCH_SIZE;
-
+export class RestReader extends ScanningReader implements X3Reader {
 	readonly batchesIds = true;
-
-	/**
-	 * The suppliers a name search filters (a name search has no where clause: api1 offers no case- and
-	 * accent-insensitive contains), read once per reader (one node execution) and shared by every vendor's search.
-	 */
-	// A failed scan is not kept (SharedPromise): the next search tries again.
-	private readonly supplierScan = new SharedPromise<Array<Record<string, unknown>>>();
 
 	constructor(
 		private readonly rest: X3RestClient,
-		private readonly env: ReaderEnvironment,
-	) {}
+		env: ReaderEnvironment,
+	) {
+		super(env);
+	}
 
 	private get names() {
 		return this.env.restNames;
@@ -82,9 +76,7 @@ export class RestReader implements X3Reader {
 			source,
 			limit,
 			(record) => supplierFromRecord(record, this.env.layout),
-			(supplier) =>
-				startsWithFolded(supplier.code, query.code ?? '') &&
-				containsFolded(supplier.name, query.name ?? ''),
+			(supplier) => answersSearch(supplier.code, supplier.name, query.code, query.name),
 		);
 	}
 
@@ -129,9 +121,7 @@ export class RestReader implements X3Reader {
 			}),
 			limit,
 			(record) => accountFromRecord(record, names, this.env.layout.chartOfAccounts),
-			(account) =>
-				startsWithFolded(account.code, query.code ?? '') &&
-				containsFolded(account.description, query.description ?? ''),
+			(account) => answersSearch(account.code, account.description, query.code, query.description),
 		);
 	}
 
@@ -140,10 +130,7 @@ export class RestReader implements X3Reader {
 		const listed = await this.collect(
 			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
 			this.env.scanLimit,
-			(record) => {
-				const code = text(record[n.code]);
-				return code === null ? null : { code, description: text(record[n.description]) };
-			},
+			(record) => labelledCode(record[n.code], 'description', record[n.description]),
 		).then(
 			(types) => ({ types }),
 			(error: unknown) => ({ error }),
@@ -175,8 +162,7 @@ export class RestReader implements X3Reader {
 			(record) => dimensionFromRecord(record, names, type),
 			(dimension) =>
 				dimension.type === type &&
-				startsWithFolded(dimension.code, query.code ?? '') &&
-				containsFolded(dimension.description, query.description ?? ''),
+				answersSearch(dimension.code, dimension.description, query.code, query.description),
 		);
 	}
 
@@ -185,10 +171,7 @@ export class RestReader implements X3Reader {
 		return await this.collect(
 			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
 			this.env.scanLimit,
-			(record) => {
-				const code = text(record[n.code]);
-				return code === null ? null : { code, name: text(record[n.name]) };
-			},
+			(record) => labelledCode(record[n.code], 'name', record[n.name]),
 		);
 	}
 
@@ -197,10 +180,7 @@ export class RestReader implements X3Reader {
 		return await this.collect(
 			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
 			this.env.scanLimit,
-			(record) => {
-				const code = text(record[n.code]);
-				return code === null ? null : { code, description: text(record[n.description]) };
-			},
+			(record) => labelledCode(record[n.code], 'description', record[n.description]),
 		);
 	}
 

@@ -1,6 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { SharedPromise } from '../../common/sharedPromises';
 import { X3BusinessError, X3TraceCheckUnverifiableError } from './errors';
 import type {
 	PostedJournalEntry,
@@ -13,20 +12,22 @@ import type {
 	X3Supplier,
 } from './gateway.types';
 import {
-	FIND_BATCH_SIZE,
+	ScanningReader,
 	accountFromRecord,
+	answersSearch,
 	clampLimit,
 	dimensionFromRecord,
 	inDateRange,
 	joinAnalytics,
 	journalFromRecords,
+	labelledCode,
 	settled,
 	settlePerId,
 	traceVerdict,
 	supplierFromRecord,
 } from './readers';
 import type { ReaderEnvironment, X3Reader } from './readers';
-import { containsFolded, fromX3Date, startsWithFolded, text } from './records';
+import { fromX3Date, text } from './records';
 import { flattenRecord, isRecord, resultRows } from './soapXml';
 import type { X3SoapClient } from './soap';
 import type { X3KeyValue, X3ResultData } from './soapXml';
@@ -43,22 +44,15 @@ import type { X3KeyValue, X3ResultData } from './soapXml';
  * per entry and lookup, shared by the ids it holds), so a found id may cost one more call; an empty answer costs
  * none. findJournalEntriesByTraceId and listTracedJournalEntries add one `read` per entry found.
  */
-export class SoapReader implements X3Reader {
-	readonly traceBatchSize = FIND_BATCH_SIZE;
-
+export class SoapReader extends ScanningReader implements X3Reader {
 	readonly batchesIds = false;
-
-	/**
-	 * The supplier rows a name search filters: SOAP query has no name criterion, so every name search would read
-	 * the same rows. Read once per reader (one node execution) and shared by every vendor's search.
-	 */
-	// A failed scan is not kept (SharedPromise): the next search tries again.
-	private readonly supplierScan = new SharedPromise<Array<Record<string, unknown>>>();
 
 	constructor(
 		private readonly soap: X3SoapClient,
-		private readonly env: ReaderEnvironment,
-	) {}
+		env: ReaderEnvironment,
+	) {
+		super(env);
+	}
 
 	async getSupplier(code: string): Promise<X3Supplier | null> {
 		const { publication, block, fields } = this.env.layout.supplier;
@@ -78,14 +72,12 @@ export class SoapReader implements X3Reader {
 		if (query.name && !query.code) {
 			rows = await this.supplierScan.get(() => this.queryRows(publication, [], this.env.scanLimit));
 		} else {
-			const keys: X3KeyValue[] = query.code ? [{ key: fields.code, value: `${query.code}*` }] : [];
-			rows = await this.queryRows(publication, keys, query.name ? this.env.scanLimit : limit);
+			rows = await this.searchRows(publication, [], fields.code, query.code, !!query.name, limit);
 		}
 		return rows
 			.map((row) => supplierFromRecord(row, this.env.layout))
 			.filter((supplier): supplier is X3Supplier => supplier !== null)
-			.filter((supplier) => startsWithFolded(supplier.code, query.code ?? ''))
-			.filter((supplier) => containsFolded(supplier.name, query.name ?? ''))
+			.filter((supplier) => answersSearch(supplier.code, supplier.name, query.code, query.name))
 			.slice(0, limit);
 	}
 
@@ -112,18 +104,21 @@ export class SoapReader implements X3Reader {
 		const { publication } = this.env.layout.account;
 		const names = this.env.soapNames.account;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
-		const keys: X3KeyValue[] = [{ key: names.chart, value: this.env.layout.chartOfAccounts }];
-		if (query.code) keys.push({ key: names.code, value: `${query.code}*` });
-		const rows = await this.queryRows(
+		const chart: X3KeyValue = { key: names.chart, value: this.env.layout.chartOfAccounts };
+		const rows = await this.searchRows(
 			publication,
-			keys,
-			query.description ? this.env.scanLimit : limit,
+			[chart],
+			names.code,
+			query.code,
+			!!query.description,
+			limit,
 		);
 		return rows
 			.map((row) => accountFromRecord(row, names, this.env.layout.chartOfAccounts))
 			.filter((account): account is X3Account => account !== null)
-			.filter((account) => startsWithFolded(account.code, query.code ?? ''))
-			.filter((account) => containsFolded(account.description, query.description ?? ''))
+			.filter((account) =>
+				answersSearch(account.code, account.description, query.code, query.description),
+			)
 			.slice(0, limit);
 	}
 
@@ -134,8 +129,8 @@ export class SoapReader implements X3Reader {
 		}
 		const rows = await this.queryRows(names.publication, [], this.env.scanLimit);
 		return rows
-			.map((row) => ({ code: text(row[names.code]), description: text(row[names.description]) }))
-			.filter((type): type is X3DimensionType => type.code !== null);
+			.map((row) => labelledCode(row[names.code], 'description', row[names.description]))
+			.filter((type): type is X3DimensionType => type !== null);
 	}
 
 	async searchDimensions(
@@ -145,19 +140,21 @@ export class SoapReader implements X3Reader {
 		const { publication } = this.env.layout.dimension;
 		const names = this.env.soapNames.dimension;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
-		const keys: X3KeyValue[] = [{ key: names.type, value: type }];
-		if (query.code) keys.push({ key: names.code, value: `${query.code}*` });
-		const rows = await this.queryRows(
+		const rows = await this.searchRows(
 			publication,
-			keys,
-			query.description ? this.env.scanLimit : limit,
+			[{ key: names.type, value: type }],
+			names.code,
+			query.code,
+			!!query.description,
+			limit,
 		);
 		return rows
 			.map((row) => dimensionFromRecord(row, names, type))
 			.filter((dimension): dimension is X3Dimension => dimension !== null)
 			.filter((dimension) => dimension.type === type)
-			.filter((dimension) => startsWithFolded(dimension.code, query.code ?? ''))
-			.filter((dimension) => containsFolded(dimension.description, query.description ?? ''))
+			.filter((dimension) =>
+				answersSearch(dimension.code, dimension.description, query.code, query.description),
+			)
 			.slice(0, limit);
 	}
 
@@ -169,8 +166,8 @@ export class SoapReader implements X3Reader {
 			this.env.scanLimit,
 		);
 		return rows
-			.map((row) => ({ code: text(row[names.code]), name: text(row[names.name]) }))
-			.filter((site): site is X3Site => site.code !== null);
+			.map((row) => labelledCode(row[names.code], 'name', row[names.name]))
+			.filter((site): site is X3Site => site !== null);
 	}
 
 	async listEntryTypes(): Promise<X3EntryType[]> {
@@ -178,8 +175,8 @@ export class SoapReader implements X3Reader {
 		const publication = this.requirePublication(names.publication, 'journal entry types');
 		const rows = await this.queryRows(publication, [], this.env.scanLimit);
 		return rows
-			.map((row) => ({ code: text(row[names.code]), description: text(row[names.description]) }))
-			.filter((type): type is X3EntryType => type.code !== null);
+			.map((row) => labelledCode(row[names.code], 'description', row[names.description]))
+			.filter((type): type is X3EntryType => type !== null);
 	}
 
 	async findPostedTraceIds(
@@ -393,6 +390,22 @@ export class SoapReader implements X3Reader {
 			this.env.layout,
 			this.env.tracePrefix,
 		);
+	}
+
+	/**
+	 * The rows of a search: the fixed keys and the code prefix as criteria; when a text is filtered locally, all
+	 * `scanLimit` rows, since SOAP has no text criterion.
+	 */
+	private async searchRows(
+		publication: string,
+		keys: X3KeyValue[],
+		codeField: string,
+		code: string | undefined,
+		filtersText: boolean,
+		limit: number,
+	): Promise<Array<Record<string, unknown>>> {
+		const criteria = code ? [...keys, { key: codeField, value: `${code}*` }] : keys;
+		return await this.queryRows(publication, criteria, filtersText ? this.env.scanLimit : limit);
 	}
 
 	private async queryRows(
