@@ -195,13 +195,7 @@ export class GraphqlReader implements X3Reader {
 
 	async listDimensionTypes(): Promise<X3DimensionType[]> {
 		const n = this.names.dimensionType;
-		return await this.collect(
-			listQuery('X3DimensionTypes', n.root, selectionFromPaths([n.code, n.description])),
-			n.root,
-			{},
-			this.env.scanLimit,
-			(node) => labelledCode(getPath(node, n.code), 'description', getPath(node, n.description)),
-		);
+		return await this.listLabelled('X3DimensionTypes', n, 'description', n.description);
 	}
 
 	async searchDimensions(
@@ -231,24 +225,27 @@ export class GraphqlReader implements X3Reader {
 	}
 
 	async listSites(): Promise<X3Site[]> {
-		const n = this.names.site;
-		return await this.collect(
-			listQuery('X3Sites', n.root, selectionFromPaths([n.code, n.name])),
-			n.root,
-			{},
-			this.env.scanLimit,
-			(node) => labelledCode(getPath(node, n.code), 'name', getPath(node, n.name)),
-		);
+		return await this.listLabelled('X3Sites', this.names.site, 'name', this.names.site.name);
 	}
 
 	async listEntryTypes(): Promise<X3EntryType[]> {
 		const n = this.names.entryType;
+		return await this.listLabelled('X3EntryTypes', n, 'description', n.description);
+	}
+
+	/** Up to `scanLimit` codes of a node with their label (the label path under `labelKey`). */
+	private async listLabelled<K extends string>(
+		operationName: string,
+		n: { root: string; code: string },
+		labelKey: K,
+		labelPath: string,
+	) {
 		return await this.collect(
-			listQuery('X3EntryTypes', n.root, selectionFromPaths([n.code, n.description])),
+			listQuery(operationName, n.root, selectionFromPaths([n.code, labelPath])),
 			n.root,
 			{},
 			this.env.scanLimit,
-			(node) => labelledCode(getPath(node, n.code), 'description', getPath(node, n.description)),
+			(node) => labelledCode(getPath(node, n.code), labelKey, getPath(node, labelPath)),
 		);
 	}
 

@@ -127,11 +127,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 
 	async listDimensionTypes(): Promise<X3DimensionType[]> {
 		const n = this.names.dimensionType;
-		const listed = await this.collect(
-			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
-			this.env.scanLimit,
-			(record) => labelledCode(record[n.code], 'description', record[n.description]),
-		).then(
+		const listed = await this.listLabelled(n, 'description', n.description).then(
 			(types) => ({ types }),
 			(error: unknown) => ({ error }),
 		);
@@ -167,20 +163,24 @@ export class RestReader extends ScanningReader implements X3Reader {
 	}
 
 	async listSites(): Promise<X3Site[]> {
-		const n = this.names.site;
-		return await this.collect(
-			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
-			this.env.scanLimit,
-			(record) => labelledCode(record[n.code], 'name', record[n.name]),
-		);
+		return await this.listLabelled(this.names.site, 'name', this.names.site.name);
 	}
 
 	async listEntryTypes(): Promise<X3EntryType[]> {
 		const n = this.names.entryType;
+		return await this.listLabelled(n, 'description', n.description);
+	}
+
+	/** Up to `scanLimit` codes of a class with their label (the label property under `labelKey`). */
+	private async listLabelled<K extends string>(
+		n: { className: string; representation: string; code: string },
+		labelKey: K,
+		labelProperty: string,
+	) {
 		return await this.collect(
 			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
 			this.env.scanLimit,
-			(record) => labelledCode(record[n.code], 'description', record[n.description]),
+			(record) => labelledCode(record[n.code], labelKey, record[labelProperty]),
 		);
 	}
 

@@ -183,31 +183,29 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string>> {
-		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
-		return await settlePerId(this.env.node, traceIds, async (traceId) => {
-			const refs = await this.documentNumbersForTrace(
-				traceId,
-				'first',
-				readBack,
-				options.linesOnly,
-			);
-			return refs.length > 0 ? refs[0].documentNumber : undefined;
-		});
+		return await this.holderNumbers(traceIds, 'first', options, (refs) => refs[0].documentNumber);
 	}
 
 	async findTraceHolders(
 		traceIds: string[],
 		options: TraceLookupOptions = {},
 	): Promise<Map<string, string[]>> {
+		return await this.holderNumbers(traceIds, 'every', options, (refs) =>
+			refs.map((ref) => ref.documentNumber),
+		);
+	}
+
+	/** One lookup per id (settlePerId), with `pick` applied to the entries found; ids with none are left out. */
+	private async holderNumbers<V>(
+		traceIds: string[],
+		mode: 'first' | 'every',
+		options: TraceLookupOptions,
+		pick: (refs: TraceRef[]) => V,
+	): Promise<Map<string, V>> {
 		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
 		return await settlePerId(this.env.node, traceIds, async (traceId) => {
-			const refs = await this.documentNumbersForTrace(
-				traceId,
-				'every',
-				readBack,
-				options.linesOnly,
-			);
-			return refs.length > 0 ? refs.map((ref) => ref.documentNumber) : undefined;
+			const refs = await this.documentNumbersForTrace(traceId, mode, readBack, options.linesOnly);
+			return refs.length > 0 ? pick(refs) : undefined;
 		});
 	}
 
