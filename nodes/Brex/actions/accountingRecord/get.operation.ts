@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexRequest } from '../../../brexApi/client';
 import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
@@ -17,10 +17,7 @@ const properties: INodeProperties[] = [
 	outputOptions([includeRawOption]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['accountingRecord'], operation: ['get'] } },
-	properties,
-);
+export const description = operationDescription('accountingRecord', 'get', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const recordId = requiredId(this, 'recordId', 'Accounting Record ID', itemIndex);

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexItems } from '../../../brexApi/client';
 import { normaliseCardTransaction } from '../../../brexApi/spendItem';
 import {
@@ -51,10 +52,7 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['cardTransaction'], operation: ['get'] } },
-	properties,
-);
+export const description = operationDescription('cardTransaction', 'get', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const transactionId = requiredId(this, 'transactionId', 'Transaction ID', itemIndex);

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexRequest } from '../../../brexApi/client';
 import { EXPENSE_EXPAND, normaliseExpense } from '../../../brexApi/spendItem';
 import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
@@ -22,10 +22,7 @@ const properties: INodeProperties[] = [
 	outputOptions([includeRawOption, loadCustomFieldsOption]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['expense'], operation: ['get'] } },
-	properties,
-);
+export const description = operationDescription('expense', 'get', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const expenseId = requiredId(this, 'expenseId', 'Expense ID', itemIndex);

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { forEachItem, foundRecord, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
@@ -9,9 +9,7 @@ const properties: INodeProperties[] = [
 	accountRLC('account', 'GL Account', 'The general ledger account'),
 ];
 
-const displayOptions = { show: { resource: ['account'], operation: ['get'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('account', 'get', properties);
 
 export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {

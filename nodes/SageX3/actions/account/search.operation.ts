@@ -1,8 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, readSearchQuery } from '../../helpers/utils';
-import { limitProperty } from '../../../common/nodeDescriptions';
+import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
 import { searchTextField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -17,9 +16,7 @@ const properties: INodeProperties[] = [
 	limitProperty,
 ];
 
-const displayOptions = { show: { resource: ['account'], operation: ['search'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('account', 'search', properties);
 
 export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {

@@ -1,8 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { forEachItem, readSearchQuery } from '../../helpers/utils';
-import { limitProperty } from '../../../common/nodeDescriptions';
+import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
 import { dimensionTypeField, searchTextField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -18,9 +18,7 @@ const properties: INodeProperties[] = [
 	limitProperty,
 ];
 
-const displayOptions = { show: { resource: ['dimension'], operation: ['search'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('dimension', 'search', properties);
 
 export const execute: OperationExecute = async function (items, gateway) {
 	return await forEachItem(this, items, async (itemIndex) => {

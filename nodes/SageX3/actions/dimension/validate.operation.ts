@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { SharedPromises } from '../../../common/sharedPromises';
 import type { X3Dimension } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
@@ -40,9 +41,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['dimension'], operation: ['validate'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('dimension', 'validate', properties);
 
 interface Assignment {
 	type: string;

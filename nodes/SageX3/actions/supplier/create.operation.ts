@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import type { X3SupplierDraft } from '../../transport/gateway.types';
 import { cutToLength } from '../../../common/fieldText';
 import { forEachItem } from '../../helpers/utils';
@@ -75,9 +76,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['supplier'], operation: ['create'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('supplier', 'create', properties);
 
 export function supplierDraft(
 	name: string,

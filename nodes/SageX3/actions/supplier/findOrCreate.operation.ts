@@ -4,8 +4,9 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { cutToLength } from '../../../common/fieldText';
 import { findSupplierAlias, foldName } from '../../../ledger/supplierMatch';
 import type {
@@ -221,9 +222,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['supplier'], operation: ['findOrCreate'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('supplier', 'findOrCreate', properties);
 
 interface FindOrCreateOptions {
 	addressCode?: string;
