@@ -1,9 +1,8 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { operationDescription } from '../../../common/nodeDescriptions';
-import { brexRequest } from '../../../brexApi/client';
 import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
-import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
+import { getSpendItem, requiredId } from '../../helpers/utils';
 import { includeRawOption, outputOptions, recordIdProperty } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -21,19 +20,7 @@ export const description = operationDescription('accountingRecord', 'get', prope
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const recordId = requiredId(this, 'recordId', 'Accounting Record ID', itemIndex);
-	const options = getOptions(this, itemIndex);
-	const record = await brexRequest<IDataObject>(this, clientOptions(this, itemIndex), {
-		method: 'GET',
+	return await getSpendItem(this, itemIndex, 'accountingRecord', normaliseAccountingRecord, {
 		path: `/v3/accounting/records/${encodeURIComponent(recordId)}`,
 	});
-	return [
-		normaliseForGet(
-			this,
-			record,
-			'accountingRecord',
-			normaliseAccountingRecord,
-			options.includeRaw !== false,
-			itemIndex,
-		),
-	];
 };
