@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { brexAuthenticationProperty } from '../brexApi/nodeDescription';
+import { resourceProperty } from '../common/nodeDescriptions';
 import {
 	BREX_EVENT_OPTIONS,
 	DEFAULT_LOOKBACK_MINUTES,
@@ -99,29 +100,27 @@ export const brexTriggerProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Accounting Record',
-				value: 'accountingRecord',
-				description:
-					'Accounting records ready for export (Brex Accounting API, access granted by Brex on request)',
-			},
-			{
-				name: 'Card Transaction',
-				value: 'cardTransaction',
-				description: 'Settled card transactions of all card accounts',
-			},
-			{
-				name: 'Expense',
-				value: 'expense',
-				description: 'Expenses created or changed since the last poll',
-			},
-		],
-		default: 'expense',
+		...resourceProperty(
+			[
+				{
+					name: 'Accounting Record',
+					value: 'accountingRecord',
+					description:
+						'Accounting records ready for export (Brex Accounting API, access granted by Brex on request)',
+				},
+				{
+					name: 'Card Transaction',
+					value: 'cardTransaction',
+					description: 'Settled card transactions of all card accounts',
+				},
+				{
+					name: 'Expense',
+					value: 'expense',
+					description: 'Expenses created or changed since the last poll',
+				},
+			],
+			'expense',
+		),
 		displayOptions: pollingMode,
 	},
 	{

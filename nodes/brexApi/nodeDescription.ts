@@ -1,5 +1,7 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
+import { credentialWhen } from '../common/nodeDescriptions';
+
 // The sign-in part of both Brex nodes' descriptions (action and trigger): one credential per Authentication choice.
 
 export const brexAuthenticationProperty: INodeProperties = {
@@ -15,14 +17,6 @@ export const brexAuthenticationProperty: INodeProperties = {
 };
 
 export const brexCredentials: INodeCredentialDescription[] = [
-	{
-		name: 'brexApi',
-		required: true,
-		displayOptions: { show: { authentication: ['accessToken'] } },
-	},
-	{
-		name: 'brexOAuth2Api',
-		required: true,
-		displayOptions: { show: { authentication: ['oAuth2'] } },
-	},
+	credentialWhen('brexApi', 'authentication', 'accessToken'),
+	credentialWhen('brexOAuth2Api', 'authentication', 'oAuth2'),
 ];

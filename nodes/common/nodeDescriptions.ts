@@ -1,7 +1,35 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 // Parameter builders both action nodes use, as n8n's own resource/operation nodes share theirs.
+
+/** The `resource` parameter: what the node works on, never an expression. */
+export function resourceProperty(
+	resources: INodePropertyOptions[],
+	defaultResource: string,
+): INodeProperties {
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resources,
+		default: defaultResource,
+	};
+}
+
+/** A credential the node asks for only while `parameter` has `value` (how a node switches credentials). */
+export function credentialWhen(
+	name: string,
+	parameter: string,
+	value: string,
+): INodeCredentialDescription {
+	return { name, required: true, displayOptions: { show: { [parameter]: [value] } } };
+}
 
 /** The `operation` parameter of one resource: shown for that resource only, never an expression. */
 export function operationProperty(

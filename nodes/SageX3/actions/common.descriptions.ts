@@ -1,27 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const supplierRLC: INodeProperties = {
-	displayName: 'Supplier',
-	name: 'supplier',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description: 'The X3 supplier (BPSNUM code)',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchSuppliers', searchable: true },
-		},
-		{ displayName: 'By Code', name: 'id', type: 'string', placeholder: 'e.g. BRX00001' },
-	],
-};
-
-export function accountRLC(
+/** A record picked from an X3 search list, or given by its code. */
+function x3CodeLocator(
 	name: string,
 	displayName: string,
 	description: string,
+	searchListMethod: string,
+	codePlaceholder: string,
 ): INodeProperties {
 	return {
 		displayName,
@@ -35,10 +20,39 @@ export function accountRLC(
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: 'searchAccounts', searchable: true },
+				typeOptions: { searchListMethod, searchable: true },
 			},
-			{ displayName: 'By Code', name: 'id', type: 'string', placeholder: 'e.g. 625100' },
+			{ displayName: 'By Code', name: 'id', type: 'string', placeholder: codePlaceholder },
 		],
+	};
+}
+
+export const supplierRLC = x3CodeLocator(
+	'supplier',
+	'Supplier',
+	'The X3 supplier (BPSNUM code)',
+	'searchSuppliers',
+	'e.g. BRX00001',
+);
+
+export function accountRLC(
+	name: string,
+	displayName: string,
+	description: string,
+): INodeProperties {
+	return x3CodeLocator(name, displayName, description, 'searchAccounts', 'e.g. 625100');
+}
+
+/** The X3 supplier category (BSGCOD) a new supplier takes its defaults from. */
+export function supplierCategoryField(description: string): INodeProperties {
+	return {
+		displayName: 'Supplier Category',
+		name: 'category',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. SUPPL',
+		description,
 	};
 }
 

@@ -19,6 +19,7 @@ import type { X3Supplier } from '../../transport/gateway.types';
 import { SupplierResolver } from '../../helpers/supplierResolver';
 import { forEachItem, parseJsonParameter } from '../../helpers/utils';
 import { supplierDraft } from './create.operation';
+import { supplierCategoryField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 type NotFoundPolicy = 'create' | 'useDefault' | 'skip';
@@ -81,14 +82,9 @@ const properties: INodeProperties[] = [
 		default: 'create',
 	},
 	{
-		displayName: 'Supplier Category',
-		name: 'category',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. SUPPL',
-		description:
+		...supplierCategoryField(
 			'X3 supplier category (BSGCOD) of created suppliers; its defaults fill the other supplier fields',
+		),
 		displayOptions: { show: { notFoundPolicy: ['create'] } },
 	},
 	{
