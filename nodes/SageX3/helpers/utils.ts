@@ -34,39 +34,6 @@ export function requiredText(
 	return text;
 }
 
-/** A search operation's query: the code prefix and the text (under `textKey`) when given, and the limit. */
-export function readSearchQuery<K extends string>(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	textParameter: string,
-	textKey: K,
-): { code?: string; limit: number } & Partial<Record<K, string>> {
-	const code = String(context.getNodeParameter('code', itemIndex, '')).trim();
-	const text = String(context.getNodeParameter(textParameter, itemIndex, '')).trim();
-	const limit = context.getNodeParameter('limit', itemIndex, 50) as number;
-	return {
-		...(code !== '' ? { code } : {}),
-		...(text !== '' ? { [textKey]: text } : {}),
-		limit,
-	} as { code?: string; limit: number } & Partial<Record<K, string>>;
-}
-
-/** The record a Get operation read, as the item's data; none fails the item, saying what to check. */
-export function foundRecord(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	record: object | null,
-	notFound: { message: string; description: string },
-): IDataObject {
-	if (!record) {
-		throw new NodeOperationError(context.getNode(), notFound.message, {
-			itemIndex,
-			description: notFound.description,
-		});
-	}
-	return { ...record } as IDataObject;
-}
-
 /** Output items for one input item, paired to it. */
 export function pairedResults(
 	context: IExecuteFunctions,

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationDescription } from '../../../common/nodeDescriptions';
-import { forEachItem, foundRecord, requiredText } from '../../helpers/utils';
+import { getByCodeOperation } from '../../helpers/lookupOperations';
 import { accountRLC } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -11,14 +11,12 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription('account', 'get', properties);
 
-export const execute: OperationExecute = async function (items, gateway) {
-	return await forEachItem(this, items, async (itemIndex) => {
-		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
-			extractValue: true,
-		});
-		return foundRecord(this, itemIndex, await gateway.getAccount(code), {
-			message: `GL account "${code}" was not found in X3`,
-			description: 'Check the code and the chart of accounts set in X3 Setup.',
-		});
-	});
-};
+export const execute: OperationExecute = getByCodeOperation(
+	'account',
+	'No account code given',
+	async (gateway, code) => await gateway.getAccount(code),
+	(code) => ({
+		message: `GL account "${code}" was not found in X3`,
+		description: 'Check the code and the chart of accounts set in X3 Setup.',
+	}),
+);

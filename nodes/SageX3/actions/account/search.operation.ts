@@ -1,6 +1,6 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { forEachItem, readSearchQuery } from '../../helpers/utils';
+import { searchOperation } from '../../helpers/lookupOperations';
 import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
 import { searchTextField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
@@ -18,10 +18,8 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription('account', 'search', properties);
 
-export const execute: OperationExecute = async function (items, gateway) {
-	return await forEachItem(this, items, async (itemIndex) => {
-		const query = readSearchQuery(this, itemIndex, 'accountDescription', 'description');
-		const accounts = await gateway.searchAccounts(query);
-		return accounts.slice(0, query.limit).map((account) => ({ ...account }) as IDataObject);
-	});
-};
+export const execute: OperationExecute = searchOperation(
+	'accountDescription',
+	'description',
+	async (gateway, query) => await gateway.searchAccounts(query),
+);

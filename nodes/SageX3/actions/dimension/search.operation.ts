@@ -1,7 +1,7 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { forEachItem, readSearchQuery } from '../../helpers/utils';
+import { searchOperation } from '../../helpers/lookupOperations';
 import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
 import { dimensionTypeField, searchTextField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
@@ -20,13 +20,13 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription('dimension', 'search', properties);
 
-export const execute: OperationExecute = async function (items, gateway) {
-	return await forEachItem(this, items, async (itemIndex) => {
-		const type = String(this.getNodeParameter('dimensionType', itemIndex, '')).trim();
+export const execute: OperationExecute = searchOperation(
+	'dimensionDescription',
+	'description',
+	async (gateway, query, context, itemIndex) => {
+		const type = String(context.getNodeParameter('dimensionType', itemIndex, '')).trim();
 		if (type === '')
-			throw new NodeOperationError(this.getNode(), 'No dimension type given', { itemIndex });
-		const query = readSearchQuery(this, itemIndex, 'dimensionDescription', 'description');
-		const dimensions = await gateway.searchDimensions(type, query);
-		return dimensions.slice(0, query.limit).map((dimension) => ({ ...dimension }) as IDataObject);
-	});
-};
+			throw new NodeOperationError(context.getNode(), 'No dimension type given', { itemIndex });
+		return await gateway.searchDimensions(type, query);
+	},
+);

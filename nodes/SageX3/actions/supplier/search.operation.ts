@@ -1,6 +1,6 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { forEachItem, readSearchQuery } from '../../helpers/utils';
+import { searchOperation } from '../../helpers/lookupOperations';
 import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
 import { searchTextField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
@@ -23,10 +23,8 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription('supplier', 'search', properties);
 
-export const execute: OperationExecute = async function (items, gateway) {
-	return await forEachItem(this, items, async (itemIndex) => {
-		const query = readSearchQuery(this, itemIndex, 'name', 'name');
-		const suppliers = await gateway.searchSuppliers(query);
-		return suppliers.slice(0, query.limit).map((supplier) => ({ ...supplier }) as IDataObject);
-	});
-};
+export const execute: OperationExecute = searchOperation(
+	'name',
+	'name',
+	async (gateway, query) => await gateway.searchSuppliers(query),
+);
