@@ -34,11 +34,12 @@ import {
 	labelledCode,
 	matchLineTrace,
 	settled,
+	supplierFieldList,
 	supplierFromFields,
 	traceVerdict,
 	uniqueTraceIds,
 } from './readers';
-import type { ReaderEnvironment, X3Reader } from './readers';
+import type { DescriptionQuery, ReaderEnvironment, SupplierQuery, X3Reader } from './readers';
 import {
 	absoluteAmount,
 	fromX3Date,
@@ -73,16 +74,7 @@ export class GraphqlReader implements X3Reader {
 	// --- suppliers -------------------------------------------------------------------------------------------
 
 	private supplierSelection(): string {
-		const n = this.names.supplier;
-		return selectionFromPaths([
-			n.code,
-			n.name,
-			n.shortName,
-			n.category,
-			n.country,
-			n.currency,
-			n.isActive,
-		]);
+		return selectionFromPaths(supplierFieldList(this.names.supplier));
 	}
 
 	private supplierFromNode(node: Node): X3Supplier | null {
@@ -104,11 +96,7 @@ export class GraphqlReader implements X3Reader {
 		);
 	}
 
-	async searchSuppliers(query: {
-		code?: string;
-		name?: string;
-		limit?: number;
-	}): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery): Promise<X3Supplier[]> {
 		const n = this.names.supplier;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		const filter = mergeFilters(...searchFilters(n.code, query.code, n.name, query.name));
@@ -170,11 +158,7 @@ export class GraphqlReader implements X3Reader {
 		);
 	}
 
-	async searchAccounts(query: {
-		code?: string;
-		description?: string;
-		limit?: number;
-	}): Promise<X3Account[]> {
+	async searchAccounts(query: DescriptionQuery): Promise<X3Account[]> {
 		const n = this.names.account;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		const filter = mergeFilters(
@@ -198,10 +182,7 @@ export class GraphqlReader implements X3Reader {
 		return await this.listLabelled('X3DimensionTypes', n, 'description', n.description);
 	}
 
-	async searchDimensions(
-		type: string,
-		query: { code?: string; description?: string; limit?: number },
-	): Promise<X3Dimension[]> {
+	async searchDimensions(type: string, query: DescriptionQuery): Promise<X3Dimension[]> {
 		const n = this.names.dimension;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		const filter = mergeFilters(

@@ -24,6 +24,12 @@ import {
 	containsFolded,
 } from './records';
 
+/** A supplier search as X3Lookups takes it. */
+export type SupplierQuery = Parameters<X3Lookups['searchSuppliers']>[0];
+
+/** An account or dimension search as X3Lookups takes it. */
+export type DescriptionQuery = Parameters<X3Lookups['searchAccounts']>[0];
+
 /** The read side of the gateway; one implementation per API style. */
 export interface X3Reader extends X3Lookups {
 	/** Trace ids one lookup request carries: the gateway splits larger sets into batches of this size. */
@@ -81,10 +87,22 @@ export interface ReaderEnvironment {
 /** Reads one field of a record: an X3 field name of a SOAP or REST record, or a path in a GraphQL node. */
 export type FieldReader = (field: string) => unknown;
 
-type SupplierFieldNames = Record<
-	'code' | 'name' | 'shortName' | 'category' | 'country' | 'currency' | 'isActive',
-	string
->;
+const SUPPLIER_FIELDS = [
+	'code',
+	'name',
+	'shortName',
+	'category',
+	'country',
+	'currency',
+	'isActive',
+] as const;
+
+type SupplierFieldNames = Record<(typeof SUPPLIER_FIELDS)[number], string>;
+
+/** The fields supplierFromFields reads, in its order: what a reader has to select. */
+export function supplierFieldList(fields: SupplierFieldNames): string[] {
+	return SUPPLIER_FIELDS.map((key) => fields[key]);
+}
 
 /** A supplier from its fields, whichever API read them; null without a code. */
 export function supplierFromFields(

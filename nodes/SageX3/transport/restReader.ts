@@ -23,7 +23,7 @@ import {
 	supplierFromRecord,
 	traceVerdict,
 } from './readers';
-import type { ReaderEnvironment, X3Reader } from './readers';
+import type { DescriptionQuery, ReaderEnvironment, SupplierQuery, X3Reader } from './readers';
 import { text } from './records';
 import { where } from './rest';
 import type { X3RestClient } from './rest';
@@ -57,11 +57,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 		return resource ? supplierFromRecord(resource, this.env.layout) : null;
 	}
 
-	async searchSuppliers(query: {
-		code?: string;
-		name?: string;
-		limit?: number;
-	}): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery): Promise<X3Supplier[]> {
 		const { className, representation } = this.names.supplier;
 		const fields = this.env.layout.supplier.fields;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
@@ -103,26 +99,33 @@ export class RestReader extends ScanningReader implements X3Reader {
 			: null;
 	}
 
-	async searchAccounts(query: {
-		code?: string;
-		description?: string;
-		limit?: number;
-	}): Promise<X3Account[]> {
-		const { className, representation } = this.names.account;
+	async searchAccounts(query: DescriptionQuery): Promise<X3Account[]> {
 		const names = this.env.soapNames.account;
-		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const chart = where.eq(names.chart, this.env.layout.chartOfAccounts);
 		return await this.collect(
-			this.rest.query(className, representation, {
-				where: where.and(
-					where.eq(names.chart, this.env.layout.chartOfAccounts),
-					query.code ? where.startsWith(names.code, query.code) : undefined,
-				),
-				maxItems: query.description ? this.env.scanLimit : limit,
-			}),
-			limit,
+			this.searchRecords(this.names.account, chart, names.code, query),
+			clampLimit(query.limit, this.env.defaultLimit),
 			(record) => accountFromRecord(record, names, this.env.layout.chartOfAccounts),
 			(account) => answersSearch(account.code, account.description, query.code, query.description),
 		);
+	}
+
+	/**
+	 * The records of an account or dimension search: `criterion` and the code prefix go to the server; when a
+	 * description is asked (filtered locally), up to `scanLimit` records are read.
+	 */
+	private searchRecords(
+		n: { className: string; representation: string },
+		criterion: string,
+		codeField: string,
+		query: DescriptionQuery,
+	): AsyncGenerator<Record<string, unknown>> {
+		return this.rest.query(n.className, n.representation, {
+			where: where.and(criterion, query.code ? where.startsWith(codeField, query.code) : undefined),
+			maxItems: query.description
+				? this.env.scanLimit
+				: clampLimit(query.limit, this.env.defaultLimit),
+		});
 	}
 
 	async listDimensionTypes(): Promise<X3DimensionType[]> {
@@ -139,22 +142,12 @@ export class RestReader extends ScanningReader implements X3Reader {
 		throw listed.error;
 	}
 
-	async searchDimensions(
-		type: string,
-		query: { code?: string; description?: string; limit?: number },
-	): Promise<X3Dimension[]> {
-		const { className, representation } = this.names.dimension;
+	async searchDimensions(type: string, query: DescriptionQuery): Promise<X3Dimension[]> {
 		const names = this.env.soapNames.dimension;
-		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const ofType = where.eq(names.type, type);
 		return await this.collect(
-			this.rest.query(className, representation, {
-				where: where.and(
-					where.eq(names.type, type),
-					query.code ? where.startsWith(names.code, query.code) : undefined,
-				),
-				maxItems: query.description ? this.env.scanLimit : limit,
-			}),
-			limit,
+			this.searchRecords(this.names.dimension, ofType, names.code, query),
+			clampLimit(query.limit, this.env.defaultLimit),
 			(record) => dimensionFromRecord(record, names, type),
 			(dimension) =>
 				dimension.type === type &&

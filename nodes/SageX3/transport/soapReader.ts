@@ -26,7 +26,7 @@ import {
 	traceVerdict,
 	supplierFromRecord,
 } from './readers';
-import type { ReaderEnvironment, X3Reader } from './readers';
+import type { DescriptionQuery, ReaderEnvironment, SupplierQuery, X3Reader } from './readers';
 import { fromX3Date, text } from './records';
 import { flattenRecord, isRecord, resultRows } from './soapXml';
 import type { X3SoapClient } from './soap';
@@ -61,11 +61,7 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		return supplierFromRecord(blockRecord(result.data, block), this.env.layout);
 	}
 
-	async searchSuppliers(query: {
-		code?: string;
-		name?: string;
-		limit?: number;
-	}): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery): Promise<X3Supplier[]> {
 		const { publication, fields } = this.env.layout.supplier;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		let rows: Array<Record<string, unknown>>;
@@ -96,11 +92,7 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		);
 	}
 
-	async searchAccounts(query: {
-		code?: string;
-		description?: string;
-		limit?: number;
-	}): Promise<X3Account[]> {
+	async searchAccounts(query: DescriptionQuery): Promise<X3Account[]> {
 		const { publication } = this.env.layout.account;
 		const names = this.env.soapNames.account;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
@@ -133,10 +125,7 @@ export class SoapReader extends ScanningReader implements X3Reader {
 			.filter((type): type is X3DimensionType => type !== null);
 	}
 
-	async searchDimensions(
-		type: string,
-		query: { code?: string; description?: string; limit?: number },
-	): Promise<X3Dimension[]> {
+	async searchDimensions(type: string, query: DescriptionQuery): Promise<X3Dimension[]> {
 		const { publication } = this.env.layout.dimension;
 		const names = this.env.soapNames.dimension;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
