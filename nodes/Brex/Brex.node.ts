@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { brexAuthenticationProperty, brexCredentials } from '../brexApi/nodeDescription';
+import { brexAuthenticationProperty } from '../brexApi/nodeDescription';
 import * as accountingRecord from './actions/accountingRecord/AccountingRecord.resource';
 import * as cardTransaction from './actions/cardTransaction/CardTransaction.resource';
 import * as expense from './actions/expense/Expense.resource';
@@ -27,7 +27,18 @@ export class Brex implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: brexCredentials,
+		credentials: [
+			{
+				name: 'brexApi',
+				required: true,
+				displayOptions: { show: { authentication: ['accessToken'] } },
+			},
+			{
+				name: 'brexOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+		],
 		properties: [
 			brexAuthenticationProperty,
 			{

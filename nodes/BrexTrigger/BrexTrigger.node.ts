@@ -11,7 +11,6 @@ import type {
 import * as n8nWorkflow from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { brexCredentials } from '../brexApi/nodeDescription';
 import { WEBHOOK_NAME, WEBHOOK_PATH } from './constants';
 import { brexTriggerProperties } from './description';
 import { pollBrex, sampleForManualRun } from './poller';
@@ -69,7 +68,18 @@ export class BrexTrigger implements INodeType {
 		defaults: { name: 'Brex Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: brexCredentials,
+		credentials: [
+			{
+				name: 'brexApi',
+				required: true,
+				displayOptions: { show: { authentication: ['accessToken'] } },
+			},
+			{
+				name: 'brexOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+		],
 		// Both a polling and a webhook trigger; the comment above the class says how the mode switch works.
 		polling: true,
 		webhooks: [

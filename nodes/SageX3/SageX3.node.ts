@@ -6,7 +6,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { credentialWhen } from '../common/nodeDescriptions';
 import { router } from './actions/router';
 import { properties } from './actions/versionDescription';
 import { listSearch, loadOptions } from './methods';
@@ -28,8 +27,16 @@ export class SageX3 implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'sageX3Api', required: true, testedBy: 'sageX3ApiTest' },
-			credentialWhen('sageX3ConnectedAppApi', 'readApi', 'graphql'),
-			credentialWhen('sageX3CloudOAuth2Api', 'readApi', 'graphqlCloud'),
+			{
+				name: 'sageX3ConnectedAppApi',
+				required: true,
+				displayOptions: { show: { readApi: ['graphql'] } },
+			},
+			{
+				name: 'sageX3CloudOAuth2Api',
+				required: true,
+				displayOptions: { show: { readApi: ['graphqlCloud'] } },
+			},
 		],
 		properties,
 	};

@@ -1,8 +1,7 @@
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { credentialWhen } from '../common/nodeDescriptions';
-
-// The sign-in part of both Brex nodes' descriptions (action and trigger): one credential per Authentication choice.
+// The sign-in choice of both Brex nodes (action and trigger). Their credential lists stay literal in each node
+// class: n8n's linter reads them there.
 
 export const brexAuthenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
@@ -15,8 +14,3 @@ export const brexAuthenticationProperty: INodeProperties = {
 	],
 	default: 'accessToken',
 };
-
-export const brexCredentials: INodeCredentialDescription[] = [
-	credentialWhen('brexApi', 'authentication', 'accessToken'),
-	credentialWhen('brexOAuth2Api', 'authentication', 'oAuth2'),
-];

@@ -1,8 +1,4 @@
-import type {
-	INodeCredentialDescription,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 // Parameter builders both action nodes use, as n8n's own resource/operation nodes share theirs.
@@ -20,15 +16,6 @@ export function resourceProperty(
 		options: resources,
 		default: defaultResource,
 	};
-}
-
-/** A credential the node asks for only while `parameter` has `value` (how a node switches credentials). */
-export function credentialWhen(
-	name: string,
-	parameter: string,
-	value: string,
-): INodeCredentialDescription {
-	return { name, required: true, displayOptions: { show: { [parameter]: [value] } } };
 }
 
 /** The `operation` parameter of one resource: shown for that resource only, never an expression. */

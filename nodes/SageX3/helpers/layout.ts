@@ -388,10 +388,16 @@ function parseFieldNames(value: string | IDataObject | undefined): {
 /** A JSON setting as n8n passes it: text is parsed (invalid JSON fails, naming the setting), an object kept. */
 function jsonSetting(value: string | IDataObject, label: string): unknown {
 	if (typeof value !== 'string') return value;
+	const result = parseJson(value);
+	if ('error' in result) throw new LayoutError(`${label} is not valid JSON: ${result.error}`);
+	return result.value;
+}
+
+function parseJson(text: string): { value: unknown } | { error: string } {
 	try {
-		return JSON.parse(value);
+		return { value: JSON.parse(text) };
 	} catch (error) {
-		throw new LayoutError(`${label} is not valid JSON: ${(error as Error).message}`);
+		return { error: (error as Error).message };
 	}
 }
 
