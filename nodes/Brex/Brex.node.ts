@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { brexAuthenticationProperty } from '../brexApi/nodeDescription';
+import { brexAuthenticationProperty } from '../brexApi/authentication';
 import * as accountingRecord from './actions/accountingRecord/AccountingRecord.resource';
 import * as cardTransaction from './actions/cardTransaction/CardTransaction.resource';
 import * as expense from './actions/expense/Expense.resource';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { brexAuthenticationProperty } from '../brexApi/nodeDescription';
+import { brexAuthenticationProperty } from '../brexApi/authentication';
 import { resourceProperty } from '../common/nodeDescriptions';
 import {
 	BREX_EVENT_OPTIONS,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { credentialTypeOf } from '../../brexApi/authentication';
 import { brexRequest } from '../../brexApi/client';
 import type { BrexClientOptions } from '../../brexApi/client';
 import { failedItem } from '../../common/itemErrors';
@@ -15,10 +16,13 @@ const RECORD_LABEL: Record<SpendRecordKind, string> = {
 	accountingRecord: 'accounting record',
 };
 
-/** The credential chosen by the node's `authentication` parameter, as in the Brex Trigger. */
+/** The credential chosen by the node's `authentication` parameter (credentialTypeOf, as in the Brex Trigger). */
 export function clientOptions(ctx: IExecuteFunctions, itemIndex: number): BrexClientOptions {
-	const authentication = ctx.getNodeParameter('authentication', itemIndex, 'accessToken') as string;
-	return { credentialType: authentication === 'oAuth2' ? 'brexOAuth2Api' : 'brexApi' };
+	return {
+		credentialType: credentialTypeOf(
+			ctx.getNodeParameter('authentication', itemIndex, 'accessToken'),
+		),
+	};
 }
 
 export function getOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
