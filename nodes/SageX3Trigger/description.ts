@@ -45,6 +45,7 @@ export const sageX3TriggerProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'How changes are found, and the limits of one poll',
 		options: [
 			{
 				displayName: 'Change Detection',
