@@ -12,6 +12,7 @@ import { CHANGE_STATE_KEY } from '../../nodes/SageX3Trigger/poller';
 import { resetSharedLimiters } from '../../nodes/SageX3/transport/throttle';
 import { changeMasterData, startX3Emulator } from '../emulators/x3/testkit';
 import type { X3Emulator } from '../emulators/x3/server';
+import { DOCUMENTED_X3_SETUP } from '../support/documentedX3Setup';
 import { x3Credentials } from '../support/n8nCoreHarness';
 import { TEST_NODE, fakeX3Context } from '../unit/x3FakeContext';
 
@@ -96,7 +97,7 @@ function folderSize(): number {
 	return emulator.state.accounts.size + values.length;
 }
 
-describe.each(['graphql', 'soap'] as const)('Sage X3 Trigger over %s', (readApi) => {
+describe.each(['graphql', 'soap', 'rest'] as const)('Sage X3 Trigger over %s', (readApi) => {
 	const parameters = (options: IDataObject = {}): IDataObject => ({
 		readApi,
 		watch: ['account', 'dimension'],
@@ -189,6 +190,16 @@ describe.each(['graphql', 'soap'] as const)('Sage X3 Trigger over %s', (readApi)
 		]);
 	});
 
+	it('a listing longer than Max Records per Kind fails the poll rather than report the rest as deleted', async () => {
+		const params = parameters({ fullReadEvery: 1 });
+		const run = pollRunner(params);
+		await run.poll();
+		const before = JSON.parse(JSON.stringify(run.staticData));
+		params.options = { fullReadEvery: 1, maxRecordsPerKind: ACCOUNT_COUNT - 10 };
+		await expect(run.poll()).rejects.toThrow(`more than ${ACCOUNT_COUNT - 10} GL accounts`);
+		expect(run.staticData).toEqual(before);
+	});
+
 	it('a manual run shows a sample and stores nothing: activation still starts with everything', async () => {
 		const run = pollRunner(parameters());
 		const sample = items(await run.poll('manual'));
@@ -242,5 +253,47 @@ describe('Sage X3 Trigger over SOAP with suppliers', () => {
 			['BRX00001', 'Acme Corporation', 'changed'],
 			['NEWSUP1', 'New Supplier Inc', 'new'],
 		]);
+	});
+});
+
+describe('Sage X3 Trigger over SOAP on the documented emulator (left lists without ENAFLG)', () => {
+	let documented: X3Emulator;
+
+	beforeAll(async () => {
+		documented = await startX3Emulator({ personality: 'documented' });
+	});
+
+	afterAll(async () => {
+		await documented?.close();
+	});
+
+	it('reads each listed record to learn its active flag, and sees a closing', async () => {
+		// pollRunner points at `emulator`: this test lends it the documented one.
+		const shared = emulator;
+		emulator = documented;
+		try {
+			documented.reset();
+			documented.resetStats();
+			const run = pollRunner({
+				readApi: 'soap',
+				watch: ['account', 'supplier'],
+				x3Setup: DOCUMENTED_X3_SETUP,
+				options: {},
+			});
+			const first = items(await run.poll());
+			const records = documented.state.accounts.size + documented.state.suppliers.size;
+			expect(first).toHaveLength(records);
+			expect(documented.stats.calls.soap.query).toBe(2);
+			// The left lists (GAC: COA ACC DES DESSHO; BPS: BPSNUM BPSNAM BSGCOD) lack ENAFLG: one read per record.
+			expect(documented.stats.calls.soap.read).toBe(records);
+			expect(first.find((item) => item.code === '471000')).toMatchObject({ active: false });
+
+			changeMasterData(documented.state, { kind: 'supplier', action: 'close', code: 'BRX00002' });
+			expect(items(await run.poll()).map((item) => [item.kind, item.code, item.change])).toEqual([
+				['supplier', 'BRX00002', 'closed'],
+			]);
+		} finally {
+			emulator = shared;
+		}
 	});
 });
