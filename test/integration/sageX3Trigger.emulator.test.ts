@@ -55,7 +55,7 @@ interface PollRun {
 	staticData: IDataObject;
 	poll(
 		mode?: 'trigger' | 'manual',
-		credentialPatch?: IDataObject,
+		credentialPatch?: Record<string, string>,
 	): Promise<INodeExecutionData[][] | null>;
 	requestBodies: string[];
 }
@@ -181,7 +181,7 @@ describe.each(['graphql', 'soap', 'rest'] as const)('Sage X3 Trigger over %s', (
 		await run.poll();
 		const before = JSON.parse(JSON.stringify(run.staticData));
 		changeMasterData(emulator.state, { kind: 'account', action: 'close', code: '445660' });
-		const badCredential =
+		const badCredential: Record<string, string> =
 			readApi === 'graphql' ? { clientSecret: 'not-the-secret' } : { password: 'wrong' };
 		await expect(run.poll('trigger', badCredential)).rejects.toThrow();
 		expect(run.staticData).toEqual(before);

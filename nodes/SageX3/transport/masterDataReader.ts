@@ -141,54 +141,30 @@ async function openSource(
 	plan: ReadPlan,
 ): Promise<Source> {
 	const node = context.getNode();
+	const credentialType = {
+		graphql: options.graphqlCredentialType,
+		rest: options.restCredentialType,
+		soap: options.soapCredentialType,
+	}[options.readApi];
+	const connection = await resolveConnection(context, options.readApi, credentialType, undefined);
+	const { send, runner } = callerTools(context, connection, options.retry);
+	const { baseUrl, endpoint, poolAlias, language, timeoutMs } = connection.settings;
 	if (options.readApi === 'graphql') {
-		const connection = await resolveConnection(
-			context,
-			'graphql',
-			options.graphqlCredentialType,
-			undefined,
-		);
-		const { send, runner } = callerTools(context, connection, options.retry);
-		const client = new X3GraphqlClient(
-			send,
-			{
-				url: connection.url,
-				endpoint: connection.settings.endpoint || undefined,
-				timeoutMs: connection.settings.timeoutMs,
-			},
+		const settings = { url: connection.url, endpoint: endpoint || undefined, timeoutMs };
+		return new GraphqlMasterData(
+			new X3GraphqlClient(send, settings, node, runner),
+			options,
+			plan,
 			node,
-			runner,
 		);
-		return new GraphqlMasterData(client, options, plan, node);
 	}
 	if (options.readApi === 'rest') {
-		const connection = await resolveConnection(
-			context,
-			'rest',
-			options.restCredentialType,
-			undefined,
-		);
-		const { send, runner } = callerTools(context, connection, options.retry);
-		const { baseUrl, endpoint, timeoutMs } = connection.settings;
-		const client = new X3RestClient(send, { baseUrl, endpoint, timeoutMs }, node, runner);
-		return new RestMasterData(client, options, node);
+		const settings = { baseUrl, endpoint, timeoutMs };
+		return new RestMasterData(new X3RestClient(send, settings, node, runner), options, node);
 	}
-	const connection = await resolveConnection(
-		context,
-		'soap',
-		options.soapCredentialType,
-		undefined,
-	);
-	const { send, runner } = callerTools(context, connection, options.retry);
-	const { baseUrl, poolAlias, language, timeoutMs } = connection.settings;
 	const format = options.soapNames.resultFormat === 'json' ? 'json' : 'xml';
-	const soap = new X3SoapClient(
-		send,
-		{ baseUrl, poolAlias, language, format, timeoutMs },
-		node,
-		runner,
-	);
-	return new SoapMasterData(soap, options, node);
+	const settings = { baseUrl, poolAlias, language, format, timeoutMs } as const;
+	return new SoapMasterData(new X3SoapClient(send, settings, node, runner), options, node);
 }
 
 function tooMany(node: INode, what: string, max: number): NodeOperationError {
@@ -246,81 +222,94 @@ class GraphqlMasterData implements Source {
 		return nodes;
 	}
 
+	/** One kind's nodes as records; `identity` gives the kind and qualifier, or null for a node of another scope. */
+	private async records(spec: GraphqlKind): Promise<MasterDataRecord[]> {
+		const nodes = await this.list(
+			spec.query,
+			spec.root,
+			[spec.code, spec.label, spec.isActive, ...spec.qualifiers],
+			spec.filter,
+			spec.what,
+		);
+		return nodes.flatMap((node) => {
+			const code = text(getPath(node, spec.code));
+			const identity = spec.identity(node);
+			if (code === null || identity === null) return [];
+			const record: MasterDataRecord = {
+				...identity,
+				code,
+				label: text(getPath(node, spec.label)),
+				active: yes(getPath(node, spec.isActive)),
+				updatedAt: stampText(node[GRAPHQL_UPDATE_STAMP]),
+			};
+			return [record];
+		});
+	}
+
 	async accounts(): Promise<MasterDataRecord[]> {
 		const n = this.options.graphqlNames.account;
 		const chart = this.options.layout.chartOfAccounts;
-		const nodes = await this.list(
-			'X3AccountsChanged',
-			n.root,
-			[n.chart, n.code, n.description, n.isActive],
-			n.chart ? nestFilter(n.chart, chart) : undefined,
-			'GL accounts',
-		);
-		return nodes.flatMap((node) => {
-			const code = text(getPath(node, n.code));
-			if (code === null) return [];
-			return [
-				{
-					kind: 'account' as const,
-					code,
-					chart: text(getPath(node, n.chart)) ?? chart,
-					label: text(getPath(node, n.description)),
-					active: yes(getPath(node, n.isActive)),
-					updatedAt: stampText(node[GRAPHQL_UPDATE_STAMP]),
-				},
-			];
+		return await this.records({
+			query: 'X3AccountsChanged',
+			root: n.root,
+			code: n.code,
+			label: n.description,
+			isActive: n.isActive,
+			qualifiers: [n.chart],
+			filter: n.chart ? nestFilter(n.chart, chart) : undefined,
+			what: 'GL accounts',
+			// A server that ignored the filter must not mix another chart's accounts into this scope.
+			identity: (node) =>
+				(text(getPath(node, n.chart)) ?? chart) === chart ? { kind: 'account', chart } : null,
 		});
 	}
 
 	async dimensions(type: string): Promise<MasterDataRecord[]> {
 		const n = this.options.graphqlNames.dimension;
-		const nodes = await this.list(
-			'X3DimensionsChanged',
-			n.root,
-			[n.type, n.code, n.description, n.isActive],
-			nestFilter(n.type, type),
-			`${type} dimension values`,
-		);
-		return nodes.flatMap((node) => {
-			const code = text(getPath(node, n.code));
-			// A server that ignored the type filter must not mix other types' values into this scope.
-			if (code === null || (text(getPath(node, n.type)) ?? type) !== type) return [];
-			return [
-				{
-					kind: 'dimension' as const,
-					code,
-					dimensionType: type,
-					label: text(getPath(node, n.description)),
-					active: yes(getPath(node, n.isActive)),
-					updatedAt: stampText(node[GRAPHQL_UPDATE_STAMP]),
-				},
-			];
+		return await this.records({
+			query: 'X3DimensionsChanged',
+			root: n.root,
+			code: n.code,
+			label: n.description,
+			isActive: n.isActive,
+			qualifiers: [n.type],
+			filter: nestFilter(n.type, type),
+			what: `${type} dimension values`,
+			identity: (node) =>
+				(text(getPath(node, n.type)) ?? type) === type
+					? { kind: 'dimension', dimensionType: type }
+					: null,
 		});
 	}
 
 	async suppliers(): Promise<MasterDataRecord[]> {
 		const n = this.options.graphqlNames.supplier;
-		const nodes = await this.list(
-			'X3SuppliersChanged',
-			n.root,
-			[n.code, n.name, n.isActive],
-			undefined,
-			'suppliers',
-		);
-		return nodes.flatMap((node) => {
-			const code = text(getPath(node, n.code));
-			if (code === null) return [];
-			return [
-				{
-					kind: 'supplier' as const,
-					code,
-					label: textOrEmpty(getPath(node, n.name)) || null,
-					active: yes(getPath(node, n.isActive)),
-					updatedAt: stampText(node[GRAPHQL_UPDATE_STAMP]),
-				},
-			];
+		return await this.records({
+			query: 'X3SuppliersChanged',
+			root: n.root,
+			code: n.code,
+			label: n.name,
+			isActive: n.isActive,
+			qualifiers: [],
+			filter: undefined,
+			what: 'suppliers',
+			identity: () => ({ kind: 'supplier' }),
 		});
 	}
+}
+
+/** Where one kind sits in the GraphQL schema (names.ts paths) and how its nodes become records. */
+interface GraphqlKind {
+	query: string;
+	root: string;
+	code: string;
+	label: string;
+	isActive: string;
+	/** Paths selected besides code, label and active flag (chart, dimension type). */
+	qualifiers: string[];
+	filter: GraphqlFilterObject | undefined;
+	what: string;
+	identity(node: GraphqlNode): Pick<MasterDataRecord, 'kind' | 'chart' | 'dimensionType'> | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -389,14 +378,8 @@ class SoapMasterData implements Source {
 	 * Every row of a publication matching `keys`, each completed by a `read` when the left list lacks the active
 	 * field (the one field a closing changes). Fails when the listing may be cut short by listSize.
 	 */
-	private async rows(
-		publication: string,
-		block: string,
-		keys: X3KeyValue[],
-		activeField: string,
-		keyFields: string[],
-		what: string,
-	): Promise<Array<Record<string, unknown>>> {
+	private async rows(listing: SoapListing): Promise<Array<Record<string, unknown>>> {
+		const { publication, block, keys, activeField, keyFields, what } = listing;
 		const max = this.options.maxRecordsPerKind;
 		const result = await this.soap.query(publication, keys, max + 1, { allowStatusZero: true });
 		if (result.status !== 1 && result.messages.length > 0) {
@@ -415,46 +398,52 @@ class SoapMasterData implements Source {
 	}
 
 	async accounts(): Promise<MasterDataRecord[]> {
-		const { publication, block } = this.options.layout.account;
-		const names = this.options.soapNames.account;
+		const n = this.options.soapNames.account;
 		const chart = this.options.layout.chartOfAccounts;
-		const rows = await this.rows(
-			publication,
-			block,
-			[{ key: names.chart, value: chart }],
-			names.isActive,
-			[names.chart, names.code],
-			'GL accounts',
-		);
-		return present(rows.map((row) => this.records.account({ [names.chart]: chart, ...row })));
+		const rows = await this.rows({
+			...this.options.layout.account,
+			keys: [{ key: n.chart, value: chart }],
+			activeField: n.isActive,
+			keyFields: [n.chart, n.code],
+			what: 'GL accounts',
+		});
+		// A left list without the chart still lists this chart's accounts (the criterion).
+		return present(rows.map((row) => this.records.account({ [n.chart]: chart, ...row })));
 	}
 
 	async dimensions(type: string): Promise<MasterDataRecord[]> {
-		const { publication, block } = this.options.layout.dimension;
-		const names = this.options.soapNames.dimension;
-		const rows = await this.rows(
-			publication,
-			block,
-			[{ key: names.type, value: type }],
-			names.isActive,
-			[names.type, names.code],
-			`${type} dimension values`,
-		);
+		const n = this.options.soapNames.dimension;
+		const keys = [{ key: n.type, value: type }];
+		const what = `${type} dimension values`;
+		const listing = { ...this.options.layout.dimension, keys, what };
+		const rows = await this.rows({
+			...listing,
+			activeField: n.isActive,
+			keyFields: [n.type, n.code],
+		});
 		return present(rows.map((row) => this.records.dimension(row, type)));
 	}
 
 	async suppliers(): Promise<MasterDataRecord[]> {
 		const { publication, block, fields } = this.options.layout.supplier;
-		const rows = await this.rows(
-			publication,
-			block,
-			[],
-			fields.isActive,
-			[fields.code],
-			'suppliers',
-		);
+		const listing = { publication, block, keys: [], what: 'suppliers' };
+		const rows = await this.rows({
+			...listing,
+			activeField: fields.isActive,
+			keyFields: [fields.code],
+		});
 		return present(rows.map((row) => this.records.supplier(row)));
 	}
+}
+
+/** One SOAP listing: publication and block, key criteria, and what to read back per row. */
+interface SoapListing {
+	publication: string;
+	block: string;
+	keys: X3KeyValue[];
+	activeField: string;
+	keyFields: string[];
+	what: string;
 }
 
 class RestMasterData implements Source {

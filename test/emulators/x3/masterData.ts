@@ -33,6 +33,16 @@ interface Table<T extends MasterDataRecord> {
 	setLabel: (record: T, label: string) => void;
 }
 
+/** Description and short description (10 characters) of an account or dimension value. */
+function describedAs(label: string) {
+	return { description: label, shortDescription: label.slice(0, 10) };
+}
+
+/** A new record: active, created and updated now. */
+function stamped(now: string) {
+	return { isActive: true, createdAt: now, updatedAt: now };
+}
+
 function table(state: X3State, request: MasterDataChangeRequest): Table<MasterDataRecord> {
 	if (request.kind === 'account') {
 		const chart = request.chart ?? state.layout.chartOfAccounts;
@@ -42,18 +52,11 @@ function table(state: X3State, request: MasterDataChangeRequest): Table<MasterDa
 			create: (label, now): EmuAccount => ({
 				chart,
 				code: request.code,
-				description: label,
-				shortDescription: label.slice(0, 10),
-				isActive: true,
+				...describedAs(label),
 				requiredDimensionTypes: [],
-				createdAt: now,
-				updatedAt: now,
+				...stamped(now),
 			}),
-			setLabel: (record, label) => {
-				const account = record as EmuAccount;
-				account.description = label;
-				account.shortDescription = label.slice(0, 10);
-			},
+			setLabel: (record, label) => Object.assign(record, describedAs(label)),
 		} as Table<MasterDataRecord>;
 	}
 	if (request.kind === 'dimension') {
@@ -65,17 +68,10 @@ function table(state: X3State, request: MasterDataChangeRequest): Table<MasterDa
 			create: (label, now): EmuDimension => ({
 				type: request.type,
 				code: request.code,
-				description: label,
-				shortDescription: label.slice(0, 10),
-				isActive: true,
-				createdAt: now,
-				updatedAt: now,
+				...describedAs(label),
+				...stamped(now),
 			}),
-			setLabel: (record, label) => {
-				const dimension = record as EmuDimension;
-				dimension.description = label;
-				dimension.shortDescription = label.slice(0, 10);
-			},
+			setLabel: (record, label) => Object.assign(record, describedAs(label)),
 		} as Table<MasterDataRecord>;
 	}
 	return {
@@ -89,11 +85,9 @@ function table(state: X3State, request: MasterDataChangeRequest): Table<MasterDa
 			country: 'US',
 			currency: 'USD',
 			addressCode: 'MAIN',
-			isActive: true,
 			origin: 'created',
 			brexVendorId: null,
-			createdAt: now,
-			updatedAt: now,
+			...stamped(now),
 		}),
 		setLabel: (record, label) => {
 			const supplier = record as EmuSupplier;
