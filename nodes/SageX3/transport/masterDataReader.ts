@@ -1,12 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import type {
-	MasterDataKind,
-	MasterDataRecord,
-	ReadPlan,
-	ReadResult,
-} from '../../masterData/changeDetection';
+import type { MasterDataRecord, ReadPlan, ReadResult } from '../../masterData/changeDetection';
 import { parseStamp, recordScope } from '../../masterData/changeDetection';
 import { callerTools, resolveConnection } from './connections';
 import type {
@@ -83,7 +78,6 @@ export function selectsByStamp(readApi: X3ReadApi): boolean {
 }
 
 interface KindSource {
-	kind: MasterDataKind;
 	scope: string;
 	read: () => Promise<MasterDataRecord[]>;
 }
@@ -100,21 +94,18 @@ export async function readMasterData(
 	const chart = options.layout.chartOfAccounts;
 	if (selection.accounts) {
 		sources.push({
-			kind: 'account',
 			scope: recordScope('account', { chart }),
 			read: async () => await source.accounts(),
 		});
 	}
 	for (const dimensionType of selection.dimensionTypes) {
 		sources.push({
-			kind: 'dimension',
 			scope: recordScope('dimension', { dimensionType }),
 			read: async () => await source.dimensions(dimensionType),
 		});
 	}
 	if (selection.suppliers) {
 		sources.push({
-			kind: 'supplier',
 			scope: recordScope('supplier'),
 			read: async () => await source.suppliers(),
 		});
