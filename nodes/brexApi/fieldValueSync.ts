@@ -114,13 +114,15 @@ export async function syncFieldValues(
 		}
 	} catch (error) {
 		// Say how far it got: the next run reads Brex anew and plans only what is still missing.
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-			const progress =
-				`Applied before the failure: ${sent.creates} of ${creates.length} new values, ${sent.updates} of ` +
-				`${updates.length} updates. Run the sync again: it reads the field anew and finishes the rest.`;
-			error.description = [error.description, progress].filter(Boolean).join('\n');
-		}
-		throw error;
+		const failure =
+			error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(ctx.getNode(), error as Error);
+		const progress =
+			`Applied before the failure: ${sent.creates} of ${creates.length} new values, ${sent.updates} of ` +
+			`${updates.length} updates. Run the sync again: it reads the field anew and finishes the rest.`;
+		failure.description = [failure.description, progress].filter(Boolean).join('\n');
+		throw failure;
 	}
 	return { plan, counts, brexCalls, applied: true };
 }

@@ -41,7 +41,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether the value is in use in the ERP (map it, e.g. {{ $json.active }}); inactive values are disabled in Brex',
+			'Whether the value is in use in the ERP (map it from the input item); inactive values are disabled in Brex',
 	},
 	{
 		displayName: 'Input Holds',
@@ -168,11 +168,12 @@ export const executeAll: BatchOperationExecute = async function (items) {
 				dryRun: options.dryRun === true,
 			});
 		} catch (error) {
-			if (!(error instanceof MasterDataPlanError)) throw error;
-			throw new NodeOperationError(this.getNode(), error.message, {
-				description:
-					'Nothing was changed in Brex. Give every input item a non-blank code, once per list, then run again.',
-			});
+			throw error instanceof MasterDataPlanError
+				? new NodeOperationError(this.getNode(), error.message, {
+						description:
+							'Nothing was changed in Brex. Give every input item a non-blank code, once per list, then run again.',
+					})
+				: toNodeError(this.getNode(), error);
 		}
 		const summary: INodeExecutionData = {
 			json: {
