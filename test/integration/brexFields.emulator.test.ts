@@ -8,29 +8,26 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { Brex } from '../../nodes/Brex/Brex.node';
-import { setSleepForTests } from '../../nodes/brexApi/client';
 import { fieldsOf } from '../emulators/brex/fields';
 import { type BrexEmulator, startBrexEmulator } from '../emulators/brex/server';
-import { type HarnessOptions, createHarness, recordingSleep } from '../support/brexClientHarness';
+import {
+	type HarnessOptions,
+	createHarness,
+	recordBackoffWaitsPerTest,
+} from '../support/brexClientHarness';
 
 const node = new Brex();
+const backoff = recordBackoffWaitsPerTest();
 let emulator: BrexEmulator;
-let waits: number[];
 
 beforeAll(async () => {
 	emulator = await startBrexEmulator({ seed: 11, expenseCount: 5 });
 });
-afterAll(async () => {
-	await emulator.close();
-});
+afterAll(async () => await emulator.close());
 beforeEach(() => {
-	const recorder = recordingSleep();
-	waits = recorder.waits;
-	setSleepForTests(recorder.sleep);
 	emulator.resetFaults();
 	emulator.stats.reset();
 });
-afterEach(() => setSleepForTests());
 
 async function run(
 	parameters: HarnessOptions['parameters'],
@@ -205,7 +202,7 @@ describe('Brex node, resource Field, against the emulator', () => {
 			const keys = emulator.stats.idempotencyKeys.filter((k) => k.route === 'POST /v1/fields');
 			expect(keys.map((k) => k.replayed)).toEqual([false, true]);
 			expect(keys[0].key).toBe(keys[1].key);
-			expect(waits).toHaveLength(1);
+			expect(backoff.waits()).toHaveLength(1);
 		} finally {
 			await lossy.close();
 		}
@@ -316,7 +313,7 @@ describe('Brex node, resource Field Value, against the emulator', () => {
 			{ items: itemsOf(rows) },
 		);
 		expect(emulator.stats.rateLimited).toBe(2);
-		expect(waits).toHaveLength(2);
+		expect(backoff.waits()).toHaveLength(2);
 		expect(renamed.map((item) => item.json.value)).toEqual(
 			rows.map((row) => `${row.label} (renamed)`),
 		);
@@ -463,7 +460,7 @@ describe('Brex node, Field Value → Sync From List, against the emulator', () =
 		const [first] = await sync(fieldId, chart.slice(0, 5));
 		expect(first.json).toMatchObject({ created: 5, brexCalls: 2 });
 		expect(emulator.stats.rateLimited).toBe(1);
-		expect(waits).toHaveLength(1);
+		expect(backoff.waits()).toHaveLength(1);
 		expect(valuesIn(fieldId)).toHaveLength(5);
 	});
 

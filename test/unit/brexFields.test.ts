@@ -20,6 +20,14 @@ import {
 
 const node = new Brex();
 
+/** A nock body matcher that keeps every body it sees. */
+function keep(bodies: unknown[]) {
+	return (body: unknown) => {
+		bodies.push(body);
+		return true;
+	};
+}
+
 async function run(
 	parameters: HarnessOptions['parameters'],
 	options: Partial<HarnessOptions> = {},
@@ -109,10 +117,7 @@ describe('Brex node, Field operations (requests)', () => {
 	it('creates a field with a key derived from the request, the same on every run', async () => {
 		const bodies: unknown[] = [];
 		nock(BASE_URL)
-			.post('/v1/fields', (body) => {
-				bodies.push(body);
-				return true;
-			})
+			.post('/v1/fields', keep(bodies))
 			.times(2)
 			.reply(200, { brex_id: 'extended_field_1', name: 'GL', is_disabled: false, updated_at: 'x' });
 		const parameters = {
@@ -191,10 +196,7 @@ describe('Brex node, Field Value operations (requests)', () => {
 	it('creates the input items as one batch, in order, with a key derived from the batch', async () => {
 		const bodies: IDataObject[] = [];
 		nock(BASE_URL)
-			.post('/v1/fields/extended_field_1/values', (body) => {
-				bodies.push(body);
-				return true;
-			})
+			.post('/v1/fields/extended_field_1/values', keep(bodies))
 			.reply(200, {
 				// Answered in another order: each value is paired with its input item by remote_id.
 				items: [value('efo_2', '602000', 'Supplies'), value('efo_1', '601000', 'Purchases')],
@@ -275,15 +277,9 @@ describe('Brex node, Field Value operations (requests)', () => {
 				next_cursor: null,
 				items: [value('efo_2', '602000', 'Supply'), value('efo_9', '609000', 'Old')],
 			})
-			.post('/v1/fields/extended_field_1/values', (body) => {
-				writes.push(['POST', body]);
-				return true;
-			})
+			.post('/v1/fields/extended_field_1/values', (body) => keep(writes)(['POST', body]))
 			.reply(200, { items: [value('efo_1', '601000', 'Purchases')] })
-			.put('/v1/fields/extended_field_1/values', (body) => {
-				writes.push(['PUT', body]);
-				return true;
-			})
+			.put('/v1/fields/extended_field_1/values', (body) => keep(writes)(['PUT', body]))
 			.reply(200, { items: [] });
 		const { output } = await run(
 			(itemIndex) => ({

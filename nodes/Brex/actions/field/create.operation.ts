@@ -10,7 +10,7 @@ import {
 } from '../../../brexApi/fields';
 import { clientOptions, getOptions } from '../../helpers/utils';
 import type { OperationExecute } from '../node.type';
-import { fieldGroupOptions } from './shared';
+import { createDisabledOption, fieldGroupOptions } from './shared';
 
 const properties: INodeProperties[] = [
 	{
@@ -56,13 +56,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Create Disabled',
-				name: 'disabled',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the field starts disabled (hidden from coding until enabled)',
-			},
+			createDisabledOption('field'),
 			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',

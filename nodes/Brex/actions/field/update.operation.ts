@@ -5,34 +5,11 @@ import { brexRequest } from '../../../brexApi/client';
 import { fieldPath, fieldUpdateBody } from '../../../brexApi/fields';
 import { clientOptions, requiredId } from '../../helpers/utils';
 import type { OperationExecute } from '../node.type';
-import { fieldIdProperty } from './shared';
+import { fieldIdProperty, updateFieldsProperty } from './shared';
 
 const properties: INodeProperties[] = [
 	fieldIdProperty('Brex ID of the field to change'),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		description: 'What to change; Brex cannot change a field’s group or remote ID',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Disabled',
-				name: 'disabled',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the field is disabled (off: enabled again)',
-			},
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				default: '',
-				description: 'New name of the field',
-			},
-		],
-	},
+	updateFieldsProperty('field'),
 ];
 
 export const description = updateDisplayOptions(

@@ -8,7 +8,7 @@ import {
 	fieldValuesPath,
 } from '../../../brexApi/fields';
 import { clientOptions, requiredId } from '../../helpers/utils';
-import { fieldIdProperty } from '../field/shared';
+import { createDisabledOption, fieldIdProperty } from '../field/shared';
 import type { BatchOperationExecute } from '../node.type';
 import { runValueBatches } from './batch';
 import { remoteIdProperty } from './shared';
@@ -34,13 +34,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Create Disabled',
-				name: 'disabled',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the value starts disabled',
-			},
+			createDisabledOption('value'),
 			{
 				displayName: 'Value ID',
 				name: 'valueId',

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { fieldValueUpdateBody } from '../../../brexApi/fields';
-import { fieldIdProperty } from '../field/shared';
+import { fieldIdProperty, updateFieldsProperty } from '../field/shared';
 import type { BatchOperationExecute } from '../node.type';
 import { runValueBatches, updateBatch } from './batch';
 import { remoteIdProperty } from './shared';
@@ -10,30 +10,7 @@ import { remoteIdProperty } from './shared';
 const properties: INodeProperties[] = [
 	fieldIdProperty('Brex ID of the field the values belong to'),
 	remoteIdProperty('Remote ID (ERP code) of the value to change'),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		description: 'What to change on the value',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Disabled',
-				name: 'disabled',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the value is disabled (off: enabled again)',
-			},
-			{
-				displayName: 'Value',
-				name: 'value',
-				type: 'string',
-				default: '',
-				description: 'New display name of the value',
-			},
-		],
-	},
+	updateFieldsProperty('value'),
 ];
 
 export const description = updateDisplayOptions(
