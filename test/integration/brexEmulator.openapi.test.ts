@@ -488,7 +488,7 @@ describe('Brex emulator responses match the published OpenAPI specs', () => {
 		// listFieldValues declares no 404: an unknown field is a bad request there.
 		await check('fields.json', 'GET', '/v1/fields/extended_field_unknown/values', 400);
 		await check('fields.json', 'DELETE', `/v1/fields/${fieldId}`, 200);
-	});
+	}, 30_000);
 
 	it('webhook subscriptions and secrets (one, then two during rotation)', async () => {
 		const created = await check('webhooks.json', 'POST', '/v1/webhooks', 200, {

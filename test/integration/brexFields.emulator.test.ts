@@ -16,6 +16,9 @@ import {
 	recordBackoffWaitsPerTest,
 } from '../support/brexClientHarness';
 
+// Thousands of values per test: on a loaded machine the default 5 s is too short.
+jest.setTimeout(30_000);
+
 const node = new Brex();
 const backoff = recordBackoffWaitsPerTest();
 let emulator: BrexEmulator;

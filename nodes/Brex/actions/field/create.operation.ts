@@ -53,6 +53,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'How the field is created',
 		placeholder: 'Add Option',
 		default: {},
 		options: [

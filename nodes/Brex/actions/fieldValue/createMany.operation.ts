@@ -31,6 +31,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'How the values are created',
 		placeholder: 'Add Option',
 		default: {},
 		options: [

@@ -67,6 +67,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
+		description: 'What the sync outputs, and whether it changes Brex',
 		placeholder: 'Add Option',
 		default: {},
 		options: [
