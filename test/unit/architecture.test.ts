@@ -13,7 +13,10 @@ const LAYERS: Array<{ folder: string; mayNotImport: string[] }> = [
 	{ folder: 'nodes/common', mayNotImport: [...NODE_FOLDERS, 'nodes/ledger', 'nodes/brexApi'] },
 	{ folder: 'nodes/ledger', mayNotImport: [...NODE_FOLDERS, 'nodes/brexApi'] },
 	{ folder: 'nodes/brexApi', mayNotImport: [...NODE_FOLDERS, 'nodes/ledger'] },
-	{ folder: 'nodes/masterData', mayNotImport: [...NODE_FOLDERS, 'nodes/ledger', 'nodes/brexApi'] },
+	{
+		folder: 'nodes/masterData',
+		mayNotImport: [...NODE_FOLDERS, 'nodes/ledger', 'nodes/brexApi', 'nodes/common'],
+	},
 ];
 
 function sourceFiles(folder: string): string[] {
