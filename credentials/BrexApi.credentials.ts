@@ -33,6 +33,13 @@ export class BrexApi implements ICredentialType {
 				'Brex user token, created in the Brex dashboard under Developer → Settings → Create Token. Give it at least the read scopes for expenses, card transactions, users, departments and locations (and accounting records, to report export results).',
 		},
 		{
+			displayName:
+				'To keep Brex custom fields (e.g. your X3 accounts and dimensions) with the Field and Field Value resources, give the token the scopes fields.read and field_values.read, plus fields.write and field_values.write to create or change them.',
+			name: 'fieldsScopesNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

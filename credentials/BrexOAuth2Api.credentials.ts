@@ -3,7 +3,10 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 const PRODUCTION_AUTH_URL = 'https://accounts-api.brex.com/oauth2/default/v1/authorize';
 const PRODUCTION_TOKEN_URL = 'https://accounts-api.brex.com/oauth2/default/v1/token';
 
-/** Read scopes the package uses, plus accounting.record.write to report export results back to Brex. */
+/**
+ * Read scopes the package uses, plus accounting.record.write to report export results back to Brex, and the
+ * Fields API scopes (fields.json) to keep custom fields and their values in step with X3.
+ */
 export const BREX_OAUTH2_SCOPES = [
 	'openid',
 	'offline_access',
@@ -16,6 +19,10 @@ export const BREX_OAUTH2_SCOPES = [
 	'departments.readonly',
 	'locations.readonly',
 	'budgets.readonly',
+	'fields.read',
+	'fields.write',
+	'field_values.read',
+	'field_values.write',
 ];
 
 /** Statuses after which n8n refreshes the access token and sends the call once more. */
@@ -105,6 +112,13 @@ export class BrexOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: `={{ $self["environment"] === "custom" ? $self["customAccessTokenUrl"] : "${PRODUCTION_TOKEN_URL}" }}`,
 			required: true,
+		},
+		{
+			displayName:
+				'The app asks for the read scopes of expenses, card transactions, accounting records, vendors, users, departments, locations and budgets, accounting.record.write, and fields.read, fields.write, field_values.read, field_values.write for the Field and Field Value resources. Your Brex partner app must be allowed these scopes.',
+			name: 'scopesNotice',
+			type: 'notice',
+			default: '',
 		},
 		{
 			displayName: 'Scope',

@@ -10,6 +10,8 @@ import { brexAuthenticationProperty } from '../brexApi/authentication';
 import * as accountingRecord from './actions/accountingRecord/AccountingRecord.resource';
 import * as cardTransaction from './actions/cardTransaction/CardTransaction.resource';
 import * as expense from './actions/expense/Expense.resource';
+import * as field from './actions/field/Field.resource';
+import * as fieldValue from './actions/fieldValue/FieldValue.resource';
 import { router } from './actions/router';
 
 /** Brex action node: reads spend as SpendItems and reports export results. Logic lives in actions/. */
@@ -59,12 +61,24 @@ export class Brex implements INodeType {
 						description: 'Settled card transactions',
 					},
 					{ name: 'Expense', value: 'expense', description: 'Card and reimbursement expenses' },
+					{
+						name: 'Field',
+						value: 'field',
+						description: 'Custom fields spend is coded with (Fields API, beta)',
+					},
+					{
+						name: 'Field Value',
+						value: 'fieldValue',
+						description: 'Values of a custom field, keyed by ERP code (e.g. X3 accounts)',
+					},
 				],
 				default: 'expense',
 			},
 			...expense.description,
 			...cardTransaction.description,
 			...accountingRecord.description,
+			...field.description,
+			...fieldValue.description,
 		],
 	};
 

@@ -56,6 +56,8 @@ export interface BrexPaging {
 	pageSize?: number;
 	/** Stop after this many items in total, without fetching further pages. */
 	maxItems?: number;
+	/** Largest page the endpoint accepts, when it is not BREX_MAX_PAGE_SIZE (the Fields API takes 1,000). */
+	maxPageSize?: number;
 }
 
 export const BREX_DEFAULT_BASE_URL = 'https://api.brex.com';
@@ -175,7 +177,7 @@ export async function* brexPages<T = IDataObject>(
 	options: BrexRequestOptions,
 	paging: BrexPaging = {},
 ): AsyncGenerator<T[]> {
-	const pageSize = clampPageSize(paging.pageSize);
+	const pageSize = clampPageSize(paging.pageSize, paging.maxPageSize);
 	const maxItems =
 		paging.maxItems === undefined ? Infinity : Math.max(0, Math.floor(paging.maxItems));
 	let yielded = 0;
@@ -243,9 +245,12 @@ export async function* brexItemsSideBySide<T extends { id?: unknown } = IDataObj
 	}
 }
 
-function clampPageSize(pageSize: number | undefined): number {
-	if (pageSize === undefined || !Number.isFinite(pageSize)) return BREX_MAX_PAGE_SIZE;
-	return Math.min(BREX_MAX_PAGE_SIZE, Math.max(1, Math.floor(pageSize)));
+function clampPageSize(
+	pageSize: number | undefined,
+	maxPageSize: number = BREX_MAX_PAGE_SIZE,
+): number {
+	if (pageSize === undefined || !Number.isFinite(pageSize)) return maxPageSize;
+	return Math.min(maxPageSize, Math.max(1, Math.floor(pageSize)));
 }
 
 function readPage<T>(

@@ -386,6 +386,110 @@ describe('Brex emulator responses match the published OpenAPI specs', () => {
 		}
 	});
 
+	it('fields and field values: every route, paging at 1,000, replayed creates, and the error bodies', async () => {
+		const created = await check('fields.json', 'POST', '/v1/fields', 200, {
+			body: { name: 'GL Account', group: 'ACCOUNTING', remote_id: 'X3_GACC' },
+			headers: { 'Idempotency-Key': 'openapi-field-1' },
+		});
+		const fieldId = (created.body as { brex_id: string }).brex_id;
+		const replayed = await check('fields.json', 'POST', '/v1/fields', 200, {
+			body: { name: 'GL Account', group: 'ACCOUNTING', remote_id: 'X3_GACC' },
+			headers: { 'Idempotency-Key': 'openapi-field-1' },
+		});
+		expect(replayed.body).toEqual(created.body);
+		// The validator would refuse a group outside the enum, or a value without its display name.
+		const invalid = (method: string, path: string, body: unknown) =>
+			openapi.validateResponse('fields.json', method, path, 200, body).errors.length > 0;
+		expect(invalid('GET', '/v1/fields/x', { ...(created.body as object), group: 'FINANCE' })).toBe(
+			true,
+		);
+		expect(
+			invalid('GET', '/v1/fields/x/values/y', {
+				brex_id: 'efo_1',
+				field_id: 'x',
+				updated_at: '2026-12-01T00:00:00Z',
+				is_disabled: false,
+			}),
+		).toBe(true);
+		await check('fields.json', 'POST', '/v1/fields', 200, {
+			body: { name: 'Cost centre', group: 'ERP', integration_id: 'int_1', is_disabled: true },
+			headers: { 'Idempotency-Key': 'openapi-field-2' },
+		});
+		expectBrexError(
+			(
+				await check('fields.json', 'POST', '/v1/fields', 400, {
+					body: { name: 'No key', group: 'USER' },
+				})
+			).body,
+		);
+		expectBrexError(
+			(
+				await check('fields.json', 'POST', '/v1/fields', 400, {
+					body: { name: 'ERP without integration', group: 'ERP' },
+					headers: { 'Idempotency-Key': 'openapi-field-3' },
+				})
+			).body,
+		);
+		expect(await walk('fields.json', '/v1/fields?limit=1')).toBeGreaterThanOrEqual(2);
+		await check('fields.json', 'GET', `/v1/fields?field_id[]=${fieldId}`, 200);
+		await check('fields.json', 'GET', `/v1/fields/${fieldId}`, 200);
+		await check('fields.json', 'GET', '/v1/fields/extended_field_unknown', 404);
+		await check('fields.json', 'PUT', `/v1/fields/${fieldId}`, 200, {
+			body: { name: 'GL account' },
+		});
+
+		const values = Array.from({ length: 1000 }, (_, i) => ({
+			value: `Account ${i}`,
+			remote_id: String(600000 + i),
+			value_id: String(600000 + i),
+		}));
+		const path = `/v1/fields/${fieldId}/values`;
+		const batch = await check('fields.json', 'POST', path, 200, {
+			body: { items: values },
+			headers: { 'Idempotency-Key': 'openapi-values-1' },
+		});
+		expect((batch.body as { items: unknown[] }).items).toHaveLength(1000);
+		await check('fields.json', 'POST', path, 200, {
+			body: { items: [{ value: 'Late account', remote_id: '699999' }] },
+			headers: { 'Idempotency-Key': 'openapi-values-2' },
+		});
+		expectBrexError(
+			(
+				await check('fields.json', 'POST', path, 400, {
+					body: { items: [...values, { value: 'One too many', remote_id: 'x' }] },
+					headers: { 'Idempotency-Key': 'openapi-values-3' },
+				})
+			).body,
+		);
+		expect(await walk('fields.json', `${path}?limit=1000`)).toBe(1001);
+		await check('fields.json', 'GET', `${path}?remote_id[]=600001&value=Account%201`, 200);
+		const updated = await check('fields.json', 'PUT', path, 200, {
+			body: {
+				items: [
+					{ remote_id: '600001', data: { value: 'Account one' } },
+					{ value_id: '600002', data: { is_disabled: true } },
+				],
+			},
+		});
+		expect((updated.body as { items: Array<{ is_disabled: boolean }> }).items[1].is_disabled).toBe(
+			true,
+		);
+		expectBrexError(
+			(
+				await check('fields.json', 'PUT', path, 404, {
+					body: { items: [{ remote_id: 'nope', data: {} }] },
+				})
+			).body,
+		);
+		const one = (batch.body as { items: Array<{ brex_id: string }> }).items[0].brex_id;
+		await check('fields.json', 'GET', `${path}/${one}`, 200);
+		await check('fields.json', 'DELETE', path, 200, { body: { items: [{ brex_id: one }] } });
+		await check('fields.json', 'GET', `${path}/${one}`, 404);
+		// listFieldValues declares no 404: an unknown field is a bad request there.
+		await check('fields.json', 'GET', '/v1/fields/extended_field_unknown/values', 400);
+		await check('fields.json', 'DELETE', `/v1/fields/${fieldId}`, 200);
+	}, 30_000);
+
 	it('webhook subscriptions and secrets (one, then two during rotation)', async () => {
 		const created = await check('webhooks.json', 'POST', '/v1/webhooks', 200, {
 			body: {

@@ -172,6 +172,7 @@ describe('documented personality: fixed publications and getDescription', () => 
 			'ENAFLG',
 			'DIE',
 			'OBYIPT',
+			'UPDDATTIM',
 		]);
 		expect(field(gac, 'DIE').DIM).toBe('3');
 		const cce = await describe_('YCCE');
@@ -181,6 +182,7 @@ describe('documented personality: fixed publications and getDescription', () => 
 			'DES',
 			'DESSHO',
 			'ENAFLG',
+			'UPDDATTIM',
 		]);
 		const xml = await soapCall(emulator.url, 'getDescription', {
 			publicName: 'YGAS',

@@ -16,6 +16,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { setSleepForTests } from '../../nodes/brexApi/client';
+
 export const TEST_TOKEN = 'bxt_unit_test_secret_token_123';
 export const OAUTH_ACCESS_TOKEN = 'oauth_unit_test_access_token_456';
 export const BASE_URL = 'https://brex.test';
@@ -125,4 +127,19 @@ export function recordingSleep(): { waits: number[]; sleep: (ms: number) => Prom
 			waits.push(ms);
 		},
 	};
+}
+
+/**
+ * For a whole test file: every test gets its own recording sleep in the Brex client (restored after it); the returned
+ * list holds the current test's backoff waits.
+ */
+export function recordBackoffWaitsPerTest(): { waits: () => number[] } {
+	let current: number[] = [];
+	beforeEach(() => {
+		const recorder = recordingSleep();
+		current = recorder.waits;
+		setSleepForTests(recorder.sleep);
+	});
+	afterEach(() => setSleepForTests());
+	return { waits: () => current };
 }

@@ -7,12 +7,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
-const NODE_FOLDERS = ['nodes/SageX3', 'nodes/Brex', 'nodes/BrexTrigger'];
+const NODE_FOLDERS = ['nodes/SageX3', 'nodes/Brex', 'nodes/BrexTrigger', 'nodes/SageX3Trigger'];
 
 const LAYERS: Array<{ folder: string; mayNotImport: string[] }> = [
 	{ folder: 'nodes/common', mayNotImport: [...NODE_FOLDERS, 'nodes/ledger', 'nodes/brexApi'] },
 	{ folder: 'nodes/ledger', mayNotImport: [...NODE_FOLDERS, 'nodes/brexApi'] },
 	{ folder: 'nodes/brexApi', mayNotImport: [...NODE_FOLDERS, 'nodes/ledger'] },
+	{
+		folder: 'nodes/masterData',
+		mayNotImport: [...NODE_FOLDERS, 'nodes/ledger', 'nodes/brexApi', 'nodes/common'],
+	},
 ];
 
 function sourceFiles(folder: string): string[] {

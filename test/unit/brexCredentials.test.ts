@@ -100,8 +100,22 @@ describe('BrexOAuth2Api credential', () => {
 			'departments.readonly',
 			'locations.readonly',
 			'budgets.readonly',
+			'fields.read',
+			'fields.write',
+			'field_values.read',
+			'field_values.write',
 		]) {
 			expect(scope).toContain(needed);
+		}
+	});
+
+	it('names the Fields API scopes in a notice on both Brex credentials', () => {
+		const fieldScopes = ['fields.read', 'fields.write', 'field_values.read', 'field_values.write'];
+		const oauthNotice = property(credential.properties, 'scopesNotice');
+		const tokenNotice = property(new BrexApi().properties, 'fieldsScopesNotice');
+		for (const notice of [oauthNotice, tokenNotice]) {
+			expect(notice.type).toBe('notice');
+			for (const scope of fieldScopes) expect(notice.displayName).toContain(scope);
 		}
 	});
 

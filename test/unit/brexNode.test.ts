@@ -126,6 +126,8 @@ describe('Brex node description', () => {
 			[['expense'], ['get', 'getAll']],
 			[['cardTransaction'], ['get', 'getAll']],
 			[['accountingRecord'], ['get', 'getAll', 'reportExportResult']],
+			[['field'], ['create', 'disable', 'get', 'getAll', 'update']],
+			[['fieldValue'], ['createMany', 'disableMany', 'getAll', 'syncFromList', 'updateMany']],
 		]);
 	});
 });

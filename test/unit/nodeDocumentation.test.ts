@@ -16,12 +16,14 @@ import { SageX3ConnectedAppApi } from '../../credentials/SageX3ConnectedAppApi.c
 import { Brex } from '../../nodes/Brex/Brex.node';
 import { BrexTrigger } from '../../nodes/BrexTrigger/BrexTrigger.node';
 import { SageX3 } from '../../nodes/SageX3/SageX3.node';
+import { SageX3Trigger } from '../../nodes/SageX3Trigger/SageX3Trigger.node';
 
 const ROOT = path.join(__dirname, '..', '..');
 const nodes: Array<[string, INodeType]> = [
 	['Brex', new Brex()],
 	['BrexTrigger', new BrexTrigger()],
 	['SageX3', new SageX3()],
+	['SageX3Trigger', new SageX3Trigger()],
 ];
 const credentials: ICredentialType[] = [
 	new BrexApi(),

@@ -6,6 +6,8 @@ import { toNodeError } from '../../common/itemErrors';
 import * as accountingRecord from './accountingRecord/AccountingRecord.resource';
 import * as cardTransaction from './cardTransaction/CardTransaction.resource';
 import * as expense from './expense/Expense.resource';
+import * as field from './field/Field.resource';
+import * as fieldValue from './fieldValue/FieldValue.resource';
 import type { BrexType, OperationExecute } from './node.type';
 
 function operationFor(ctx: IExecuteFunctions, node: BrexType): OperationExecute {
@@ -16,6 +18,11 @@ function operationFor(ctx: IExecuteFunctions, node: BrexType): OperationExecute 
 			return cardTransaction[node.operation].execute;
 		case 'accountingRecord':
 			return accountingRecord[node.operation].execute;
+		case 'field':
+			return field[node.operation].execute;
+		case 'fieldValue':
+			// Its other operations are batch operations, run before this is asked.
+			return fieldValue.getAll.execute;
 		default:
 			throw new NodeOperationError(
 				ctx.getNode(),
@@ -32,6 +39,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
+	const batch = resource === 'fieldValue' ? fieldValue.batchOperations[operation] : undefined;
+	if (batch) return [await batch.call(this, items)];
 	const execute = operationFor(this, { resource, operation } as BrexType);
 	if (typeof execute !== 'function') {
 		throw new NodeOperationError(

@@ -11,6 +11,7 @@ import {
 	renderVendor,
 	type RenderContext,
 } from './data';
+import { createFieldRoutes } from './fields';
 import {
 	accountingError,
 	badRequest,
@@ -710,6 +711,8 @@ export function createRoutes(ctx: RouteContext): RouteDef[] {
 				return { status: 200 };
 			},
 		},
+		// ---- Fields (beta) ------------------------------------------------------------------------------
+		...createFieldRoutes(ctx),
 	];
 
 	function reportExportResults(req: ApiRequest): ApiResult {

@@ -141,6 +141,8 @@ export function documentedPublications(layout: X3Layout, behaviour: Behaviour): 
 				char('BPSNUM', 15, 'Supplier'),
 				char('BPSNAM', 35, 'Company name', { mandatory: true, caseInsensitive: true }),
 				yesNo('ENAFLG', 'Active'),
+				// UPDDATTIM: a BPSUPPLIER column (dictionary CSV) [C]; shown on this block [I]. Same on GAC0_1, CCE0_1.
+				char('UPDDATTIM', 20, 'Last update (date time)'),
 			],
 		},
 		{
@@ -220,6 +222,7 @@ export function documentedPublications(layout: X3Layout, behaviour: Behaviour): 
 						yesNo('ENAFLG', 'Active'),
 						char('DIE', 10, 'Dimension type', { dim: dimensions.length }),
 						{ ...yesNo('OBYIPT', 'Mandatory assignment'), dim: dimensions.length },
+						char('UPDDATTIM', 20, 'Last update (date time)'),
 					],
 				},
 			],
@@ -244,6 +247,7 @@ export function documentedPublications(layout: X3Layout, behaviour: Behaviour): 
 						char('DES', 30, 'Description', { caseInsensitive: true }),
 						char('DESSHO', 10, 'Short description', { caseInsensitive: true }),
 						yesNo('ENAFLG', 'Active'),
+						char('UPDDATTIM', 20, 'Last update (date time)'),
 					],
 				},
 			],

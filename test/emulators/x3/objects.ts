@@ -5,6 +5,7 @@
  * blocks, or status 0 with one message per problem. Independent of SOAP framing (see soap.ts).
  */
 
+import { x3DatetimeText } from './masterData';
 import type { FieldValue, Payload, ResultBlock, ResultField } from './payload';
 import type { Behaviour } from './personality';
 import { BlockDef, FieldDef, PublicationDef, findField } from './publications';
@@ -721,6 +722,8 @@ function supplierFieldValue(ctx: OpContext, supplier: EmuSupplier, name: string)
 			return supplier.addressCode;
 		case s.isActive:
 			return supplier.isActive ? '2' : '1';
+		case 'UPDDATTIM':
+			return x3DatetimeText(supplier.updatedAt);
 		default:
 			return '';
 	}
@@ -1007,6 +1010,8 @@ function accountFieldValue(ctx: OpContext, account: EmuAccount, name: string): F
 			return [...types];
 		case 'OBYIPT':
 			return types.map((type) => (account.requiredDimensionTypes.includes(type) ? '2' : '1'));
+		case 'UPDDATTIM':
+			return x3DatetimeText(account.updatedAt);
 		default:
 			return '';
 	}
@@ -1071,6 +1076,8 @@ function dimensionFieldValue(dimension: EmuDimension, name: string): string {
 			return dimension.shortDescription;
 		case 'ENAFLG':
 			return dimension.isActive ? '2' : '1';
+		case 'UPDDATTIM':
+			return x3DatetimeText(dimension.updatedAt);
 		default:
 			return '';
 	}

@@ -138,6 +138,7 @@ export function buildPublications(layout: X3Layout): PublicationDef[] {
 	addUnique(supplierFields, char(s.currency, 3, 'Currency'));
 	addUnique(supplierFields, char(s.addressCode, 5, 'Default address'));
 	addUnique(supplierFields, yesNo(s.isActive, 'Active'));
+	addUnique(supplierFields, char('UPDDATTIM', 20, 'Last update (date time)'));
 
 	const dimCount = layout.dimensionTypes.length;
 	return [
@@ -188,6 +189,7 @@ export function buildPublications(layout: X3Layout): PublicationDef[] {
 						yesNo('ENAFLG', 'Active'),
 						char('DIE', 10, 'Dimension type', { dim: dimCount }),
 						{ ...yesNo('OBYIPT', 'Mandatory assignment'), dim: dimCount },
+						char('UPDDATTIM', 20, 'Last update (date time)'),
 					],
 				},
 			],
@@ -210,6 +212,7 @@ export function buildPublications(layout: X3Layout): PublicationDef[] {
 						char('DES', 30, 'Description', { caseInsensitive: true }),
 						char('DESSHO', 10, 'Short description', { caseInsensitive: true }),
 						yesNo('ENAFLG', 'Active'),
+						char('UPDDATTIM', 20, 'Last update (date time)'),
 					],
 				},
 			],

@@ -68,6 +68,7 @@ function supplierResource(runtime: X3Runtime, supplier: EmuSupplier): RestResour
 			[s.currency]: supplier.currency,
 			[s.addressCode]: supplier.addressCode,
 			[s.isActive]: supplier.isActive ? 2 : 1,
+			UPDDATTIM: supplier.updatedAt,
 		},
 	};
 }
@@ -83,6 +84,7 @@ function accountResource(runtime: X3Runtime, account: EmuAccount): RestResource 
 			DES: account.description,
 			DESSHO: account.shortDescription,
 			ENAFLG: account.isActive ? 2 : 1,
+			UPDDATTIM: account.updatedAt,
 		},
 		details: {
 			DIE: [...types],
@@ -101,6 +103,7 @@ function dimensionResource(dimension: EmuDimension): RestResource {
 			DES: dimension.description,
 			DESSHO: dimension.shortDescription,
 			ENAFLG: dimension.isActive ? 2 : 1,
+			UPDDATTIM: dimension.updatedAt,
 		},
 	};
 }
@@ -160,6 +163,7 @@ function buildClasses(runtime: X3Runtime): Map<string, RestClass> {
 				s.currency,
 				s.addressCode,
 				s.isActive,
+				'UPDDATTIM',
 			],
 			caseInsensitive: new Set([s.name, s.shortName]),
 			resources: (rt) =>
@@ -169,14 +173,14 @@ function buildClasses(runtime: X3Runtime): Map<string, RestClass> {
 		},
 		{
 			name: 'GACCOUNT',
-			properties: ['COA', 'ACC', 'DES', 'DESSHO', 'ENAFLG'],
+			properties: ['COA', 'ACC', 'DES', 'DESSHO', 'ENAFLG', 'UPDDATTIM'],
 			caseInsensitive: new Set(['DES', 'DESSHO']),
 			resources: (rt) =>
 				[...rt.state.accounts.values()].map((account) => accountResource(rt, account)),
 		},
 		{
 			name: 'CACCE',
-			properties: ['DIE', 'CCE', 'DES', 'DESSHO', 'ENAFLG'],
+			properties: ['DIE', 'CCE', 'DES', 'DESSHO', 'ENAFLG', 'UPDDATTIM'],
 			caseInsensitive: new Set(['DES', 'DESSHO']),
 			resources: (rt) => [...rt.state.dimensions.values()].map(dimensionResource),
 		},

@@ -4,6 +4,7 @@
  * Start it in-process with startX3Emulator() (tests) or alone with cli.ts. See README.md in this folder.
  */
 
+import { masterDataRoute } from './masterData';
 import { EventEmitter } from 'node:events';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -320,6 +321,14 @@ export async function startX3Emulator(options: X3EmulatorOptions = {}): Promise<
 				state.reset();
 				changed();
 				return jsonAnswer(200, { ok: true, suppliers: state.suppliers.size, journalEntries: 0 });
+			case 'master-data': {
+				if (!post) return text(405, 'POST expected');
+				const request = parseBody();
+				if ('status' in request && 'body' in request) return request as HttpAnswer;
+				const answer = masterDataRoute(state, request);
+				changed();
+				return jsonAnswer(answer.status, answer.body);
+			}
 			case 'soap-log':
 				return jsonAnswer(200, runtime.soapLog);
 			case 'state':

@@ -196,6 +196,8 @@ export class X3State {
 	private supplierCounter = 0;
 	private readonly clock: () => Date;
 	private readonly seededSupplierSnapshot: EmuSupplier[];
+	/** Seeded accounts and dimension values: a test may add, rename and close them (masterData.ts). */
+	private readonly seededMasterData: { accounts: EmuAccount[]; dimensions: EmuDimension[] };
 
 	constructor(options: StateOptions) {
 		this.layout = options.layout;
@@ -294,6 +296,13 @@ export class X3State {
 			});
 		}
 		this.seededSupplierSnapshot = [...this.suppliers.values()].map((s) => ({ ...s }));
+		this.seededMasterData = {
+			accounts: [...this.accounts.values()].map((a) => ({
+				...a,
+				requiredDimensionTypes: [...a.requiredDimensionTypes],
+			})),
+			dimensions: [...this.dimensions.values()].map((d) => ({ ...d })),
+		};
 	}
 
 	now(): Date {
@@ -304,8 +313,17 @@ export class X3State {
 		return this.clock().toISOString();
 	}
 
-	/** Clears journal entries and sequences, and puts suppliers back to the seeded set. */
+	/** Clears journal entries and sequences, and puts suppliers, accounts and dimension values back to the seeded set. */
 	reset(): void {
+		this.accounts.clear();
+		for (const a of this.seededMasterData.accounts)
+			this.accounts.set(`${a.chart}|${a.code}`, {
+				...a,
+				requiredDimensionTypes: [...a.requiredDimensionTypes],
+			});
+		this.dimensions.clear();
+		for (const d of this.seededMasterData.dimensions)
+			this.dimensions.set(`${d.type}|${d.code}`, { ...d });
 		this.journalEntries.length = 0;
 		this.sequences.clear();
 		this.supplierCounter = 0;

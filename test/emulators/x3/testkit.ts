@@ -13,6 +13,8 @@ import { referenceDir } from '../../referenceDir';
 
 // The emulator factory and its personality options, for tests that start one (see README.md, Personalities).
 export { startX3Emulator } from './server';
+export { changeMasterData } from './masterData';
+export type { MasterDataAction, MasterDataChangeRequest } from './masterData';
 export type {
 	X3Emulator,
 	X3EmulatorOptions,
