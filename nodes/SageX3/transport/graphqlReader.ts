@@ -30,6 +30,7 @@ import {
 	GRAPHQL_TRACE_BATCH_SIZE,
 	answersSearch,
 	clampLimit,
+	addHolder,
 	dimensionFromFields,
 	labelledCode,
 	matchLineTrace,
@@ -339,11 +340,6 @@ export class GraphqlReader implements X3Reader {
 	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
-		const add = (id: string, number: string) => {
-			const numbers = found.get(id);
-			if (!numbers) found.set(id, [number]);
-			else if (!numbers.includes(number)) numbers.push(number);
-		};
 		const e = this.names.journalEntry;
 		const l = this.names.journalEntryLine;
 		const entryFilter = nestFilter(e.traceField, { _in: traceIds });
@@ -393,7 +389,7 @@ export class GraphqlReader implements X3Reader {
 					e.traceField,
 					`returned entry ${number ?? '(no number)'} whose ${e.traceField} is "${id ?? ''}"`,
 				);
-			add(id, number);
+			addHolder(found, id, number);
 		};
 		const recordLine = (lineNode: Node) => {
 			const value = getPath(lineNode, l.description);
@@ -401,7 +397,7 @@ export class GraphqlReader implements X3Reader {
 			const verdicts = traceIds.map((id) => traceVerdict(value, id, true));
 			const id = matchLineTrace(value, traceIds);
 			if (id !== null && number !== null) {
-				add(id, number);
+				addHolder(found, id, number);
 				return;
 			}
 			// A longer id that starts with one of the batch: the filter was applied, this line holds none of them.

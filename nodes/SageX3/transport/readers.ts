@@ -283,6 +283,26 @@ export function uniqueTraceIds(values: Array<string | null>): string[] {
 	return [...new Set(values.filter((value): value is string => value !== null))];
 }
 
+/** Records that entry `number` holds trace id `id`: each number once per id, in the order found. */
+export function addHolder(holders: Map<string, string[]>, id: string, number: string): void {
+	const numbers = holders.get(id);
+	if (!numbers) holders.set(id, [number]);
+	else if (!numbers.includes(number)) numbers.push(number);
+}
+
+/** The entries read one after the other (a call each), leaving out those no longer there. */
+export async function readEntries<K>(
+	keys: Iterable<K>,
+	read: (key: K) => Promise<PostedJournalEntry | null>,
+): Promise<PostedJournalEntry[]> {
+	const entries: PostedJournalEntry[] = [];
+	for (const key of keys) {
+		const entry = await read(key);
+		if (entry) entries.push(entry);
+	}
+	return entries;
+}
+
 /** Which of `traceIds` a line value starts with (followed by a space or the end). */
 export function matchLineTrace(value: unknown, traceIds: Iterable<string>): string | null {
 	const raw = text(value);
@@ -349,6 +369,11 @@ export async function settled<T>(
 	} catch (error) {
 		return { ok: false, error };
 	}
+}
+
+/** Whether a mapped record is there (a row without a code maps to null). */
+export function present<T>(value: T | null): value is T {
+	return value !== null;
 }
 
 export function clampLimit(limit: number | undefined, fallback: number): number {

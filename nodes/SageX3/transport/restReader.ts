@@ -1,19 +1,12 @@
 import { X3Error, X3TraceCheckUnverifiableError, X3TraceLookupIncompleteError } from './errors';
-import type {
-	PostedJournalEntry,
-	TraceLookupOptions,
-	X3Account,
-	X3Dimension,
-	X3DimensionType,
-	X3EntryType,
-	X3Site,
-	X3Supplier,
-} from './gateway.types';
+import type { PostedJournalEntry, TraceLookupOptions } from './gateway.types';
 import {
 	ScanningReader,
 	accountFromRecord,
 	answersSearch,
 	clampLimit,
+	readEntries,
+	addHolder,
 	dimensionFromRecord,
 	inDateRange,
 	journalFromRecords,
@@ -36,6 +29,8 @@ import type { X3RestClient } from './rest';
  * findPostedTraceIds costs one call per batch of up to 40 ids for entry-level ids (`TRACE in (…)` on the journal
  * entry class) and, when a line trace field is configured, one more on the journal line class (`FIELD like 'id%'`
  * or'ed), because api1 cannot filter a parent on its child rows.
+ *
+ * The lookups' return types are X3Lookups' own (checked through `implements X3Reader`), not restated here.
  */
 export class RestReader extends ScanningReader implements X3Reader {
 	readonly batchesIds = true;
@@ -51,13 +46,13 @@ export class RestReader extends ScanningReader implements X3Reader {
 		return this.env.restNames;
 	}
 
-	async getSupplier(code: string): Promise<X3Supplier | null> {
+	async getSupplier(code: string) {
 		const { className, representation } = this.names.supplier;
 		const resource = await this.rest.details(className, representation, code);
 		return resource ? supplierFromRecord(resource, this.env.layout) : null;
 	}
 
-	async searchSuppliers(query: SupplierQuery): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery) {
 		const { className, representation } = this.names.supplier;
 		const fields = this.env.layout.supplier.fields;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
@@ -88,7 +83,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 		});
 	}
 
-	async getAccount(code: string): Promise<X3Account | null> {
+	async getAccount(code: string) {
 		const { className, representation } = this.names.account;
 		const resource = await this.rest.details(className, representation, [
 			this.env.layout.chartOfAccounts,
@@ -99,7 +94,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 			: null;
 	}
 
-	async searchAccounts(query: DescriptionQuery): Promise<X3Account[]> {
+	async searchAccounts(query: DescriptionQuery) {
 		const names = this.env.soapNames.account;
 		const chart = where.eq(names.chart, this.env.layout.chartOfAccounts);
 		return await this.collect(
@@ -128,7 +123,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 		});
 	}
 
-	async listDimensionTypes(): Promise<X3DimensionType[]> {
+	async listDimensionTypes() {
 		const n = this.names.dimensionType;
 		const listed = await this.listLabelled(n, 'description', n.description).then(
 			(types) => ({ types }),
@@ -142,7 +137,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 		throw listed.error;
 	}
 
-	async searchDimensions(type: string, query: DescriptionQuery): Promise<X3Dimension[]> {
+	async searchDimensions(type: string, query: DescriptionQuery) {
 		const names = this.env.soapNames.dimension;
 		const ofType = where.eq(names.type, type);
 		return await this.collect(
@@ -155,11 +150,11 @@ export class RestReader extends ScanningReader implements X3Reader {
 		);
 	}
 
-	async listSites(): Promise<X3Site[]> {
+	async listSites() {
 		return await this.listLabelled(this.names.site, 'name', this.names.site.name);
 	}
 
-	async listEntryTypes(): Promise<X3EntryType[]> {
+	async listEntryTypes() {
 		const n = this.names.entryType;
 		return await this.listLabelled(n, 'description', n.description);
 	}
@@ -177,10 +172,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 		);
 	}
 
-	async findPostedTraceIds(
-		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string>> {
+	async findPostedTraceIds(traceIds: string[], options: TraceLookupOptions = {}) {
 		const first = (holders: Map<string, string[]>) =>
 			new Map([...holders].map(([id, numbers]) => [id, numbers[0]] as const));
 		const lookup = await settled(this.traceHolders(traceIds, false, options.linesOnly));
@@ -195,10 +187,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 		);
 	}
 
-	async findTraceHolders(
-		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string[]>> {
+	async findTraceHolders(traceIds: string[], options: TraceLookupOptions = {}) {
 		return await this.traceHolders(traceIds, true, options.linesOnly);
 	}
 
@@ -216,11 +205,6 @@ export class RestReader extends ScanningReader implements X3Reader {
 	): Promise<Map<string, string[]>> {
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
-		const add = (id: string, number: string) => {
-			const numbers = found.get(id);
-			if (!numbers) found.set(id, [number]);
-			else if (!numbers.includes(number)) numbers.push(number);
-		};
 		const { fields, lineTraceField } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
 		if (!(linesOnly && lineTraceField)) {
@@ -237,7 +221,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 					false,
 				);
 				const id = text(record[fields.traceField]);
-				if (number !== null && id !== null) add(id, number);
+				if (number !== null && id !== null) addHolder(found, id, number);
 			}
 		}
 		const remaining = everyHolder ? traceIds : traceIds.filter((id) => !found.has(id));
@@ -258,7 +242,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 							true,
 						);
 						const id = matchLineTrace(record[lineTraceField], remaining);
-						if (number !== null && id !== null) add(id, number);
+						if (number !== null && id !== null) addHolder(found, id, number);
 					}
 				})(),
 			);
@@ -306,7 +290,7 @@ export class RestReader extends ScanningReader implements X3Reader {
 		);
 	}
 
-	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
+	async findJournalEntriesByTraceId(traceId: string) {
 		const { fields, lineTraceField } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
 		const numbers = new Map<string, string | null>();
@@ -348,18 +332,13 @@ export class RestReader extends ScanningReader implements X3Reader {
 			// The entry level proved the id is in X3 (e.g. after a save whose answer was lost): keep that.
 			if (!lines.ok && entryLevel === 0) throw lines.error;
 		}
-		const entries: PostedJournalEntry[] = [];
-		for (const [number, entryType] of numbers) {
-			const posted = await this.details(number, entryType);
-			if (posted) entries.push(posted);
-		}
-		return entries;
+		return await readEntries(
+			numbers,
+			async ([number, entryType]) => await this.details(number, entryType),
+		);
 	}
 
-	async listTracedJournalEntries(range: {
-		from: string;
-		to: string;
-	}): Promise<PostedJournalEntry[]> {
+	async listTracedJournalEntries(range: { from: string; to: string }) {
 		const { fields } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
 		const numbers = new Map<string, string | null>();
@@ -373,12 +352,11 @@ export class RestReader extends ScanningReader implements X3Reader {
 			const number = text(record[fields.documentNumber]);
 			if (number) numbers.set(number, text(record[fields.entryType]));
 		}
-		const entries: PostedJournalEntry[] = [];
-		for (const [number, entryType] of numbers) {
-			const posted = await this.details(number, entryType);
-			if (posted && inDateRange(posted.accountingDate, range)) entries.push(posted);
-		}
-		return entries;
+		const entries = await readEntries(
+			numbers,
+			async ([number, entryType]) => await this.details(number, entryType),
+		);
+		return entries.filter((posted) => inDateRange(posted.accountingDate, range));
 	}
 
 	private async details(

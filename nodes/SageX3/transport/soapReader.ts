@@ -1,21 +1,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { X3BusinessError, X3TraceCheckUnverifiableError } from './errors';
-import type {
-	PostedJournalEntry,
-	TraceLookupOptions,
-	X3Account,
-	X3Dimension,
-	X3DimensionType,
-	X3EntryType,
-	X3Site,
-	X3Supplier,
-} from './gateway.types';
+import type { PostedJournalEntry, TraceLookupOptions } from './gateway.types';
 import {
 	ScanningReader,
 	accountFromRecord,
 	answersSearch,
 	clampLimit,
+	readEntries,
+	present,
 	dimensionFromRecord,
 	inDateRange,
 	joinAnalytics,
@@ -43,6 +36,8 @@ import type { X3KeyValue, X3ResultData } from './soapXml';
  * returns left-list fields only: a row without the trace field is verified by reading its entry back (one `read`
  * per entry and lookup, shared by the ids it holds), so a found id may cost one more call; an empty answer costs
  * none. findJournalEntriesByTraceId and listTracedJournalEntries add one `read` per entry found.
+ *
+ * The lookups' return types are X3Lookups' own (checked through `implements X3Reader`), not restated here.
  */
 export class SoapReader extends ScanningReader implements X3Reader {
 	readonly batchesIds = false;
@@ -54,14 +49,14 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		super(env);
 	}
 
-	async getSupplier(code: string): Promise<X3Supplier | null> {
+	async getSupplier(code: string) {
 		const { publication, block, fields } = this.env.layout.supplier;
 		const result = await this.soap.readOrNull(publication, [{ key: fields.code, value: code }]);
 		if (!result) return null;
 		return supplierFromRecord(blockRecord(result.data, block), this.env.layout);
 	}
 
-	async searchSuppliers(query: SupplierQuery): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery) {
 		const { publication, fields } = this.env.layout.supplier;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		let rows: Array<Record<string, unknown>>;
@@ -72,12 +67,12 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		}
 		return rows
 			.map((row) => supplierFromRecord(row, this.env.layout))
-			.filter((supplier): supplier is X3Supplier => supplier !== null)
+			.filter(present)
 			.filter((supplier) => answersSearch(supplier.code, supplier.name, query.code, query.name))
 			.slice(0, limit);
 	}
 
-	async getAccount(code: string): Promise<X3Account | null> {
+	async getAccount(code: string) {
 		const { publication, block } = this.env.layout.account;
 		const names = this.env.soapNames.account;
 		const result = await this.soap.readOrNull(publication, [
@@ -92,7 +87,7 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		);
 	}
 
-	async searchAccounts(query: DescriptionQuery): Promise<X3Account[]> {
+	async searchAccounts(query: DescriptionQuery) {
 		const { publication } = this.env.layout.account;
 		const names = this.env.soapNames.account;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
@@ -107,14 +102,14 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		);
 		return rows
 			.map((row) => accountFromRecord(row, names, this.env.layout.chartOfAccounts))
-			.filter((account): account is X3Account => account !== null)
+			.filter(present)
 			.filter((account) =>
 				answersSearch(account.code, account.description, query.code, query.description),
 			)
 			.slice(0, limit);
 	}
 
-	async listDimensionTypes(): Promise<X3DimensionType[]> {
+	async listDimensionTypes() {
 		const names = this.env.soapNames.dimensionType;
 		if (!names.publication) {
 			return this.env.layout.dimensionTypes.map((code) => ({ code, description: null }));
@@ -122,10 +117,10 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		const rows = await this.queryRows(names.publication, [], this.env.scanLimit);
 		return rows
 			.map((row) => labelledCode(row[names.code], 'description', row[names.description]))
-			.filter((type): type is X3DimensionType => type !== null);
+			.filter(present);
 	}
 
-	async searchDimensions(type: string, query: DescriptionQuery): Promise<X3Dimension[]> {
+	async searchDimensions(type: string, query: DescriptionQuery) {
 		const { publication } = this.env.layout.dimension;
 		const names = this.env.soapNames.dimension;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
@@ -139,7 +134,7 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		);
 		return rows
 			.map((row) => dimensionFromRecord(row, names, type))
-			.filter((dimension): dimension is X3Dimension => dimension !== null)
+			.filter(present)
 			.filter((dimension) => dimension.type === type)
 			.filter((dimension) =>
 				answersSearch(dimension.code, dimension.description, query.code, query.description),
@@ -147,7 +142,7 @@ export class SoapReader extends ScanningReader implements X3Reader {
 			.slice(0, limit);
 	}
 
-	async listSites(): Promise<X3Site[]> {
+	async listSites() {
 		const names = this.env.soapNames.site;
 		const rows = await this.queryRows(
 			this.requirePublication(names.publication, 'sites'),
@@ -156,29 +151,23 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		);
 		return rows
 			.map((row) => labelledCode(row[names.code], 'name', row[names.name]))
-			.filter((site): site is X3Site => site !== null);
+			.filter(present);
 	}
 
-	async listEntryTypes(): Promise<X3EntryType[]> {
+	async listEntryTypes() {
 		const names = this.env.soapNames.entryType;
 		const publication = this.requirePublication(names.publication, 'journal entry types');
 		const rows = await this.queryRows(publication, [], this.env.scanLimit);
 		return rows
 			.map((row) => labelledCode(row[names.code], 'description', row[names.description]))
-			.filter((type): type is X3EntryType => type !== null);
+			.filter(present);
 	}
 
-	async findPostedTraceIds(
-		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string>> {
+	async findPostedTraceIds(traceIds: string[], options: TraceLookupOptions = {}) {
 		return await this.holderNumbers(traceIds, 'first', options, (refs) => refs[0].documentNumber);
 	}
 
-	async findTraceHolders(
-		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string[]>> {
+	async findTraceHolders(traceIds: string[], options: TraceLookupOptions = {}) {
 		return await this.holderNumbers(traceIds, 'every', options, (refs) =>
 			refs.map((ref) => ref.documentNumber),
 		);
@@ -198,21 +187,16 @@ export class SoapReader extends ScanningReader implements X3Reader {
 		});
 	}
 
-	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
+	async findJournalEntriesByTraceId(traceId: string) {
 		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
 		const refs = await this.documentNumbersForTrace(traceId, 'entries', readBack);
-		const entries: PostedJournalEntry[] = [];
-		for (const ref of refs) {
-			const entry = await readBack.get(ref.documentNumber, ref.entryType);
-			if (entry) entries.push(entry);
-		}
-		return entries;
+		return await readEntries(
+			refs,
+			async (ref) => await readBack.get(ref.documentNumber, ref.entryType),
+		);
 	}
 
-	async listTracedJournalEntries(range: {
-		from: string;
-		to: string;
-	}): Promise<PostedJournalEntry[]> {
+	async listTracedJournalEntries(range: { from: string; to: string }) {
 		const { publication, fields } = this.env.layout.journalEntry;
 		const listSize = this.env.scanLimit;
 		const rows = await this.queryRows(
