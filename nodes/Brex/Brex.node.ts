@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { brexAuthenticationProperty } from '../brexApi/authentication';
 import * as accountingRecord from './actions/accountingRecord/AccountingRecord.resource';
 import * as cardTransaction from './actions/cardTransaction/CardTransaction.resource';
 import * as expense from './actions/expense/Expense.resource';
@@ -41,17 +42,7 @@ export class Brex implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				description: 'How to authenticate with Brex: a user token, or an OAuth 2.0 app',
-				options: [
-					{ name: 'Access Token', value: 'accessToken' },
-					{ name: 'OAuth2', value: 'oAuth2' },
-				],
-				default: 'accessToken',
-			},
+			brexAuthenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',

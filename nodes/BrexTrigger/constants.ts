@@ -1,7 +1,9 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import type { BrexCredentialType } from '../brexApi/client';
 import type { SpendRecordKind } from '../common/spendItemTypes';
+
+// Kept here for the trigger's modules; the Brex node picks its credential with the same function.
+export { credentialTypeOf } from '../brexApi/authentication';
 
 export type TriggerMode = 'webhook' | 'polling';
 export type Authentication = 'accessToken' | 'oAuth2';
@@ -104,8 +106,4 @@ export function toOptions(values: string[]): INodePropertyOptions[] {
 			.join(' '),
 		value,
 	}));
-}
-
-export function credentialTypeOf(authentication: unknown): BrexCredentialType {
-	return authentication === 'oAuth2' ? 'brexOAuth2Api' : 'brexApi';
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { brexAuthenticationProperty } from '../brexApi/authentication';
+import { resourceProperty } from '../common/nodeDescriptions';
 import {
 	BREX_EVENT_OPTIONS,
 	DEFAULT_LOOKBACK_MINUTES,
@@ -16,17 +18,7 @@ const pollingMode = { show: { mode: ['polling'] } };
 
 /** Parameters of the Brex Trigger (contract C of the package: names and values are relied on by workflows). */
 export const brexTriggerProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		description: 'How to authenticate with Brex: a user token, or an OAuth 2.0 app',
-		options: [
-			{ name: 'Access Token', value: 'accessToken' },
-			{ name: 'OAuth2', value: 'oAuth2' },
-		],
-		default: 'accessToken',
-	},
+	brexAuthenticationProperty,
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -108,29 +100,27 @@ export const brexTriggerProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Accounting Record',
-				value: 'accountingRecord',
-				description:
-					'Accounting records ready for export (Brex Accounting API, access granted by Brex on request)',
-			},
-			{
-				name: 'Card Transaction',
-				value: 'cardTransaction',
-				description: 'Settled card transactions of all card accounts',
-			},
-			{
-				name: 'Expense',
-				value: 'expense',
-				description: 'Expenses created or changed since the last poll',
-			},
-		],
-		default: 'expense',
+		...resourceProperty(
+			[
+				{
+					name: 'Accounting Record',
+					value: 'accountingRecord',
+					description:
+						'Accounting records ready for export (Brex Accounting API, access granted by Brex on request)',
+				},
+				{
+					name: 'Card Transaction',
+					value: 'cardTransaction',
+					description: 'Settled card transactions of all card accounts',
+				},
+				{
+					name: 'Expense',
+					value: 'expense',
+					description: 'Expenses created or changed since the last poll',
+				},
+			],
+			'expense',
+		),
 		displayOptions: pollingMode,
 	},
 	{

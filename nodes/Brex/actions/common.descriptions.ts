@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { limitProperty } from '../../common/nodeDescriptions';
+
 export const includeRawOption: INodeProperties = {
 	displayName: 'Include Raw Record',
 	name: 'includeRaw',
@@ -46,14 +48,45 @@ export function returnAllAndLimit(show: Record<string, string[]>): INodeProperti
 			description: 'Whether to return all results or only up to a given limit',
 			displayOptions: { show },
 		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
-		},
+		{ ...limitProperty, displayOptions: { show: { ...show, returnAll: [false] } } },
 	];
 }
+
+/** The Options collection of a read operation: what else to put in the output. */
+export function outputOptions(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		description: 'Extra data to include in the output',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}
+
+/** The ID a Get operation reads one Brex record by. */
+export function recordIdProperty(
+	displayName: string,
+	name: string,
+	placeholder: string,
+	description: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder,
+		description,
+	};
+}
+
+export const loadCustomFieldsOption: INodeProperties = {
+	displayName: 'Load Custom Fields',
+	name: 'loadCustomFields',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to ask Brex for the expense custom fields (output as customFields)',
+};

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { credentialTypeOf } from '../../brexApi/authentication';
+import { brexRequest } from '../../brexApi/client';
 import type { BrexClientOptions } from '../../brexApi/client';
 import { failedItem } from '../../common/itemErrors';
 import { SpendItemError } from '../../brexApi/spendItem';
@@ -14,10 +16,13 @@ const RECORD_LABEL: Record<SpendRecordKind, string> = {
 	accountingRecord: 'accounting record',
 };
 
-/** The credential chosen by the node's `authentication` parameter, as in the Brex Trigger. */
+/** The credential chosen by the node's `authentication` parameter (credentialTypeOf, as in the Brex Trigger). */
 export function clientOptions(ctx: IExecuteFunctions, itemIndex: number): BrexClientOptions {
-	const authentication = ctx.getNodeParameter('authentication', itemIndex, 'accessToken') as string;
-	return { credentialType: authentication === 'oAuth2' ? 'brexOAuth2Api' : 'brexApi' };
+	return {
+		credentialType: credentialTypeOf(
+			ctx.getNodeParameter('authentication', itemIndex, 'accessToken'),
+		),
+	};
 }
 
 export function getOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -137,6 +142,22 @@ export function normaliseForGet(
 	if (outcome instanceof SpendItemError)
 		throw invalidRecordError(ctx, kind, outcome, itemIndex, false);
 	return outcome;
+}
+
+/** A Get operation's output: the one record Brex returns for `request`, as a spend item. */
+export async function getSpendItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	kind: SpendRecordKind,
+	normalise: (raw: IDataObject) => SpendItem,
+	request: { path: string; qs?: IDataObject },
+): Promise<INodeExecutionData[]> {
+	const includeRaw = getOptions(ctx, itemIndex).includeRaw !== false;
+	const record = await brexRequest<IDataObject>(ctx, clientOptions(ctx, itemIndex), {
+		method: 'GET',
+		...request,
+	});
+	return [normaliseForGet(ctx, record, kind, normalise, includeRaw, itemIndex)];
 }
 
 /** The record's output item, or the SpendItemError that says why it is no spend item; other errors throw. */

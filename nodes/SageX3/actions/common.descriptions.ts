@@ -1,27 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const supplierRLC: INodeProperties = {
-	displayName: 'Supplier',
-	name: 'supplier',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description: 'The X3 supplier (BPSNUM code)',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchSuppliers', searchable: true },
-		},
-		{ displayName: 'By Code', name: 'id', type: 'string', placeholder: 'e.g. BRX00001' },
-	],
-};
-
-export function accountRLC(
+/** A record picked from an X3 search list, or given by its code. */
+function x3CodeLocator(
 	name: string,
 	displayName: string,
 	description: string,
+	searchListMethod: string,
+	codePlaceholder: string,
 ): INodeProperties {
 	return {
 		displayName,
@@ -35,51 +20,81 @@ export function accountRLC(
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: 'searchAccounts', searchable: true },
+				typeOptions: { searchListMethod, searchable: true },
 			},
-			{ displayName: 'By Code', name: 'id', type: 'string', placeholder: 'e.g. 625100' },
+			{ displayName: 'By Code', name: 'id', type: 'string', placeholder: codePlaceholder },
 		],
 	};
 }
 
-export const entryTypeField: INodeProperties = {
-	displayName: 'Entry Type Name or ID',
-	name: 'entryType',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getEntryTypes' },
-	default: '',
-	required: true,
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-};
+export const supplierRLC = x3CodeLocator(
+	'supplier',
+	'Supplier',
+	'The X3 supplier (BPSNUM code)',
+	'searchSuppliers',
+	'e.g. BRX00001',
+);
 
-export const siteField: INodeProperties = {
-	displayName: 'Site Name or ID',
-	name: 'site',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getSites' },
-	default: '',
-	required: true,
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-};
+export function accountRLC(
+	name: string,
+	displayName: string,
+	description: string,
+): INodeProperties {
+	return x3CodeLocator(name, displayName, description, 'searchAccounts', 'e.g. 625100');
+}
 
-export const dimensionTypeField: INodeProperties = {
-	displayName: 'Dimension Type Name or ID',
-	name: 'dimensionType',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getDimensionTypes' },
-	default: '',
-	required: true,
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-};
+/** The X3 supplier category (BSGCOD) a new supplier takes its defaults from. */
+export function supplierCategoryField(description: string): INodeProperties {
+	return {
+		displayName: 'Supplier Category',
+		name: 'category',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. SUPPL',
+		description,
+	};
+}
 
-export const limitField: INodeProperties = {
-	displayName: 'Limit',
-	name: 'limit',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 50,
-	description: 'Max number of results to return',
-};
+const CHOOSE_FROM_LIST =
+	'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>';
+
+/** A parameter whose values X3 lists (a loadOptions method); an expression may give an ID instead. */
+export function listedOptionsField(
+	displayName: string,
+	name: string,
+	typeOptions: INodeProperties['typeOptions'],
+	required = true,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'options',
+		typeOptions,
+		default: '',
+		...(required ? { required } : {}),
+		description: CHOOSE_FROM_LIST,
+	};
+}
+
+export const entryTypeField = listedOptionsField('Entry Type Name or ID', 'entryType', {
+	loadOptionsMethod: 'getEntryTypes',
+});
+
+export const siteField = listedOptionsField('Site Name or ID', 'site', {
+	loadOptionsMethod: 'getSites',
+});
+
+export const dimensionTypeField = listedOptionsField('Dimension Type Name or ID', 'dimensionType', {
+	loadOptionsMethod: 'getDimensionTypes',
+});
+
+/** A search operation's text parameter (a code prefix, or text a description or name contains). */
+export function searchTextField(
+	displayName: string,
+	name: string,
+	placeholder: string,
+	description: string,
+): INodeProperties {
+	return { displayName, name, type: 'string', default: '', placeholder, description };
+}

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { resourceProperty as x3ResourceProperty } from '../../common/nodeDescriptions';
+
 import * as account from './account/Account.resource';
 import * as dimension from './dimension/Dimension.resource';
 import * as journalEntry from './journalEntry/JournalEntry.resource';
@@ -37,20 +39,16 @@ export const readApiProperty: INodeProperties = {
 		'API used for lookups, and for GraphQL which credential signs in. Writes (entries, suppliers) always use SOAP web services with the Sage X3 API credential.',
 };
 
-export const resourceProperty: INodeProperties = {
-	displayName: 'Resource',
-	name: 'resource',
-	type: 'options',
-	noDataExpression: true,
-	options: [
+export const resourceProperty: INodeProperties = x3ResourceProperty(
+	[
 		{ name: 'Dimension', value: 'dimension' },
 		{ name: 'GL Account', value: 'account' },
 		{ name: 'Journal Entry', value: 'journalEntry' },
 		{ name: 'Supplier', value: 'supplier' },
 		{ name: 'X3 Setup', value: 'x3Setup' },
 	],
-	default: 'journalEntry',
-};
+	'journalEntry',
+);
 
 /** Defaults are DEFAULT_X3_LAYOUT's values written out (the linter wants literals); a unit test keeps them equal. */
 export const x3SetupProperty: INodeProperties = {

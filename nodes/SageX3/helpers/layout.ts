@@ -290,14 +290,7 @@ function parseAddressFields(
 ): Partial<Record<AddressFieldKey, string>> {
 	const fields: Partial<Record<AddressFieldKey, string>> = {};
 	if (value === undefined || value === null || value === '') return fields;
-	let parsed: unknown = value;
-	if (typeof value === 'string') {
-		const result = parseJson(value);
-		if ('error' in result) {
-			throw new LayoutError(`Supplier Address Fields is not valid JSON: ${result.error}`);
-		}
-		parsed = result.value;
-	}
+	const parsed = jsonSetting(value, 'Supplier Address Fields');
 	if (!isPlainObject(parsed)) {
 		throw new LayoutError(
 			'Supplier Address Fields must be a JSON object such as {"addressCode": "CODADR", "country": "BPACRY"}',
@@ -326,14 +319,7 @@ export function extraFieldsFromSetup(setup: X3SetupParameters = {}): ExtraFields
 	const extras: ExtraFields = { journalHeader: {}, journalLines: {}, supplier: {} };
 	const value = setup.extraFields;
 	if (value === undefined || value === null || value === '') return extras;
-	let parsed: unknown = value;
-	if (typeof value === 'string') {
-		const result = parseJson(value);
-		if ('error' in result) {
-			throw new LayoutError(`Extra Mandatory Fields is not valid JSON: ${result.error}`);
-		}
-		parsed = result.value;
-	}
+	const parsed = jsonSetting(value, 'Extra Mandatory Fields');
 	const shape =
 		'Extra Mandatory Fields must look like {"journalEntry": {"header": {"JOU": "OD"}, "lines": {}}, "supplier": {}}';
 	if (!isPlainObject(parsed)) throw new LayoutError(shape);
@@ -384,12 +370,7 @@ function parseFieldNames(value: string | IDataObject | undefined): {
 	supplier?: IDataObject;
 } {
 	if (value === undefined || value === null || value === '') return {};
-	let parsed: unknown = value;
-	if (typeof value === 'string') {
-		const result = parseJson(value);
-		if ('error' in result) throw new LayoutError(`Field Names is not valid JSON: ${result.error}`);
-		parsed = result.value;
-	}
+	const parsed = jsonSetting(value, 'Field Names');
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw new LayoutError(
 			'Field Names must be a JSON object such as {"journalEntry": {"site": "FCY"}}',
@@ -402,6 +383,14 @@ function parseFieldNames(value: string | IDataObject | undefined): {
 		);
 	}
 	return parsed as { journalEntry?: IDataObject; supplier?: IDataObject };
+}
+
+/** A JSON setting as n8n passes it: text is parsed (invalid JSON fails, naming the setting), an object kept. */
+function jsonSetting(value: string | IDataObject, label: string): unknown {
+	if (typeof value !== 'string') return value;
+	const result = parseJson(value);
+	if ('error' in result) throw new LayoutError(`${label} is not valid JSON: ${result.error}`);
+	return result.value;
 }
 
 function parseJson(text: string): { value: unknown } | { error: string } {

@@ -209,6 +209,22 @@ export function nestFilter(path: string, value: GraphqlFilterValue): GraphqlFilt
 	return filter as GraphqlFilterObject;
 }
 
+/**
+ * The X3-side criteria of a search: the code as a prefix, the text case- and accent-insensitively (see
+ * insensitiveRegex); none for what is not asked.
+ */
+export function searchFilters(
+	codePath: string,
+	code: string | undefined,
+	textPath: string,
+	text: string | undefined,
+): Array<GraphqlFilterObject | undefined> {
+	return [
+		code ? nestFilter(codePath, { _regex: `^${escapeRegex(code)}` }) : undefined,
+		text ? nestFilter(textPath, { _regex: insensitiveRegex(text) }) : undefined,
+	];
+}
+
 export function mergeFilters(
 	...filters: Array<GraphqlFilterObject | undefined>
 ): GraphqlFilterObject {

@@ -18,31 +18,35 @@ import {
 	nestFilter,
 	rootPath,
 	rootsSelection,
+	searchFilters,
 	segments,
 	selectionFromPaths,
 	escapeRegex,
-	insensitiveRegex,
 } from './graphql';
 import type { GraphqlConnection, GraphqlFilterObject, X3GraphqlClient } from './graphql';
 import type { X3GraphqlNames } from './names';
 import { X3TraceCheckUnverifiableError } from './errors';
 import {
 	GRAPHQL_TRACE_BATCH_SIZE,
+	answersSearch,
 	clampLimit,
+	addHolder,
+	dimensionFromFields,
+	labelledCode,
 	matchLineTrace,
 	settled,
+	supplierFieldList,
+	supplierFromFields,
 	traceVerdict,
 	uniqueTraceIds,
 } from './readers';
-import type { ReaderEnvironment, X3Reader } from './readers';
+import type { DescriptionQuery, ReaderEnvironment, SupplierQuery, X3Reader } from './readers';
 import {
 	absoluteAmount,
-	containsFolded,
 	fromX3Date,
 	getPath,
 	isZeroAmount,
 	leadingTraceId,
-	startsWithFolded,
 	text,
 	textOrEmpty,
 	yes,
@@ -71,31 +75,11 @@ export class GraphqlReader implements X3Reader {
 	// --- suppliers -------------------------------------------------------------------------------------------
 
 	private supplierSelection(): string {
-		const n = this.names.supplier;
-		return selectionFromPaths([
-			n.code,
-			n.name,
-			n.shortName,
-			n.category,
-			n.country,
-			n.currency,
-			n.isActive,
-		]);
+		return selectionFromPaths(supplierFieldList(this.names.supplier));
 	}
 
 	private supplierFromNode(node: Node): X3Supplier | null {
-		const n = this.names.supplier;
-		const code = text(getPath(node, n.code));
-		if (code === null) return null;
-		return {
-			code,
-			name: textOrEmpty(getPath(node, n.name)),
-			shortName: text(getPath(node, n.shortName)),
-			category: text(getPath(node, n.category)),
-			country: text(getPath(node, n.country)),
-			currency: text(getPath(node, n.currency)),
-			isActive: yes(getPath(node, n.isActive)),
-		};
+		return supplierFromFields((path) => getPath(node, path), this.names.supplier);
 	}
 
 	async getSupplier(code: string): Promise<X3Supplier | null> {
@@ -113,26 +97,17 @@ export class GraphqlReader implements X3Reader {
 		);
 	}
 
-	async searchSuppliers(query: {
-		code?: string;
-		name?: string;
-		limit?: number;
-	}): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery): Promise<X3Supplier[]> {
 		const n = this.names.supplier;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
-		const filter = mergeFilters(
-			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
-			query.name ? nestFilter(n.name, { _regex: insensitiveRegex(query.name) }) : undefined,
-		);
+		const filter = mergeFilters(...searchFilters(n.code, query.code, n.name, query.name));
 		return await this.collect(
 			listQuery('X3SupplierSearch', n.root, this.supplierSelection()),
 			n.root,
 			filter,
 			limit,
 			(node) => this.supplierFromNode(node),
-			(supplier) =>
-				startsWithFolded(supplier.code, query.code ?? '') &&
-				containsFolded(supplier.name, query.name ?? ''),
+			(supplier) => answersSearch(supplier.code, supplier.name, query.code, query.name),
 		);
 	}
 
@@ -184,19 +159,12 @@ export class GraphqlReader implements X3Reader {
 		);
 	}
 
-	async searchAccounts(query: {
-		code?: string;
-		description?: string;
-		limit?: number;
-	}): Promise<X3Account[]> {
+	async searchAccounts(query: DescriptionQuery): Promise<X3Account[]> {
 		const n = this.names.account;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		const filter = mergeFilters(
 			this.chartFilter(),
-			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
-			query.description
-				? nestFilter(n.description, { _regex: insensitiveRegex(query.description) })
-				: undefined,
+			...searchFilters(n.code, query.code, n.description, query.description),
 		);
 		return await this.collect(
 			listQuery('X3AccountSearch', n.root, this.accountSelection()),
@@ -204,9 +172,7 @@ export class GraphqlReader implements X3Reader {
 			filter,
 			limit,
 			(node) => this.accountFromNode(node),
-			(account) =>
-				startsWithFolded(account.code, query.code ?? '') &&
-				containsFolded(account.description, query.description ?? ''),
+			(account) => answersSearch(account.code, account.description, query.code, query.description),
 		);
 	}
 
@@ -214,30 +180,15 @@ export class GraphqlReader implements X3Reader {
 
 	async listDimensionTypes(): Promise<X3DimensionType[]> {
 		const n = this.names.dimensionType;
-		return await this.collect(
-			listQuery('X3DimensionTypes', n.root, selectionFromPaths([n.code, n.description])),
-			n.root,
-			{},
-			this.env.scanLimit,
-			(node) => {
-				const code = text(getPath(node, n.code));
-				return code === null ? null : { code, description: text(getPath(node, n.description)) };
-			},
-		);
+		return await this.listLabelled('X3DimensionTypes', n, 'description', n.description);
 	}
 
-	async searchDimensions(
-		type: string,
-		query: { code?: string; description?: string; limit?: number },
-	): Promise<X3Dimension[]> {
+	async searchDimensions(type: string, query: DescriptionQuery): Promise<X3Dimension[]> {
 		const n = this.names.dimension;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		const filter = mergeFilters(
 			nestFilter(n.type, type),
-			query.code ? nestFilter(n.code, { _regex: `^${escapeRegex(query.code)}` }) : undefined,
-			query.description
-				? nestFilter(n.description, { _regex: insensitiveRegex(query.description) })
-				: undefined,
+			...searchFilters(n.code, query.code, n.description, query.description),
 		);
 		return await this.collect(
 			listQuery(
@@ -248,48 +199,35 @@ export class GraphqlReader implements X3Reader {
 			n.root,
 			filter,
 			limit,
-			(node): X3Dimension | null => {
-				const code = text(getPath(node, n.code));
-				if (code === null) return null;
-				return {
-					type: text(getPath(node, n.type)) ?? type,
-					code,
-					description: text(getPath(node, n.description)),
-					isActive: yes(getPath(node, n.isActive)),
-				};
-			},
+			(node) => dimensionFromFields((path) => getPath(node, path), n, type),
 			(dimension) =>
 				dimension.type === type &&
-				startsWithFolded(dimension.code, query.code ?? '') &&
-				containsFolded(dimension.description, query.description ?? ''),
+				answersSearch(dimension.code, dimension.description, query.code, query.description),
 		);
 	}
 
 	async listSites(): Promise<X3Site[]> {
-		const n = this.names.site;
-		return await this.collect(
-			listQuery('X3Sites', n.root, selectionFromPaths([n.code, n.name])),
-			n.root,
-			{},
-			this.env.scanLimit,
-			(node) => {
-				const code = text(getPath(node, n.code));
-				return code === null ? null : { code, name: text(getPath(node, n.name)) };
-			},
-		);
+		return await this.listLabelled('X3Sites', this.names.site, 'name', this.names.site.name);
 	}
 
 	async listEntryTypes(): Promise<X3EntryType[]> {
 		const n = this.names.entryType;
+		return await this.listLabelled('X3EntryTypes', n, 'description', n.description);
+	}
+
+	/** Up to `scanLimit` codes of a node with their label (the label path under `labelKey`). */
+	private async listLabelled<K extends string>(
+		operationName: string,
+		n: { root: string; code: string },
+		labelKey: K,
+		labelPath: string,
+	) {
 		return await this.collect(
-			listQuery('X3EntryTypes', n.root, selectionFromPaths([n.code, n.description])),
+			listQuery(operationName, n.root, selectionFromPaths([n.code, labelPath])),
 			n.root,
 			{},
 			this.env.scanLimit,
-			(node) => {
-				const code = text(getPath(node, n.code));
-				return code === null ? null : { code, description: text(getPath(node, n.description)) };
-			},
+			(node) => labelledCode(getPath(node, n.code), labelKey, getPath(node, labelPath)),
 		);
 	}
 
@@ -402,11 +340,6 @@ export class GraphqlReader implements X3Reader {
 	async findTraceHolders(traceIds: string[]): Promise<Map<string, string[]>> {
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
-		const add = (id: string, number: string) => {
-			const numbers = found.get(id);
-			if (!numbers) found.set(id, [number]);
-			else if (!numbers.includes(number)) numbers.push(number);
-		};
 		const e = this.names.journalEntry;
 		const l = this.names.journalEntryLine;
 		const entryFilter = nestFilter(e.traceField, { _in: traceIds });
@@ -456,7 +389,7 @@ export class GraphqlReader implements X3Reader {
 					e.traceField,
 					`returned entry ${number ?? '(no number)'} whose ${e.traceField} is "${id ?? ''}"`,
 				);
-			add(id, number);
+			addHolder(found, id, number);
 		};
 		const recordLine = (lineNode: Node) => {
 			const value = getPath(lineNode, l.description);
@@ -464,7 +397,7 @@ export class GraphqlReader implements X3Reader {
 			const verdicts = traceIds.map((id) => traceVerdict(value, id, true));
 			const id = matchLineTrace(value, traceIds);
 			if (id !== null && number !== null) {
-				add(id, number);
+				addHolder(found, id, number);
 				return;
 			}
 			// A longer id that starts with one of the batch: the filter was applied, this line holds none of them.

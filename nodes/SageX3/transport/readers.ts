@@ -1,5 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
+import { SharedPromise } from '../../common/sharedPromises';
 import type {
 	PostedJournalEntry,
 	X3Account,
@@ -19,7 +20,15 @@ import {
 	textOrEmpty,
 	yes,
 	fromX3Date,
+	startsWithFolded,
+	containsFolded,
 } from './records';
+
+/** A supplier search as X3Lookups takes it. */
+export type SupplierQuery = Parameters<X3Lookups['searchSuppliers']>[0];
+
+/** An account or dimension search as X3Lookups takes it. */
+export type DescriptionQuery = Parameters<X3Lookups['searchAccounts']>[0];
 
 /** The read side of the gateway; one implementation per API style. */
 export interface X3Reader extends X3Lookups {
@@ -44,6 +53,20 @@ export const FIND_BATCH_SIZE = 40;
  */
 export const GRAPHQL_TRACE_BATCH_SIZE = 4 * FIND_BATCH_SIZE;
 
+/**
+ * What the REST and SOAP readers share: trace lookups in batches of FIND_BATCH_SIZE, and the supplier rows a name
+ * search filters locally (neither API offers a case- and accent-insensitive contains), read once per reader (one
+ * node execution) and shared by every vendor's search.
+ */
+export abstract class ScanningReader {
+	readonly traceBatchSize = FIND_BATCH_SIZE;
+
+	// A failed scan is not kept (SharedPromise): the next search tries again.
+	protected readonly supplierScan = new SharedPromise<Array<Record<string, unknown>>>();
+
+	constructor(protected readonly env: ReaderEnvironment) {}
+}
+
 export interface ReaderEnvironment {
 	node: INode;
 	layout: X3Layout;
@@ -61,22 +84,49 @@ export interface ReaderEnvironment {
 // ---------------------------------------------------------------------------------------------------------------
 // Records keyed by X3 field names (SOAP results and api1 resources)
 
+/** Reads one field of a record: an X3 field name of a SOAP or REST record, or a path in a GraphQL node. */
+export type FieldReader = (field: string) => unknown;
+
+const SUPPLIER_FIELDS = [
+	'code',
+	'name',
+	'shortName',
+	'category',
+	'country',
+	'currency',
+	'isActive',
+] as const;
+
+type SupplierFieldNames = Record<(typeof SUPPLIER_FIELDS)[number], string>;
+
+/** The fields supplierFromFields reads, in its order: what a reader has to select. */
+export function supplierFieldList(fields: SupplierFieldNames): string[] {
+	return SUPPLIER_FIELDS.map((key) => fields[key]);
+}
+
+/** A supplier from its fields, whichever API read them; null without a code. */
+export function supplierFromFields(
+	read: FieldReader,
+	fields: SupplierFieldNames,
+): X3Supplier | null {
+	const code = text(read(fields.code));
+	if (code === null) return null;
+	return {
+		code,
+		name: textOrEmpty(read(fields.name)),
+		shortName: text(read(fields.shortName)),
+		category: text(read(fields.category)),
+		country: text(read(fields.country)),
+		currency: text(read(fields.currency)),
+		isActive: yes(read(fields.isActive)),
+	};
+}
+
 export function supplierFromRecord(
 	record: Record<string, unknown>,
 	layout: X3Layout,
 ): X3Supplier | null {
-	const fields = layout.supplier.fields;
-	const code = text(record[fields.code]);
-	if (code === null) return null;
-	return {
-		code,
-		name: textOrEmpty(record[fields.name]),
-		shortName: text(record[fields.shortName]),
-		category: text(record[fields.category]),
-		country: text(record[fields.country]),
-		currency: text(record[fields.currency]),
-		isActive: yes(record[fields.isActive]),
-	};
+	return supplierFromFields((field) => record[field], layout.supplier.fields);
 }
 
 export function accountFromRecord(
@@ -102,19 +152,52 @@ export function accountFromRecord(
 	};
 }
 
+/** A dimension value from its fields, whichever API read them; `fallbackType` when the type is not read. */
+export function dimensionFromFields(
+	read: FieldReader,
+	names: Record<'type' | 'code' | 'description' | 'isActive', string>,
+	fallbackType: string,
+): X3Dimension | null {
+	const code = text(read(names.code));
+	if (code === null) return null;
+	return {
+		type: text(read(names.type)) ?? fallbackType,
+		code,
+		description: text(read(names.description)),
+		isActive: yes(read(names.isActive)),
+	};
+}
+
 export function dimensionFromRecord(
 	record: Record<string, unknown>,
 	names: X3SoapNames['dimension'],
 	fallbackType: string,
 ): X3Dimension | null {
-	const code = text(record[names.code]);
-	if (code === null) return null;
-	return {
-		type: text(record[names.type]) ?? fallbackType,
-		code,
-		description: text(record[names.description]),
-		isActive: yes(record[names.isActive]),
-	};
+	return dimensionFromFields((field) => record[field], names, fallbackType);
+}
+
+/** A listed code with its label (a site's name, an entry type's description); null for a row without a code. */
+export function labelledCode<K extends string>(
+	code: unknown,
+	labelKey: K,
+	label: unknown,
+): ({ code: string } & Record<K, string | null>) | null {
+	const value = text(code);
+	if (value === null) return null;
+	return { code: value, [labelKey]: text(label) } as { code: string } & Record<K, string | null>;
+}
+
+/**
+ * Whether a record answers a search as asked: its code starts with `askedCode` and its label contains
+ * `askedText`, both case- and accent-folded. Every reader re-checks what X3 returned with it.
+ */
+export function answersSearch(
+	code: string,
+	label: string | null,
+	askedCode: string | undefined,
+	askedText: string | undefined,
+): boolean {
+	return startsWithFolded(code, askedCode ?? '') && containsFolded(label, askedText ?? '');
 }
 
 type PostedLine = NonNullable<PostedJournalEntry['lines']>[number];
@@ -200,6 +283,26 @@ export function uniqueTraceIds(values: Array<string | null>): string[] {
 	return [...new Set(values.filter((value): value is string => value !== null))];
 }
 
+/** Records that entry `number` holds trace id `id`: each number once per id, in the order found. */
+export function addHolder(holders: Map<string, string[]>, id: string, number: string): void {
+	const numbers = holders.get(id);
+	if (!numbers) holders.set(id, [number]);
+	else if (!numbers.includes(number)) numbers.push(number);
+}
+
+/** The entries read one after the other (a call each), leaving out those no longer there. */
+export async function readEntries<K>(
+	keys: Iterable<K>,
+	read: (key: K) => Promise<PostedJournalEntry | null>,
+): Promise<PostedJournalEntry[]> {
+	const entries: PostedJournalEntry[] = [];
+	for (const key of keys) {
+		const entry = await read(key);
+		if (entry) entries.push(entry);
+	}
+	return entries;
+}
+
 /** Which of `traceIds` a line value starts with (followed by a space or the end). */
 export function matchLineTrace(value: unknown, traceIds: Iterable<string>): string | null {
 	const raw = text(value);
@@ -266,6 +369,11 @@ export async function settled<T>(
 	} catch (error) {
 		return { ok: false, error };
 	}
+}
+
+/** Whether a mapped record is there (a row without a code maps to null). */
+export function present<T>(value: T | null): value is T {
+	return value !== null;
 }
 
 export function clampLimit(limit: number | undefined, fallback: number): number {

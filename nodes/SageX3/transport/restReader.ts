@@ -1,29 +1,23 @@
-import { SharedPromise } from '../../common/sharedPromises';
 import { X3Error, X3TraceCheckUnverifiableError, X3TraceLookupIncompleteError } from './errors';
-import type {
-	PostedJournalEntry,
-	TraceLookupOptions,
-	X3Account,
-	X3Dimension,
-	X3DimensionType,
-	X3EntryType,
-	X3Site,
-	X3Supplier,
-} from './gateway.types';
+import type { PostedJournalEntry, TraceLookupOptions } from './gateway.types';
 import {
-	FIND_BATCH_SIZE,
+	ScanningReader,
 	accountFromRecord,
+	answersSearch,
 	clampLimit,
+	readEntries,
+	addHolder,
 	dimensionFromRecord,
 	inDateRange,
 	journalFromRecords,
+	labelledCode,
 	matchLineTrace,
 	settled,
 	supplierFromRecord,
 	traceVerdict,
 } from './readers';
-import type { ReaderEnvironment, X3Reader } from './readers';
-import { containsFolded, startsWithFolded, text } from './records';
+import type { DescriptionQuery, ReaderEnvironment, SupplierQuery, X3Reader } from './readers';
+import { text } from './records';
 import { where } from './rest';
 import type { X3RestClient } from './rest';
 
@@ -35,39 +29,30 @@ import type { X3RestClient } from './rest';
  * findPostedTraceIds costs one call per batch of up to 40 ids for entry-level ids (`TRACE in (…)` on the journal
  * entry class) and, when a line trace field is configured, one more on the journal line class (`FIELD like 'id%'`
  * or'ed), because api1 cannot filter a parent on its child rows.
+ *
+ * The lookups' return types are X3Lookups' own (checked through `implements X3Reader`), not restated here.
  */
-export class RestReader implements X3Reader {
-	readonly traceBatchSize = FIND_BATCH_SIZE;
-
+export class RestReader extends ScanningReader implements X3Reader {
 	readonly batchesIds = true;
-
-	/**
-	 * The suppliers a name search filters (a name search has no where clause: api1 offers no case- and
-	 * accent-insensitive contains), read once per reader (one node execution) and shared by every vendor's search.
-	 */
-	// A failed scan is not kept (SharedPromise): the next search tries again.
-	private readonly supplierScan = new SharedPromise<Array<Record<string, unknown>>>();
 
 	constructor(
 		private readonly rest: X3RestClient,
-		private readonly env: ReaderEnvironment,
-	) {}
+		env: ReaderEnvironment,
+	) {
+		super(env);
+	}
 
 	private get names() {
 		return this.env.restNames;
 	}
 
-	async getSupplier(code: string): Promise<X3Supplier | null> {
+	async getSupplier(code: string) {
 		const { className, representation } = this.names.supplier;
 		const resource = await this.rest.details(className, representation, code);
 		return resource ? supplierFromRecord(resource, this.env.layout) : null;
 	}
 
-	async searchSuppliers(query: {
-		code?: string;
-		name?: string;
-		limit?: number;
-	}): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery) {
 		const { className, representation } = this.names.supplier;
 		const fields = this.env.layout.supplier.fields;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
@@ -82,9 +67,7 @@ export class RestReader implements X3Reader {
 			source,
 			limit,
 			(record) => supplierFromRecord(record, this.env.layout),
-			(supplier) =>
-				startsWithFolded(supplier.code, query.code ?? '') &&
-				containsFolded(supplier.name, query.name ?? ''),
+			(supplier) => answersSearch(supplier.code, supplier.name, query.code, query.name),
 		);
 	}
 
@@ -100,7 +83,7 @@ export class RestReader implements X3Reader {
 		});
 	}
 
-	async getAccount(code: string): Promise<X3Account | null> {
+	async getAccount(code: string) {
 		const { className, representation } = this.names.account;
 		const resource = await this.rest.details(className, representation, [
 			this.env.layout.chartOfAccounts,
@@ -111,40 +94,38 @@ export class RestReader implements X3Reader {
 			: null;
 	}
 
-	async searchAccounts(query: {
-		code?: string;
-		description?: string;
-		limit?: number;
-	}): Promise<X3Account[]> {
-		const { className, representation } = this.names.account;
+	async searchAccounts(query: DescriptionQuery) {
 		const names = this.env.soapNames.account;
-		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const chart = where.eq(names.chart, this.env.layout.chartOfAccounts);
 		return await this.collect(
-			this.rest.query(className, representation, {
-				where: where.and(
-					where.eq(names.chart, this.env.layout.chartOfAccounts),
-					query.code ? where.startsWith(names.code, query.code) : undefined,
-				),
-				maxItems: query.description ? this.env.scanLimit : limit,
-			}),
-			limit,
+			this.searchRecords(this.names.account, chart, names.code, query),
+			clampLimit(query.limit, this.env.defaultLimit),
 			(record) => accountFromRecord(record, names, this.env.layout.chartOfAccounts),
-			(account) =>
-				startsWithFolded(account.code, query.code ?? '') &&
-				containsFolded(account.description, query.description ?? ''),
+			(account) => answersSearch(account.code, account.description, query.code, query.description),
 		);
 	}
 
-	async listDimensionTypes(): Promise<X3DimensionType[]> {
+	/**
+	 * The records of an account or dimension search: `criterion` and the code prefix go to the server; when a
+	 * description is asked (filtered locally), up to `scanLimit` records are read.
+	 */
+	private searchRecords(
+		n: { className: string; representation: string },
+		criterion: string,
+		codeField: string,
+		query: DescriptionQuery,
+	): AsyncGenerator<Record<string, unknown>> {
+		return this.rest.query(n.className, n.representation, {
+			where: where.and(criterion, query.code ? where.startsWith(codeField, query.code) : undefined),
+			maxItems: query.description
+				? this.env.scanLimit
+				: clampLimit(query.limit, this.env.defaultLimit),
+		});
+	}
+
+	async listDimensionTypes() {
 		const n = this.names.dimensionType;
-		const listed = await this.collect(
-			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
-			this.env.scanLimit,
-			(record) => {
-				const code = text(record[n.code]);
-				return code === null ? null : { code, description: text(record[n.description]) };
-			},
-		).then(
+		const listed = await this.listLabelled(n, 'description', n.description).then(
 			(types) => ({ types }),
 			(error: unknown) => ({ error }),
 		);
@@ -156,58 +137,42 @@ export class RestReader implements X3Reader {
 		throw listed.error;
 	}
 
-	async searchDimensions(
-		type: string,
-		query: { code?: string; description?: string; limit?: number },
-	): Promise<X3Dimension[]> {
-		const { className, representation } = this.names.dimension;
+	async searchDimensions(type: string, query: DescriptionQuery) {
 		const names = this.env.soapNames.dimension;
-		const limit = clampLimit(query.limit, this.env.defaultLimit);
+		const ofType = where.eq(names.type, type);
 		return await this.collect(
-			this.rest.query(className, representation, {
-				where: where.and(
-					where.eq(names.type, type),
-					query.code ? where.startsWith(names.code, query.code) : undefined,
-				),
-				maxItems: query.description ? this.env.scanLimit : limit,
-			}),
-			limit,
+			this.searchRecords(this.names.dimension, ofType, names.code, query),
+			clampLimit(query.limit, this.env.defaultLimit),
 			(record) => dimensionFromRecord(record, names, type),
 			(dimension) =>
 				dimension.type === type &&
-				startsWithFolded(dimension.code, query.code ?? '') &&
-				containsFolded(dimension.description, query.description ?? ''),
+				answersSearch(dimension.code, dimension.description, query.code, query.description),
 		);
 	}
 
-	async listSites(): Promise<X3Site[]> {
-		const n = this.names.site;
-		return await this.collect(
-			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
-			this.env.scanLimit,
-			(record) => {
-				const code = text(record[n.code]);
-				return code === null ? null : { code, name: text(record[n.name]) };
-			},
-		);
+	async listSites() {
+		return await this.listLabelled(this.names.site, 'name', this.names.site.name);
 	}
 
-	async listEntryTypes(): Promise<X3EntryType[]> {
+	async listEntryTypes() {
 		const n = this.names.entryType;
+		return await this.listLabelled(n, 'description', n.description);
+	}
+
+	/** Up to `scanLimit` codes of a class with their label (the label property under `labelKey`). */
+	private async listLabelled<K extends string>(
+		n: { className: string; representation: string; code: string },
+		labelKey: K,
+		labelProperty: string,
+	) {
 		return await this.collect(
 			this.rest.query(n.className, n.representation, { maxItems: this.env.scanLimit }),
 			this.env.scanLimit,
-			(record) => {
-				const code = text(record[n.code]);
-				return code === null ? null : { code, description: text(record[n.description]) };
-			},
+			(record) => labelledCode(record[n.code], labelKey, record[labelProperty]),
 		);
 	}
 
-	async findPostedTraceIds(
-		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string>> {
+	async findPostedTraceIds(traceIds: string[], options: TraceLookupOptions = {}) {
 		const first = (holders: Map<string, string[]>) =>
 			new Map([...holders].map(([id, numbers]) => [id, numbers[0]] as const));
 		const lookup = await settled(this.traceHolders(traceIds, false, options.linesOnly));
@@ -222,10 +187,7 @@ export class RestReader implements X3Reader {
 		);
 	}
 
-	async findTraceHolders(
-		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string[]>> {
+	async findTraceHolders(traceIds: string[], options: TraceLookupOptions = {}) {
 		return await this.traceHolders(traceIds, true, options.linesOnly);
 	}
 
@@ -243,11 +205,6 @@ export class RestReader implements X3Reader {
 	): Promise<Map<string, string[]>> {
 		const found = new Map<string, string[]>();
 		if (traceIds.length === 0) return found;
-		const add = (id: string, number: string) => {
-			const numbers = found.get(id);
-			if (!numbers) found.set(id, [number]);
-			else if (!numbers.includes(number)) numbers.push(number);
-		};
 		const { fields, lineTraceField } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
 		if (!(linesOnly && lineTraceField)) {
@@ -264,7 +221,7 @@ export class RestReader implements X3Reader {
 					false,
 				);
 				const id = text(record[fields.traceField]);
-				if (number !== null && id !== null) add(id, number);
+				if (number !== null && id !== null) addHolder(found, id, number);
 			}
 		}
 		const remaining = everyHolder ? traceIds : traceIds.filter((id) => !found.has(id));
@@ -285,7 +242,7 @@ export class RestReader implements X3Reader {
 							true,
 						);
 						const id = matchLineTrace(record[lineTraceField], remaining);
-						if (number !== null && id !== null) add(id, number);
+						if (number !== null && id !== null) addHolder(found, id, number);
 					}
 				})(),
 			);
@@ -333,7 +290,7 @@ export class RestReader implements X3Reader {
 		);
 	}
 
-	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
+	async findJournalEntriesByTraceId(traceId: string) {
 		const { fields, lineTraceField } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
 		const numbers = new Map<string, string | null>();
@@ -375,18 +332,13 @@ export class RestReader implements X3Reader {
 			// The entry level proved the id is in X3 (e.g. after a save whose answer was lost): keep that.
 			if (!lines.ok && entryLevel === 0) throw lines.error;
 		}
-		const entries: PostedJournalEntry[] = [];
-		for (const [number, entryType] of numbers) {
-			const posted = await this.details(number, entryType);
-			if (posted) entries.push(posted);
-		}
-		return entries;
+		return await readEntries(
+			numbers,
+			async ([number, entryType]) => await this.details(number, entryType),
+		);
 	}
 
-	async listTracedJournalEntries(range: {
-		from: string;
-		to: string;
-	}): Promise<PostedJournalEntry[]> {
+	async listTracedJournalEntries(range: { from: string; to: string }) {
 		const { fields } = this.env.layout.journalEntry;
 		const entry = this.names.journalEntry;
 		const numbers = new Map<string, string | null>();
@@ -400,12 +352,11 @@ export class RestReader implements X3Reader {
 			const number = text(record[fields.documentNumber]);
 			if (number) numbers.set(number, text(record[fields.entryType]));
 		}
-		const entries: PostedJournalEntry[] = [];
-		for (const [number, entryType] of numbers) {
-			const posted = await this.details(number, entryType);
-			if (posted && inDateRange(posted.accountingDate, range)) entries.push(posted);
-		}
-		return entries;
+		const entries = await readEntries(
+			numbers,
+			async ([number, entryType]) => await this.details(number, entryType),
+		);
+		return entries.filter((posted) => inDateRange(posted.accountingDate, range));
 	}
 
 	private async details(

@@ -1,32 +1,26 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { SharedPromise } from '../../common/sharedPromises';
 import { X3BusinessError, X3TraceCheckUnverifiableError } from './errors';
-import type {
-	PostedJournalEntry,
-	TraceLookupOptions,
-	X3Account,
-	X3Dimension,
-	X3DimensionType,
-	X3EntryType,
-	X3Site,
-	X3Supplier,
-} from './gateway.types';
+import type { PostedJournalEntry, TraceLookupOptions } from './gateway.types';
 import {
-	FIND_BATCH_SIZE,
+	ScanningReader,
 	accountFromRecord,
+	answersSearch,
 	clampLimit,
+	readEntries,
+	present,
 	dimensionFromRecord,
 	inDateRange,
 	joinAnalytics,
 	journalFromRecords,
+	labelledCode,
 	settled,
 	settlePerId,
 	traceVerdict,
 	supplierFromRecord,
 } from './readers';
-import type { ReaderEnvironment, X3Reader } from './readers';
-import { containsFolded, fromX3Date, startsWithFolded, text } from './records';
+import type { DescriptionQuery, ReaderEnvironment, SupplierQuery, X3Reader } from './readers';
+import { fromX3Date, text } from './records';
 import { flattenRecord, isRecord, resultRows } from './soapXml';
 import type { X3SoapClient } from './soap';
 import type { X3KeyValue, X3ResultData } from './soapXml';
@@ -42,54 +36,43 @@ import type { X3KeyValue, X3ResultData } from './soapXml';
  * returns left-list fields only: a row without the trace field is verified by reading its entry back (one `read`
  * per entry and lookup, shared by the ids it holds), so a found id may cost one more call; an empty answer costs
  * none. findJournalEntriesByTraceId and listTracedJournalEntries add one `read` per entry found.
+ *
+ * The lookups' return types are X3Lookups' own (checked through `implements X3Reader`), not restated here.
  */
-export class SoapReader implements X3Reader {
-	readonly traceBatchSize = FIND_BATCH_SIZE;
-
+export class SoapReader extends ScanningReader implements X3Reader {
 	readonly batchesIds = false;
-
-	/**
-	 * The supplier rows a name search filters: SOAP query has no name criterion, so every name search would read
-	 * the same rows. Read once per reader (one node execution) and shared by every vendor's search.
-	 */
-	// A failed scan is not kept (SharedPromise): the next search tries again.
-	private readonly supplierScan = new SharedPromise<Array<Record<string, unknown>>>();
 
 	constructor(
 		private readonly soap: X3SoapClient,
-		private readonly env: ReaderEnvironment,
-	) {}
+		env: ReaderEnvironment,
+	) {
+		super(env);
+	}
 
-	async getSupplier(code: string): Promise<X3Supplier | null> {
+	async getSupplier(code: string) {
 		const { publication, block, fields } = this.env.layout.supplier;
 		const result = await this.soap.readOrNull(publication, [{ key: fields.code, value: code }]);
 		if (!result) return null;
 		return supplierFromRecord(blockRecord(result.data, block), this.env.layout);
 	}
 
-	async searchSuppliers(query: {
-		code?: string;
-		name?: string;
-		limit?: number;
-	}): Promise<X3Supplier[]> {
+	async searchSuppliers(query: SupplierQuery) {
 		const { publication, fields } = this.env.layout.supplier;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
 		let rows: Array<Record<string, unknown>>;
 		if (query.name && !query.code) {
 			rows = await this.supplierScan.get(() => this.queryRows(publication, [], this.env.scanLimit));
 		} else {
-			const keys: X3KeyValue[] = query.code ? [{ key: fields.code, value: `${query.code}*` }] : [];
-			rows = await this.queryRows(publication, keys, query.name ? this.env.scanLimit : limit);
+			rows = await this.searchRows(publication, [], fields.code, query.code, !!query.name, limit);
 		}
 		return rows
 			.map((row) => supplierFromRecord(row, this.env.layout))
-			.filter((supplier): supplier is X3Supplier => supplier !== null)
-			.filter((supplier) => startsWithFolded(supplier.code, query.code ?? ''))
-			.filter((supplier) => containsFolded(supplier.name, query.name ?? ''))
+			.filter(present)
+			.filter((supplier) => answersSearch(supplier.code, supplier.name, query.code, query.name))
 			.slice(0, limit);
 	}
 
-	async getAccount(code: string): Promise<X3Account | null> {
+	async getAccount(code: string) {
 		const { publication, block } = this.env.layout.account;
 		const names = this.env.soapNames.account;
 		const result = await this.soap.readOrNull(publication, [
@@ -104,64 +87,62 @@ export class SoapReader implements X3Reader {
 		);
 	}
 
-	async searchAccounts(query: {
-		code?: string;
-		description?: string;
-		limit?: number;
-	}): Promise<X3Account[]> {
+	async searchAccounts(query: DescriptionQuery) {
 		const { publication } = this.env.layout.account;
 		const names = this.env.soapNames.account;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
-		const keys: X3KeyValue[] = [{ key: names.chart, value: this.env.layout.chartOfAccounts }];
-		if (query.code) keys.push({ key: names.code, value: `${query.code}*` });
-		const rows = await this.queryRows(
+		const chart: X3KeyValue = { key: names.chart, value: this.env.layout.chartOfAccounts };
+		const rows = await this.searchRows(
 			publication,
-			keys,
-			query.description ? this.env.scanLimit : limit,
+			[chart],
+			names.code,
+			query.code,
+			!!query.description,
+			limit,
 		);
 		return rows
 			.map((row) => accountFromRecord(row, names, this.env.layout.chartOfAccounts))
-			.filter((account): account is X3Account => account !== null)
-			.filter((account) => startsWithFolded(account.code, query.code ?? ''))
-			.filter((account) => containsFolded(account.description, query.description ?? ''))
+			.filter(present)
+			.filter((account) =>
+				answersSearch(account.code, account.description, query.code, query.description),
+			)
 			.slice(0, limit);
 	}
 
-	async listDimensionTypes(): Promise<X3DimensionType[]> {
+	async listDimensionTypes() {
 		const names = this.env.soapNames.dimensionType;
 		if (!names.publication) {
 			return this.env.layout.dimensionTypes.map((code) => ({ code, description: null }));
 		}
 		const rows = await this.queryRows(names.publication, [], this.env.scanLimit);
 		return rows
-			.map((row) => ({ code: text(row[names.code]), description: text(row[names.description]) }))
-			.filter((type): type is X3DimensionType => type.code !== null);
+			.map((row) => labelledCode(row[names.code], 'description', row[names.description]))
+			.filter(present);
 	}
 
-	async searchDimensions(
-		type: string,
-		query: { code?: string; description?: string; limit?: number },
-	): Promise<X3Dimension[]> {
+	async searchDimensions(type: string, query: DescriptionQuery) {
 		const { publication } = this.env.layout.dimension;
 		const names = this.env.soapNames.dimension;
 		const limit = clampLimit(query.limit, this.env.defaultLimit);
-		const keys: X3KeyValue[] = [{ key: names.type, value: type }];
-		if (query.code) keys.push({ key: names.code, value: `${query.code}*` });
-		const rows = await this.queryRows(
+		const rows = await this.searchRows(
 			publication,
-			keys,
-			query.description ? this.env.scanLimit : limit,
+			[{ key: names.type, value: type }],
+			names.code,
+			query.code,
+			!!query.description,
+			limit,
 		);
 		return rows
 			.map((row) => dimensionFromRecord(row, names, type))
-			.filter((dimension): dimension is X3Dimension => dimension !== null)
+			.filter(present)
 			.filter((dimension) => dimension.type === type)
-			.filter((dimension) => startsWithFolded(dimension.code, query.code ?? ''))
-			.filter((dimension) => containsFolded(dimension.description, query.description ?? ''))
+			.filter((dimension) =>
+				answersSearch(dimension.code, dimension.description, query.code, query.description),
+			)
 			.slice(0, limit);
 	}
 
-	async listSites(): Promise<X3Site[]> {
+	async listSites() {
 		const names = this.env.soapNames.site;
 		const rows = await this.queryRows(
 			this.requirePublication(names.publication, 'sites'),
@@ -169,66 +150,53 @@ export class SoapReader implements X3Reader {
 			this.env.scanLimit,
 		);
 		return rows
-			.map((row) => ({ code: text(row[names.code]), name: text(row[names.name]) }))
-			.filter((site): site is X3Site => site.code !== null);
+			.map((row) => labelledCode(row[names.code], 'name', row[names.name]))
+			.filter(present);
 	}
 
-	async listEntryTypes(): Promise<X3EntryType[]> {
+	async listEntryTypes() {
 		const names = this.env.soapNames.entryType;
 		const publication = this.requirePublication(names.publication, 'journal entry types');
 		const rows = await this.queryRows(publication, [], this.env.scanLimit);
 		return rows
-			.map((row) => ({ code: text(row[names.code]), description: text(row[names.description]) }))
-			.filter((type): type is X3EntryType => type.code !== null);
+			.map((row) => labelledCode(row[names.code], 'description', row[names.description]))
+			.filter(present);
 	}
 
-	async findPostedTraceIds(
+	async findPostedTraceIds(traceIds: string[], options: TraceLookupOptions = {}) {
+		return await this.holderNumbers(traceIds, 'first', options, (refs) => refs[0].documentNumber);
+	}
+
+	async findTraceHolders(traceIds: string[], options: TraceLookupOptions = {}) {
+		return await this.holderNumbers(traceIds, 'every', options, (refs) =>
+			refs.map((ref) => ref.documentNumber),
+		);
+	}
+
+	/** One lookup per id (settlePerId), with `pick` applied to the entries found; ids with none are left out. */
+	private async holderNumbers<V>(
 		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string>> {
+		mode: 'first' | 'every',
+		options: TraceLookupOptions,
+		pick: (refs: TraceRef[]) => V,
+	): Promise<Map<string, V>> {
 		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
 		return await settlePerId(this.env.node, traceIds, async (traceId) => {
-			const refs = await this.documentNumbersForTrace(
-				traceId,
-				'first',
-				readBack,
-				options.linesOnly,
-			);
-			return refs.length > 0 ? refs[0].documentNumber : undefined;
+			const refs = await this.documentNumbersForTrace(traceId, mode, readBack, options.linesOnly);
+			return refs.length > 0 ? pick(refs) : undefined;
 		});
 	}
 
-	async findTraceHolders(
-		traceIds: string[],
-		options: TraceLookupOptions = {},
-	): Promise<Map<string, string[]>> {
-		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
-		return await settlePerId(this.env.node, traceIds, async (traceId) => {
-			const refs = await this.documentNumbersForTrace(
-				traceId,
-				'every',
-				readBack,
-				options.linesOnly,
-			);
-			return refs.length > 0 ? refs.map((ref) => ref.documentNumber) : undefined;
-		});
-	}
-
-	async findJournalEntriesByTraceId(traceId: string): Promise<PostedJournalEntry[]> {
+	async findJournalEntriesByTraceId(traceId: string) {
 		const readBack = new ReadBackCache((number, type) => this.readJournal(number, type));
 		const refs = await this.documentNumbersForTrace(traceId, 'entries', readBack);
-		const entries: PostedJournalEntry[] = [];
-		for (const ref of refs) {
-			const entry = await readBack.get(ref.documentNumber, ref.entryType);
-			if (entry) entries.push(entry);
-		}
-		return entries;
+		return await readEntries(
+			refs,
+			async (ref) => await readBack.get(ref.documentNumber, ref.entryType),
+		);
 	}
 
-	async listTracedJournalEntries(range: {
-		from: string;
-		to: string;
-	}): Promise<PostedJournalEntry[]> {
+	async listTracedJournalEntries(range: { from: string; to: string }) {
 		const { publication, fields } = this.env.layout.journalEntry;
 		const listSize = this.env.scanLimit;
 		const rows = await this.queryRows(
@@ -393,6 +361,22 @@ export class SoapReader implements X3Reader {
 			this.env.layout,
 			this.env.tracePrefix,
 		);
+	}
+
+	/**
+	 * The rows of a search: the fixed keys and the code prefix as criteria; when a text is filtered locally, all
+	 * `scanLimit` rows, since SOAP has no text criterion.
+	 */
+	private async searchRows(
+		publication: string,
+		keys: X3KeyValue[],
+		codeField: string,
+		code: string | undefined,
+		filtersText: boolean,
+		limit: number,
+	): Promise<Array<Record<string, unknown>>> {
+		const criteria = code ? [...keys, { key: codeField, value: `${code}*` }] : keys;
+		return await this.queryRows(publication, criteria, filtersText ? this.env.scanLimit : limit);
 	}
 
 	private async queryRows(

@@ -28,8 +28,9 @@ import {
 	toX3Date,
 	toX3Decimal,
 } from './records';
-import type { X3SoapCallResult, X3SoapClient } from './soap';
+import type { X3SoapClient } from './soap';
 import type { X3FieldGroup, X3KeyValue, X3ObjectData } from './soapXml';
+import { settled } from './readers';
 import { blockRecord } from './soapReader';
 
 /**
@@ -60,20 +61,14 @@ export class SoapWriter {
 		const journal = this.layout.journalEntry;
 		const numberBlock = options.numberBlock ?? journal.headerBlock;
 		const soap = await this.soap();
-		let result: X3SoapCallResult | undefined;
-		let failure: unknown;
-		try {
-			result = await soap.save(journal.publication, data);
-		} catch (error) {
-			failure = error;
-		}
-		if (!result) {
-			const recovered = await this.recoverJournal(failure, draft);
+		const saved = await settled(soap.save(journal.publication, data));
+		if (!saved.ok) {
+			const recovered = await this.recoverJournal(saved.error, draft);
 			if (recovered) return recovered;
 			// Transport failures are X3Error (a NodeApiError) already.
-			throw failure;
+			throw saved.error;
 		}
-		const header = blockRecord(result.data, numberBlock);
+		const header = blockRecord(saved.value.data, numberBlock);
 		const documentNumber = text(header[journal.fields.documentNumber]);
 		if (documentNumber === null) {
 			// Saved (status 1) but the number is not in the result: look it up by trace id rather than guess.
@@ -127,14 +122,9 @@ export class SoapWriter {
 		const category = this.required(draft.category, 'Supplier category');
 		const data = this.supplierObject(draft, name, category);
 		const soap = await this.soap();
-		let result: X3SoapCallResult | undefined;
-		let failure: unknown;
-		try {
-			result = await soap.save(supplier.publication, data);
-		} catch (error) {
-			failure = error;
-		}
-		if (!result) {
+		const saved = await settled(soap.save(supplier.publication, data));
+		if (!saved.ok) {
+			const failure = saved.error;
 			// After an ambiguous failure, a supplier with a known code may exist already: find it rather than fail.
 			if (draft.code && failure instanceof X3Error && failure.transient && !failure.notProcessed) {
 				const existing = await this.lookups.getSupplier(draft.code).catch(() => null);
@@ -142,7 +132,7 @@ export class SoapWriter {
 			}
 			throw failure;
 		}
-		const record = blockRecord(result.data, supplier.block);
+		const record = blockRecord(saved.value.data, supplier.block);
 		const code = text(record[f.code]) ?? draft.code?.trim();
 		if (!code) {
 			throw new X3Error(this.node, {

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../common/nodeDescriptions';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as reportExportResult from './reportExportResult.operation';
@@ -7,13 +8,9 @@ import * as reportExportResult from './reportExportResult.operation';
 export { get, getAll, reportExportResult };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['accountingRecord'] } },
-		options: [
+	operationProperty(
+		'accountingRecord',
+		[
 			{
 				name: 'Get',
 				value: 'get',
@@ -34,8 +31,8 @@ export const description: INodeProperties[] = [
 				action: 'Report an export result',
 			},
 		],
-		default: 'getAll',
-	},
+		'getAll',
+	),
 	...get.description,
 	...getAll.description,
 	...reportExportResult.description,

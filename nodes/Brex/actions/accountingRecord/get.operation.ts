@@ -1,54 +1,26 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { brexRequest } from '../../../brexApi/client';
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
-import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
-import { includeRawOption } from '../common.descriptions';
+import { getSpendItem, requiredId } from '../../helpers/utils';
+import { includeRawOption, outputOptions, recordIdProperty } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Accounting Record ID',
-		name: 'recordId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'accr_abc123',
-		description:
-			'Brex ID of the accounting record (Accounting API, access granted by Brex on request)',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		description: 'Extra data to include in the output',
-		placeholder: 'Add Option',
-		default: {},
-		options: [includeRawOption],
-	},
+	recordIdProperty(
+		'Accounting Record ID',
+		'recordId',
+		'accr_abc123',
+		'Brex ID of the accounting record (Accounting API, access granted by Brex on request)',
+	),
+	outputOptions([includeRawOption]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['accountingRecord'], operation: ['get'] } },
-	properties,
-);
+export const description = operationDescription('accountingRecord', 'get', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const recordId = requiredId(this, 'recordId', 'Accounting Record ID', itemIndex);
-	const options = getOptions(this, itemIndex);
-	const record = await brexRequest<IDataObject>(this, clientOptions(this, itemIndex), {
-		method: 'GET',
+	return await getSpendItem(this, itemIndex, 'accountingRecord', normaliseAccountingRecord, {
 		path: `/v3/accounting/records/${encodeURIComponent(recordId)}`,
 	});
-	return [
-		normaliseForGet(
-			this,
-			record,
-			'accountingRecord',
-			normaliseAccountingRecord,
-			options.includeRaw !== false,
-			itemIndex,
-		),
-	];
 };

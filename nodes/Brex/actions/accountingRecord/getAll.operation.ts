@@ -4,7 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { brexItems } from '../../../brexApi/client';
 import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
 import { clientOptions, collectSpendItems, readDateRange } from '../../helpers/utils';
-import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
+import {
+	includeRawOption,
+	invalidRecordOption,
+	outputOptions,
+	returnAllAndLimit,
+} from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['accountingRecord'], operation: ['getAll'] };
@@ -61,15 +66,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		description: 'Extra data to include in the output',
-		placeholder: 'Add Option',
-		default: {},
-		options: [includeRawOption, invalidRecordOption],
-	},
+	outputOptions([includeRawOption, invalidRecordOption]),
 ];
 
 export const description = updateDisplayOptions({ show }, properties);

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexItems } from '../../../brexApi/client';
 import { normaliseCardTransaction } from '../../../brexApi/spendItem';
 import {
@@ -10,7 +11,7 @@ import {
 	requiredId,
 	toBrexDateTime,
 } from '../../helpers/utils';
-import { includeRawOption } from '../common.descriptions';
+import { includeRawOption, outputOptions, recordIdProperty } from '../common.descriptions';
 import { CARD_TRANSACTIONS_PATH } from './shared';
 import type { OperationExecute } from '../node.type';
 
@@ -24,15 +25,12 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Transaction ID',
-		name: 'transactionId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'pste_ckuwiblvv1tn101l3zvscxis8',
-		description: 'Brex ID of the settled card transaction',
-	},
+	recordIdProperty(
+		'Transaction ID',
+		'transactionId',
+		'pste_ckuwiblvv1tn101l3zvscxis8',
+		'Brex ID of the settled card transaction',
+	),
 	{
 		displayName: 'Posted On or After',
 		name: 'postedAfter',
@@ -41,31 +39,20 @@ const properties: INodeProperties[] = [
 		description:
 			'Search from this posting date on (UTC when no zone is given); empty searches all history, up to the scan limit',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		description: 'Extra data to include in the output',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawOption,
-			{
-				displayName: 'Max Transactions to Scan',
-				name: 'maxScan',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_MAX_SCAN,
-				description: 'Give up after reading this many transactions without finding the ID',
-			},
-		],
-	},
+	outputOptions([
+		includeRawOption,
+		{
+			displayName: 'Max Transactions to Scan',
+			name: 'maxScan',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_SCAN,
+			description: 'Give up after reading this many transactions without finding the ID',
+		},
+	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['cardTransaction'], operation: ['get'] } },
-	properties,
-);
+export const description = operationDescription('cardTransaction', 'get', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const transactionId = requiredId(this, 'transactionId', 'Transaction ID', itemIndex);

@@ -1,63 +1,33 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { brexRequest } from '../../../brexApi/client';
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { EXPENSE_EXPAND, normaliseExpense } from '../../../brexApi/spendItem';
-import { clientOptions, getOptions, normaliseForGet, requiredId } from '../../helpers/utils';
-import { includeRawOption } from '../common.descriptions';
+import { getOptions, getSpendItem, requiredId } from '../../helpers/utils';
+import {
+	includeRawOption,
+	loadCustomFieldsOption,
+	outputOptions,
+	recordIdProperty,
+} from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Expense ID',
-		name: 'expenseId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'expense_cl3khzfnr00000k92bdjtmmes',
-		description: 'Brex ID of the expense',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		description: 'Extra data to include in the output',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawOption,
-			{
-				displayName: 'Load Custom Fields',
-				name: 'loadCustomFields',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to ask Brex for the expense custom fields (output as customFields)',
-			},
-		],
-	},
+	recordIdProperty(
+		'Expense ID',
+		'expenseId',
+		'expense_cl3khzfnr00000k92bdjtmmes',
+		'Brex ID of the expense',
+	),
+	outputOptions([includeRawOption, loadCustomFieldsOption]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['expense'], operation: ['get'] } },
-	properties,
-);
+export const description = operationDescription('expense', 'get', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const expenseId = requiredId(this, 'expenseId', 'Expense ID', itemIndex);
 	const options = getOptions(this, itemIndex);
-	const record = await brexRequest<IDataObject>(this, clientOptions(this, itemIndex), {
-		method: 'GET',
+	return await getSpendItem(this, itemIndex, 'expense', normaliseExpense, {
 		path: `/v1/expenses/${encodeURIComponent(expenseId)}`,
 		qs: { 'expand[]': EXPENSE_EXPAND, load_custom_fields: options.loadCustomFields !== false },
 	});
-	return [
-		normaliseForGet(
-			this,
-			record,
-			'expense',
-			normaliseExpense,
-			options.includeRaw !== false,
-			itemIndex,
-		),
-	];
 };

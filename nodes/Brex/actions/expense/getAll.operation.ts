@@ -12,7 +12,13 @@ import {
 	readDateRange,
 	readLimit,
 } from '../../helpers/utils';
-import { includeRawOption, invalidRecordOption, returnAllAndLimit } from '../common.descriptions';
+import {
+	includeRawOption,
+	invalidRecordOption,
+	loadCustomFieldsOption,
+	outputOptions,
+	returnAllAndLimit,
+} from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['expense'], operation: ['getAll'] };
@@ -125,34 +131,20 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		description: 'Extra data to include in the output',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawOption,
-			{
-				displayName: 'Load Custom Fields',
-				name: 'loadCustomFields',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to ask Brex for the expense custom fields (output as customFields)',
-			},
-			invalidRecordOption,
-			{
-				displayName: 'Parallel Date Slices',
-				name: 'dateSlices',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 8 },
-				default: DEFAULT_DATE_SLICES,
-				description:
-					'With Return All and both dates set: how many equal parts of the date range are read side by side. A long backfill reads in about a quarter of the time with 4; 1 reads page after page. Brex allows 1,000 requests a minute; a 429 is retried with backoff.',
-			},
-		],
-	},
+	outputOptions([
+		includeRawOption,
+		loadCustomFieldsOption,
+		invalidRecordOption,
+		{
+			displayName: 'Parallel Date Slices',
+			name: 'dateSlices',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 8 },
+			default: DEFAULT_DATE_SLICES,
+			description:
+				'With Return All and both dates set: how many equal parts of the date range are read side by side. A long backfill reads in about a quarter of the time with 4; 1 reads page after page. Brex allows 1,000 requests a minute; a 429 is retried with backoff.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show }, properties);

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../common/nodeDescriptions';
 import * as create from './create.operation';
 import * as disable from './disable.operation';
 import * as get from './get.operation';
@@ -9,13 +10,9 @@ import * as update from './update.operation';
 export { create, disable, get, getAll, update };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['field'] } },
-		options: [
+	operationProperty(
+		'field',
+		[
 			{
 				name: 'Create',
 				value: 'create',
@@ -47,8 +44,8 @@ export const description: INodeProperties[] = [
 				action: 'Update a field',
 			},
 		],
-		default: 'getAll',
-	},
+		'getAll',
+	),
 	...getAll.description,
 	...get.description,
 	...create.description,

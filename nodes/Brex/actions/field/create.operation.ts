@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexRequest } from '../../../brexApi/client';
 import {
 	FIELDS_PATH,
@@ -70,10 +71,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['field'], operation: ['create'] } },
-	properties,
-);
+export const description = operationDescription('field', 'create', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const name = String(this.getNodeParameter('name', itemIndex, '')).trim();

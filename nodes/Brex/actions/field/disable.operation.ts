@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexRequest } from '../../../brexApi/client';
 import { fieldPath, fieldUpdateBody } from '../../../brexApi/fields';
 import { clientOptions, requiredId } from '../../helpers/utils';
@@ -11,10 +11,7 @@ const properties: INodeProperties[] = [
 	fieldIdProperty('Brex ID of the field to disable (its values and past codings stay)'),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['field'], operation: ['disable'] } },
-	properties,
-);
+export const description = operationDescription('field', 'disable', properties);
 
 /** Update Field with is_disabled: true. Not DELETE /v1/fields/{id}, which removes the field for good. */
 export const execute: OperationExecute = async function (itemIndex) {

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexRequest } from '../../../brexApi/client';
 import { fieldPath } from '../../../brexApi/fields';
 import { clientOptions, requiredId } from '../../helpers/utils';
@@ -9,10 +9,7 @@ import { fieldIdProperty } from './shared';
 
 const properties: INodeProperties[] = [fieldIdProperty('Brex ID of the field')];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['field'], operation: ['get'] } },
-	properties,
-);
+export const description = operationDescription('field', 'get', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const fieldId = requiredId(this, 'fieldId', 'Field ID', itemIndex);

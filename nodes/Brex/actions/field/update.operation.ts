@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexRequest } from '../../../brexApi/client';
 import { fieldPath, fieldUpdateBody } from '../../../brexApi/fields';
 import { clientOptions, requiredId } from '../../helpers/utils';
@@ -12,10 +13,7 @@ const properties: INodeProperties[] = [
 	updateFieldsProperty('field'),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['field'], operation: ['update'] } },
-	properties,
-);
+export const description = operationDescription('field', 'update', properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const fieldId = requiredId(this, 'fieldId', 'Field ID', itemIndex);

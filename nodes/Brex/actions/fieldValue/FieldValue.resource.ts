@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../common/nodeDescriptions';
 import type { BatchOperationExecute } from '../node.type';
 import * as createMany from './createMany.operation';
 import * as disableMany from './disableMany.operation';
@@ -18,13 +19,9 @@ export const batchOperations: Record<string, BatchOperationExecute | undefined> 
 };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['fieldValue'] } },
-		options: [
+	operationProperty(
+		'fieldValue',
+		[
 			{
 				name: 'Create Many',
 				value: 'createMany',
@@ -58,8 +55,8 @@ export const description: INodeProperties[] = [
 				action: 'Update field values',
 			},
 		],
-		default: 'getAll',
-	},
+		'getAll',
+	),
 	...getAll.description,
 	...createMany.description,
 	...updateMany.description,

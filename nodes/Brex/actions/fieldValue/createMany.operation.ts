@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import {
 	createFieldValues,
 	derivedIdempotencyKey,
@@ -47,10 +47,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['fieldValue'], operation: ['createMany'] } },
-	properties,
-);
+export const description = operationDescription('fieldValue', 'createMany', properties);
 
 /**
  * One value per input item, sent in batches of ≤ 1,000 per field. Each batch's Idempotency-Key is derived from the

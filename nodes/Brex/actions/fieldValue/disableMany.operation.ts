@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { fieldValueUpdateBody } from '../../../brexApi/fields';
 import { fieldIdProperty } from '../field/shared';
 import type { BatchOperationExecute } from '../node.type';
@@ -12,10 +12,7 @@ const properties: INodeProperties[] = [
 	remoteIdProperty('Remote ID (ERP code) of the value to disable'),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['fieldValue'], operation: ['disableMany'] } },
-	properties,
-);
+export const description = operationDescription('fieldValue', 'disableMany', properties);
 
 /**
  * Update Field Values with is_disabled: true, in batches of ≤ 1,000 per field. Not the DELETE of field values: a

@@ -4,8 +4,9 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { syncFieldValues, type FieldValueSyncResult } from '../../../brexApi/fieldValueSync';
 import { toNodeError } from '../../../common/itemErrors';
 import {
@@ -90,10 +91,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['fieldValue'], operation: ['syncFromList'] } },
-	properties,
-);
+export const description = operationDescription('fieldValue', 'syncFromList', properties);
 
 function text(value: unknown): string {
 	return typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';

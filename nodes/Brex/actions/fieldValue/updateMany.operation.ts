@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { fieldValueUpdateBody } from '../../../brexApi/fields';
 import { fieldIdProperty, updateFieldsProperty } from '../field/shared';
 import type { BatchOperationExecute } from '../node.type';
@@ -13,10 +14,7 @@ const properties: INodeProperties[] = [
 	updateFieldsProperty('value'),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['fieldValue'], operation: ['updateMany'] } },
-	properties,
-);
+export const description = operationDescription('fieldValue', 'updateMany', properties);
 
 /** One change per input item, addressed by remote_id, sent in batches of ≤ 1,000 per field. */
 export const executeAll: BatchOperationExecute = async function (items) {

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../common/nodeDescriptions';
 import * as get from './get.operation';
 import * as search from './search.operation';
 import * as validate from './validate.operation';
@@ -7,13 +8,9 @@ import * as validate from './validate.operation';
 export { get, search, validate };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['account'] } },
-		options: [
+	operationProperty(
+		'account',
+		[
 			{
 				name: 'Get',
 				value: 'get',
@@ -33,8 +30,8 @@ export const description: INodeProperties[] = [
 				action: 'Validate a GL account',
 			},
 		],
-		default: 'get',
-	},
+		'get',
+	),
 	...get.description,
 	...search.description,
 	...validate.description,

@@ -1,7 +1,7 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { forEachItem, requiredText } from '../../helpers/utils';
+import { operationDescription } from '../../../common/nodeDescriptions';
+import { getByCodeOperation } from '../../helpers/lookupOperations';
 import { accountRLC } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -9,22 +9,14 @@ const properties: INodeProperties[] = [
 	accountRLC('account', 'GL Account', 'The general ledger account'),
 ];
 
-const displayOptions = { show: { resource: ['account'], operation: ['get'] } };
+export const description = operationDescription('account', 'get', properties);
 
-export const description = updateDisplayOptions(displayOptions, properties);
-
-export const execute: OperationExecute = async function (items, gateway) {
-	return await forEachItem(this, items, async (itemIndex) => {
-		const code = requiredText(this, 'account', itemIndex, 'No account code given', {
-			extractValue: true,
-		});
-		const account = await gateway.getAccount(code);
-		if (!account) {
-			throw new NodeOperationError(this.getNode(), `GL account "${code}" was not found in X3`, {
-				itemIndex,
-				description: 'Check the code and the chart of accounts set in X3 Setup.',
-			});
-		}
-		return { ...account } as IDataObject;
-	});
-};
+export const execute: OperationExecute = getByCodeOperation(
+	'account',
+	'No account code given',
+	async (gateway, code) => await gateway.getAccount(code),
+	(code) => ({
+		message: `GL account "${code}" was not found in X3`,
+		description: 'Check the code and the chart of accounts set in X3 Setup.',
+	}),
+);

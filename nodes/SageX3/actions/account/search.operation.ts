@@ -1,44 +1,25 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../helpers/utils';
-import { limitField } from '../common.descriptions';
+import { searchOperation } from '../../helpers/lookupOperations';
+import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
+import { searchTextField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Code',
-		name: 'code',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 6251',
-		description: 'Account code, or its beginning',
-	},
-	{
-		displayName: 'Description',
-		name: 'accountDescription',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. travel',
-		description: 'Text the account description contains',
-	},
-	limitField,
+	searchTextField('Code', 'code', 'e.g. 6251', 'Account code, or its beginning'),
+	searchTextField(
+		'Description',
+		'accountDescription',
+		'e.g. travel',
+		'Text the account description contains',
+	),
+	limitProperty,
 ];
 
-const displayOptions = { show: { resource: ['account'], operation: ['search'] } };
+export const description = operationDescription('account', 'search', properties);
 
-export const description = updateDisplayOptions(displayOptions, properties);
-
-export const execute: OperationExecute = async function (items, gateway) {
-	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(this.getNodeParameter('code', itemIndex, '')).trim();
-		const text = String(this.getNodeParameter('accountDescription', itemIndex, '')).trim();
-		const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
-		const accounts = await gateway.searchAccounts({
-			...(code !== '' ? { code } : {}),
-			...(text !== '' ? { description: text } : {}),
-			limit,
-		});
-		return accounts.slice(0, limit).map((account) => ({ ...account }) as IDataObject);
-	});
-};
+export const execute: OperationExecute = searchOperation(
+	'accountDescription',
+	'description',
+	async (gateway, query) => await gateway.searchAccounts(query),
+);

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { getLayout } from '../../helpers/context';
 import { forEachItem, parseDimensionAssignments, requiredText } from '../../helpers/utils';
 import { accountRLC } from '../common.descriptions';
@@ -19,9 +20,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['account'], operation: ['validate'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('account', 'validate', properties);
 
 export const execute: OperationExecute = async function (items, gateway) {
 	const layout = getLayout(this);

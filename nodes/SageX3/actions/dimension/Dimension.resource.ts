@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../common/nodeDescriptions';
 import * as listTypes from './listTypes.operation';
 import * as search from './search.operation';
 import * as validate from './validate.operation';
@@ -7,13 +8,9 @@ import * as validate from './validate.operation';
 export { listTypes, search, validate };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['dimension'] } },
-		options: [
+	operationProperty(
+		'dimension',
+		[
 			{
 				name: 'List Types',
 				value: 'listTypes',
@@ -33,8 +30,8 @@ export const description: INodeProperties[] = [
 				action: 'Validate dimensions',
 			},
 		],
-		default: 'search',
-	},
+		'search',
+	),
 	...listTypes.description,
 	...search.description,
 	...validate.description,

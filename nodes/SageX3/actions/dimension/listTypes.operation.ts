@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import type { X3DimensionType } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { forEachItem } from '../../helpers/utils';
@@ -8,9 +8,7 @@ import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [];
 
-const displayOptions = { show: { resource: ['dimension'], operation: ['listTypes'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('dimension', 'listTypes', properties);
 
 export const execute: OperationExecute = async function (items, gateway) {
 	const layout = getLayout(this);

@@ -1,10 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { SharedPromises } from '../../../common/sharedPromises';
 import type { X3Dimension } from '../../transport/gateway.types';
 import { getLayout } from '../../helpers/context';
 import { forEachItem } from '../../helpers/utils';
+import { listedOptionsField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
@@ -21,33 +23,25 @@ const properties: INodeProperties[] = [
 				displayName: 'Dimension',
 				name: 'dimension',
 				values: [
-					{
-						displayName: 'Type Name or ID',
-						name: 'type',
-						type: 'options',
-						typeOptions: { loadOptionsMethod: 'getDimensionTypes' },
-						default: '',
-						description:
-							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
-					{
-						displayName: 'Value Name or ID',
-						name: 'value',
-						type: 'options',
-						typeOptions: { loadOptionsMethod: 'getDimensions', loadOptionsDependsOn: ['&type'] },
-						default: '',
-						description:
-							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
+					listedOptionsField(
+						'Type Name or ID',
+						'type',
+						{ loadOptionsMethod: 'getDimensionTypes' },
+						false,
+					),
+					listedOptionsField(
+						'Value Name or ID',
+						'value',
+						{ loadOptionsMethod: 'getDimensions', loadOptionsDependsOn: ['&type'] },
+						false,
+					),
 				],
 			},
 		],
 	},
 ];
 
-const displayOptions = { show: { resource: ['dimension'], operation: ['validate'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('dimension', 'validate', properties);
 
 interface Assignment {
 	type: string;

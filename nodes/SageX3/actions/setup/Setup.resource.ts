@@ -1,17 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../common/nodeDescriptions';
 import * as check from './check.operation';
 
 export { check };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['x3Setup'] } },
-		options: [
+	operationProperty(
+		'x3Setup',
+		[
 			{
 				name: 'Check',
 				value: 'check',
@@ -20,7 +17,7 @@ export const description: INodeProperties[] = [
 				action: 'Check the X3 setup',
 			},
 		],
-		default: 'check',
-	},
+		'check',
+	),
 	...check.description,
 ];

@@ -4,8 +4,9 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { getLayout, getReadApi } from '../../helpers/context';
 import type { FieldFinding, GuaranteeVerdict } from '../../helpers/setupCheck';
 import { setupReportFor } from '../../helpers/setupVerdict';
@@ -21,9 +22,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['x3Setup'], operation: ['check'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('x3Setup', 'check', properties);
 
 const FINDING_STATUS: Record<FieldFinding['status'], string> = {
 	found: 'found',

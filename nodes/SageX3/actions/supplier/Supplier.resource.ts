@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../common/nodeDescriptions';
 import * as create from './create.operation';
 import * as findOrCreate from './findOrCreate.operation';
 import * as get from './get.operation';
@@ -8,13 +9,9 @@ import * as search from './search.operation';
 export { create, findOrCreate, get, search };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['supplier'] } },
-		options: [
+	operationProperty(
+		'supplier',
+		[
 			{
 				name: 'Create',
 				value: 'create',
@@ -41,8 +38,8 @@ export const description: INodeProperties[] = [
 				action: 'Search suppliers',
 			},
 		],
-		default: 'findOrCreate',
-	},
+		'findOrCreate',
+	),
 	...create.description,
 	...findOrCreate.description,
 	...get.description,

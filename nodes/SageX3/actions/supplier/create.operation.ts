@@ -1,9 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import type { X3SupplierDraft } from '../../transport/gateway.types';
 import { cutToLength } from '../../../common/fieldText';
 import { forEachItem } from '../../helpers/utils';
+import { supplierCategoryField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
@@ -16,16 +18,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Acme Corp',
 		description: 'Supplier name (BPSNAM)',
 	},
-	{
-		displayName: 'Supplier Category',
-		name: 'category',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. SUPPL',
-		description:
-			'X3 supplier category (BSGCOD); it fills the accounting code, tax rule and payment term of the new supplier',
-	},
+	supplierCategoryField(
+		'X3 supplier category (BSGCOD); it fills the accounting code, tax rule and payment term of the new supplier',
+	),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -75,9 +70,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['supplier'], operation: ['create'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('supplier', 'create', properties);
 
 export function supplierDraft(
 	name: string,

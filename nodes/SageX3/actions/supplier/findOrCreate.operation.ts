@@ -4,8 +4,9 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { operationDescription } from '../../../common/nodeDescriptions';
 import { cutToLength } from '../../../common/fieldText';
 import { findSupplierAlias, foldName } from '../../../ledger/supplierMatch';
 import type {
@@ -18,6 +19,7 @@ import type { X3Supplier } from '../../transport/gateway.types';
 import { SupplierResolver } from '../../helpers/supplierResolver';
 import { forEachItem, parseJsonParameter } from '../../helpers/utils';
 import { supplierDraft } from './create.operation';
+import { supplierCategoryField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 type NotFoundPolicy = 'create' | 'useDefault' | 'skip';
@@ -80,14 +82,9 @@ const properties: INodeProperties[] = [
 		default: 'create',
 	},
 	{
-		displayName: 'Supplier Category',
-		name: 'category',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. SUPPL',
-		description:
+		...supplierCategoryField(
 			'X3 supplier category (BSGCOD) of created suppliers; its defaults fill the other supplier fields',
+		),
 		displayOptions: { show: { notFoundPolicy: ['create'] } },
 	},
 	{
@@ -221,9 +218,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['supplier'], operation: ['findOrCreate'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = operationDescription('supplier', 'findOrCreate', properties);
 
 interface FindOrCreateOptions {
 	addressCode?: string;

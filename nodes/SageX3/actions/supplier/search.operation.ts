@@ -1,44 +1,30 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../helpers/utils';
-import { limitField } from '../common.descriptions';
+import { searchOperation } from '../../helpers/lookupOperations';
+import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
+import { searchTextField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Code',
-		name: 'code',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. BRX00',
-		description: 'Supplier code, or its beginning. Leave empty to search by name only.',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. Acme',
-		description: 'Text the supplier name contains, case- and accent-insensitive',
-	},
-	limitField,
+	searchTextField(
+		'Code',
+		'code',
+		'e.g. BRX00',
+		'Supplier code, or its beginning. Leave empty to search by name only.',
+	),
+	searchTextField(
+		'Name',
+		'name',
+		'e.g. Acme',
+		'Text the supplier name contains, case- and accent-insensitive',
+	),
+	limitProperty,
 ];
 
-const displayOptions = { show: { resource: ['supplier'], operation: ['search'] } };
+export const description = operationDescription('supplier', 'search', properties);
 
-export const description = updateDisplayOptions(displayOptions, properties);
-
-export const execute: OperationExecute = async function (items, gateway) {
-	return await forEachItem(this, items, async (itemIndex) => {
-		const code = String(this.getNodeParameter('code', itemIndex, '')).trim();
-		const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
-		const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
-		const suppliers = await gateway.searchSuppliers({
-			...(code !== '' ? { code } : {}),
-			...(name !== '' ? { name } : {}),
-			limit,
-		});
-		return suppliers.slice(0, limit).map((supplier) => ({ ...supplier }) as IDataObject);
-	});
-};
+export const execute: OperationExecute = searchOperation(
+	'name',
+	'name',
+	async (gateway, query) => await gateway.searchSuppliers(query),
+);
