@@ -6,12 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isKnownCurrency, minorToDecimal, normaliseDecimal } from '../common/money';
-import type {
-	NamedRef,
-	SpendItem,
-	SpendLine,
-	SpendLineCoding,
-} from '../common/spendItemTypes';
+import type { NamedRef, SpendItem, SpendLine, SpendLineCoding } from '../common/spendItemTypes';
 
 export class SpendItemError extends Error {
 	constructor(
@@ -362,7 +357,8 @@ function sharedCodings(lines: SpendLine[]): Record<string, string> {
 		const field = coding.remoteFieldId ?? coding.brexFieldId;
 		if (field === null) continue;
 		const value = valueOf(lines[0], field);
-		if (value !== null && lines.every((line) => valueOf(line, field) === value)) shared[field] = value;
+		if (value !== null && lines.every((line) => valueOf(line, field) === value))
+			shared[field] = value;
 	}
 	return shared;
 }

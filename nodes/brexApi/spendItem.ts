@@ -221,7 +221,12 @@ export function normaliseAccountingRecord(
 	const user = asObject(record.user);
 	const vendor = asObject(record.vendor);
 	const merchant = readMerchant(record.merchant);
-	const { lines, sharedCodings } = accountingLines(record.line_items, money.currency, isRefund, fail);
+	const { lines, sharedCodings } = accountingLines(
+		record.line_items,
+		money.currency,
+		isRefund,
+		fail,
+	);
 	checkLinesBalance(lines, amount, money.currency, fail);
 	const firstLineMemo = lines.map((line) => line.memo).find((m) => m !== null);
 	const sourceType = text(record.source_type);

@@ -6,6 +6,8 @@ import type { SpendItem, SpendReadiness } from './spendItemTypes';
  * still being coded or approved, EXPORTED was booked already), an expense when it is approved or settled and its
  * payment cleared. Card transactions come from the settled-transactions list only, so they are always ready.
  * The defaults are the template's former "Ready for the ledger?" lists; Post Spend lets a user change them.
+ * A status the item does not have at all (undefined: an item a workflow built, not the Brex nodes) is not judged;
+ * the Brex nodes always set both, null when Brex gave none, and null is not ready.
  */
 export interface ReadinessPolicy {
 	expenseStatuses: string[];
@@ -20,7 +22,8 @@ export const DEFAULT_READINESS: ReadinessPolicy = {
 };
 
 function listed(value: string | null | undefined, allowed: string[]): boolean {
-	return value !== null && value !== undefined && allowed.includes(value.trim().toUpperCase());
+	if (value === undefined) return true;
+	return value !== null && allowed.includes(value.trim().toUpperCase());
 }
 
 function shown(list: string[]): string {

@@ -91,5 +91,7 @@ export function purchaseTraceId(
 	expenseId: string | null,
 	maxLength = 20,
 ): string {
-	return expenseId ? spendTraceId('expense', expenseId, maxLength) : spendTraceId(kind, brexId, maxLength);
+	return expenseId
+		? spendTraceId('expense', expenseId, maxLength)
+		: spendTraceId(kind, brexId, maxLength);
 }

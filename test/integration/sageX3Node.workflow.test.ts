@@ -89,7 +89,8 @@ function spendItems(count: number, vendorOffset = 0): SpendItem[] {
 			receiptUrls: [],
 			customFields: {},
 			status: 'APPROVED',
-			paymentStatus: null,
+			// Cleared: ready for the ledger (Post Spend skips an expense whose payment has not cleared).
+			paymentStatus: 'CLEARED',
 			expenseType: 'CARD',
 			raw: { id },
 		};

@@ -198,7 +198,8 @@ export function spendItem(
 		receiptUrls: [],
 		customFields: {},
 		status: 'APPROVED',
-		paymentStatus: null,
+		// Cleared: ready for the ledger (Post Spend skips an expense whose payment has not cleared).
+		paymentStatus: 'CLEARED',
 		expenseType: 'CARD',
 		raw: { id },
 	};
