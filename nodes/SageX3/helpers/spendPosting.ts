@@ -3,16 +3,17 @@
  * dimension type; when a record is ready for the ledger), the coded posting of an accounting record, and what an
  * item reports when another record of the same purchase was booked first. Pure apart from the parameter text.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INode, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_READINESS, spendReadiness } from '../../common/spendReadiness';
 import type { ReadinessPolicy } from '../../common/spendReadiness';
 import type { SpendItem, SpendReadiness } from '../../common/spendItemTypes';
-import { mapCodedRecord, parseDimensionFields } from '../../ledger/codedLines';
+import { BrexCodingError, mapCodedRecord, parseDimensionFields } from '../../ledger/codedLines';
 import type { BrexCoding, CodedMapping } from '../../ledger/codedLines';
 import type { PostingItem } from '../../ledger/journalDraft';
 import type { MappingContext, MappingDefaults, MappingRule } from '../../ledger/mapping';
-import type { PostStatus } from '../../ledger/journalTypes';
+import type { PostResult, PostStatus } from '../../ledger/journalTypes';
 import { parseCodeList } from './layout';
 
 export const brexCodingProperty: INodeProperties = {
@@ -103,13 +104,54 @@ export function readinessFor(item: SpendItem, options: BrexCodingOptions): Spend
 	return spendReadiness(item, policy);
 }
 
-/** The coding setting; throws BrexCodingError naming the bad pair. */
-export function brexCodingOf(options: BrexCodingOptions, dimensionTypes: string[]): BrexCoding {
+/** The coding setting, or the node's error naming the bad Dimension Fields entry. */
+export function codingOf(
+	options: BrexCodingOptions,
+	dimensionTypes: string[],
+	node: INode,
+): BrexCoding {
 	const field = (options.glAccountField ?? '').trim();
+	try {
+		return {
+			glAccountField: field === '' ? null : field,
+			dimensionFields: parseDimensionFields(options.dimensionFields, dimensionTypes),
+		};
+	} catch (error) {
+		const message = error instanceof BrexCodingError ? error.message : String(error);
+		throw new NodeOperationError(node, `Brex Coding → Dimension Fields: ${message}`);
+	}
+}
+
+/** What every posting of an item carries, whether mapped as one line or line by line. */
+export function postingBase(
+	item: SpendItem,
+	itemIndex: number,
+	site: string,
+	entryType: string,
+	liabilityAccount: string,
+): Omit<PostingItem, 'account' | 'dimensions'> {
 	return {
-		glAccountField: field === '' ? null : field,
-		dimensionFields: parseDimensionFields(options.dimensionFields, dimensionTypes),
+		itemIndex,
+		traceId: item.traceId,
+		accountingDate: item.accountingDate,
+		currency: item.currency,
+		amount: String(item.amount),
+		isRefund: item.isRefund === true,
+		site,
+		entryType,
+		liabilityAccount,
 	};
+}
+
+/** A coded posting's lines for the audit (postResult.lines). */
+export function postedLines(posting: PostingItem): NonNullable<PostResult['lines']> {
+	return [...(posting.lines ?? []), ...(posting.balancingLines ?? [])].map((line) => ({
+		lineItemId: line.lineItemId ?? null,
+		lineTraceId: line.lineTraceId ?? null,
+		account: line.account,
+		dimensions: line.dimensions,
+		amount: line.amount,
+	}));
 }
 
 /** Whether an item is posted line by line: an accounting record that carries its expense lines. */
@@ -130,12 +172,15 @@ export function codedPosting(
 	item: SpendItem,
 	base: Omit<PostingItem, 'account' | 'dimensions'>,
 	coding: BrexCoding,
-	rules: MappingRule[],
-	defaults: MappingDefaults,
-	context: MappingContext,
-	liabilityDimensions: Record<string, string>,
-	traceFieldLength: number,
+	mappingSetting: {
+		rules: MappingRule[];
+		defaults: MappingDefaults;
+		context: MappingContext;
+		liabilityDimensions: Record<string, string>;
+		traceFieldLength: number;
+	},
 ): { mapping: CodedMapping; posting?: PostingItem } {
+	const { rules, defaults, context, liabilityDimensions, traceFieldLength } = mappingSetting;
 	const mapping = mapCodedRecord(
 		item,
 		coding,

@@ -48,17 +48,17 @@ import {
 	parseDimensionAssignments,
 } from '../../helpers/utils';
 import {
-	brexCodingOf,
 	brexCodingProperty,
 	codedPosting,
+	codingOf,
 	isCodedRecord,
+	postedLines,
+	postingBase,
 	readinessFor,
 	recordAlias,
 	samePurchaseOutcome,
 } from '../../helpers/spendPosting';
 import type { BrexCodingOptions } from '../../helpers/spendPosting';
-import { BrexCodingError } from '../../../ledger/codedLines';
-import type { BrexCoding } from '../../../ledger/codedLines';
 import { accountRLC, entryTypeField, siteField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -480,27 +480,15 @@ export const execute: OperationExecute = async function (items, gateway) {
 					},
 				);
 			}
+			const base = postingBase(spend, itemIndex, state.site, state.entryType, liabilityAccount);
 			if (isCodedRecord(spend)) {
-				const coded = codedPosting(
-					spend,
-					{
-						itemIndex,
-						traceId: spend.traceId,
-						accountingDate: spend.accountingDate,
-						currency: spend.currency,
-						amount: String(spend.amount),
-						isRefund: spend.isRefund === true,
-						site: state.site,
-						entryType: state.entryType,
-						liabilityAccount,
-					},
-					codingOf(brexCoding, layout, node),
+				const coded = codedPosting(spend, base, codingOf(brexCoding, layout.dimensionTypes, node), {
 					rules,
 					defaults,
-					{ dimensionTypes: layout.dimensionTypes },
+					context: { dimensionTypes: layout.dimensionTypes },
 					liabilityDimensions,
-					layout.journalEntry.traceFieldLength,
-				);
+					traceFieldLength: layout.journalEntry.traceFieldLength,
+				});
 				state.ruleIndex = coded.mapping.ruleIndex;
 				state.ruleName = coded.mapping.ruleName;
 				if (coded.mapping.status !== 'mapped') {
@@ -521,15 +509,8 @@ export const execute: OperationExecute = async function (items, gateway) {
 			}
 			if (outcome.site) state.site = outcome.site;
 			state.posting = {
-				itemIndex,
-				traceId: spend.traceId,
-				accountingDate: spend.accountingDate,
-				currency: spend.currency,
-				amount: String(spend.amount),
-				isRefund: spend.isRefund === true,
+				...base,
 				site: state.site,
-				entryType: state.entryType,
-				liabilityAccount,
 				account: outcome.account,
 				dimensions: outcome.dimensions,
 				...(outcome.businessPartner ? { businessPartner: outcome.businessPartner } : {}),
@@ -787,30 +768,6 @@ function fitToDescription(
 		if (room < Number.POSITIVE_INFINITY) {
 			posting.description = cutToLength(posting.description, Math.max(0, room)) || undefined;
 		}
-	}
-}
-
-function postedLines(posting: PostingItem): NonNullable<PostResult['lines']> {
-	return [...(posting.lines ?? []), ...(posting.balancingLines ?? [])].map((line) => ({
-		lineItemId: line.lineItemId ?? null,
-		lineTraceId: line.lineTraceId ?? null,
-		account: line.account,
-		dimensions: line.dimensions,
-		amount: line.amount,
-	}));
-}
-
-/** The Brex Coding setting, or the node's error naming the bad entry. */
-function codingOf(
-	options: BrexCodingOptions,
-	layout: X3Layout,
-	node: ReturnType<IExecuteFunctions['getNode']>,
-): BrexCoding {
-	try {
-		return brexCodingOf(options, layout.dimensionTypes);
-	} catch (error) {
-		if (!(error instanceof BrexCodingError)) throw error;
-		throw new NodeOperationError(node, `Brex Coding → Dimension Fields: ${error.message}`);
 	}
 }
 
