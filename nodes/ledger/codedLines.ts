@@ -102,6 +102,18 @@ function codedValues(
 	return { account, dimensions, ...(problems.length > 0 ? { problem: problems[0] } : {}) };
 }
 
+/** What a posted line keeps of its Brex line item: its id, its trace id and its signed amount. */
+function fromBrexLine(
+	line: SpendLine,
+	traceFieldLength: number,
+): Pick<PostingLine, 'lineItemId' | 'lineTraceId' | 'amount'> {
+	return {
+		lineItemId: line.id,
+		lineTraceId: lineItemTraceId(line.id, traceFieldLength),
+		amount: line.amount,
+	};
+}
+
 /** Maps each line of a coded record; the first rule that decides (skip, failure) decides for the whole record. */
 export function mapCodedRecord(
 	item: SpendItem,
@@ -154,9 +166,7 @@ export function mapCodedRecord(
 			};
 		}
 		lines.push({
-			lineItemId: line.id,
-			lineTraceId: lineItemTraceId(line.id, traceFieldLength),
-			amount: line.amount,
+			...fromBrexLine(line, traceFieldLength),
 			account: coded.account ?? outcome.account,
 			dimensions: { ...outcome.dimensions, ...coded.dimensions },
 			...(outcome.businessPartner ? { businessPartner: outcome.businessPartner } : {}),
@@ -174,9 +184,7 @@ export function mapCodedRecord(
 	if (codedBalancing.some(({ coded }) => coded.account !== undefined)) {
 		for (const { line, coded } of codedBalancing) {
 			balancingLines.push({
-				lineItemId: line.id,
-				lineTraceId: lineItemTraceId(line.id, traceFieldLength),
-				amount: line.amount,
+				...fromBrexLine(line, traceFieldLength),
 				account: coded.account ?? balancing.liabilityAccount,
 				dimensions: { ...balancing.liabilityDimensions, ...coded.dimensions },
 				...(lines[0]?.description ? { description: lines[0].description } : {}),

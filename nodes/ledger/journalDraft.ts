@@ -126,17 +126,10 @@ function format(minor: bigint, currency: string): string {
 }
 
 function expenseLine(item: PostingItem): JournalLineDraft {
-	const amount = format(magnitudeMinor(item), item.currency);
-	const line: JournalLineDraft = {
-		account: item.account,
-		...(isRefund(item) ? { credit: amount } : { debit: amount }),
-		dimensions: { ...item.dimensions },
-		lineTraceId: item.traceId,
-	};
-	if (item.businessPartner) line.businessPartner = item.businessPartner;
-	if (item.taxCode) line.taxCode = item.taxCode;
-	if (item.description) line.description = item.description;
-	return line;
+	const magnitude = format(magnitudeMinor(item), item.currency);
+	// A refund arrives signed or flagged: its line is a credit either way.
+	const amount = isRefund(item) ? `-${magnitude}` : magnitude;
+	return signedLine({ ...item, amount, lineTraceId: item.traceId }, item.currency);
 }
 
 function liabilityLine(
