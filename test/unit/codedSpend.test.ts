@@ -19,7 +19,13 @@ import { checkBalance, planJournalEntries } from '../../nodes/ledger/journalDraf
 import type { DraftOptions, PostingItem } from '../../nodes/ledger/journalDraft';
 import { parseMappingRules } from '../../nodes/ledger/mapping';
 import { postEntries } from '../../nodes/SageX3/helpers/postEntries';
-import { readinessFor, samePurchaseOutcome } from '../../nodes/SageX3/helpers/spendPosting';
+import {
+	codedLineTraces,
+	readinessFor,
+	samePurchaseOutcome,
+} from '../../nodes/SageX3/helpers/spendPosting';
+import type { PostedJournalEntry } from '../../nodes/ledger/journalTypes';
+import { reconcile } from '../../nodes/ledger/reconcile';
 import { seededGateway } from '../support/sageX3NodeHarness';
 
 const CODING: BrexCoding = {
@@ -366,5 +372,37 @@ describe('one entry per purchase', () => {
 			documentNumber: saved.documentNumber,
 		});
 		expect(gateway.callCount('saveJournalEntry')).toBe(1);
+	});
+});
+
+describe('reconciling a coded record', () => {
+	it("counts its line items' lines for the purchase, so a record booked line by line matches", () => {
+		const item = record(SPLIT);
+		const [plan] = planJournalEntries([posting(item)], OPTIONS);
+		const entry: PostedJournalEntry = {
+			documentNumber: 'BRX0001',
+			entryType: 'BRX',
+			traceId: plan.traceId,
+			accountingDate: item.accountingDate,
+			currency: 'EUR',
+			lineTraceIds: plan.draft.lines.map((line) => line.lineTraceId ?? '').filter(Boolean),
+			lines: plan.draft.lines.map((line) => ({
+				account: line.account,
+				debit: line.debit ?? null,
+				credit: line.credit ?? null,
+				dimensions: line.dimensions,
+				businessPartner: null,
+				description: null,
+				lineTraceId: line.lineTraceId ?? null,
+			})),
+		};
+		const brexItem = { id: item.id, traceId: item.traceId, amount: item.amount, currency: 'EUR' };
+		const coded = reconcile([{ ...brexItem, ...codedLineTraces(item, 20) }], [entry], {
+			liabilityAccount: '467100',
+		});
+		expect(coded.counts).toMatchObject({ matched: 1, unknown_to_brex: 0, missing_in_x3: 0 });
+		// Without its line traces the lines look unknown and the purchase unbooked.
+		const blind = reconcile([brexItem], [entry], { liabilityAccount: '467100' });
+		expect(blind.counts).toMatchObject({ matched: 0, unknown_to_brex: 3 });
 	});
 });

@@ -3,10 +3,11 @@
  * dimension type; when a record is ready for the ledger), the coded posting of an accounting record, and what an
  * item reports when another record of the same purchase was booked first. Pure apart from the parameter text.
  */
-import type { INode, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_READINESS, spendReadiness } from '../../common/spendReadiness';
+import { lineItemTraceId } from '../../common/traceId';
 import type { ReadinessPolicy } from '../../common/spendReadiness';
 import type { SpendItem, SpendReadiness } from '../../common/spendItemTypes';
 import { BrexCodingError, mapCodedRecord, parseDimensionFields } from '../../ledger/codedLines';
@@ -210,6 +211,19 @@ export function codedPosting(
 			aliasTraceIds: aliases,
 		},
 	};
+}
+
+/** The line trace ids of a coded record's line items, for Reconcile (nothing for other items). */
+export function codedLineTraces(
+	json: IDataObject,
+	traceFieldLength: number,
+): { lineTraceIds?: string[] } {
+	if (json.recordKind !== 'accountingRecord' || !Array.isArray(json.lines)) return {};
+	const ids = json.lines
+		.map((line) => (line as IDataObject | null)?.id)
+		.filter((id): id is string => typeof id === 'string')
+		.map((id) => lineItemTraceId(id, traceFieldLength));
+	return ids.length > 0 ? { lineTraceIds: ids } : {};
 }
 
 /** The record's own trace id as an alias, when the purchase key differs (entries written by earlier versions). */
