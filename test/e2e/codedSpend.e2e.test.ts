@@ -22,6 +22,7 @@ import type { WebhookEvent } from '../emulators/brex/webhooks';
 import { CHART } from '../emulators/seed';
 import { startX3Emulator, type X3Emulator } from '../emulators/x3/server';
 import { N8nInstance, nodeOutput, type WorkflowNodeFixture } from './lib/n8nInstance';
+import { waitFor } from './lib/tools';
 import { packageNodeType, stableUuid } from './lib/workflows';
 import {
 	emulatorCredentials,
@@ -122,7 +123,17 @@ beforeAll(async () => {
 	await n8n.importWorkflows([workflow()]);
 	await n8n.start();
 	await n8n.activate(WORKFLOW);
-	await n8n.waitForWebhook(`${stableUuid(`${WORKFLOW}/webhook`)}/webhook`);
+	const webhookPath = `${stableUuid(`${WORKFLOW}/webhook`)}/webhook`;
+	await n8n.waitForWebhook(webhookPath);
+	// n8n serves the URL a moment before the trigger's create() has registered it with Brex.
+	const hookUrl = n8n.webhookUrl(webhookPath);
+	await waitFor(
+		() =>
+			[...brex.state.webhooks.values()].some(
+				(subscription) => subscription.url === hookUrl && subscription.status === 'ACTIVE',
+			) || undefined,
+		{ timeoutMs: 30_000, describe: () => `a Brex webhook registration for ${hookUrl}` },
+	);
 }, 5 * 60_000);
 
 afterAll(async () => {
@@ -150,6 +161,7 @@ async function deliverTwiceShuffled(events: WebhookEvent[], seed: number): Promi
 		`delivered ${batch.length} events: ${attempts.filter((a) => a.status === 200).length} answered 200`,
 	);
 	// Every event reached the workflow at once (no retry needed), so the ledger shows what Post Spend decided.
+	expect(attempts).toHaveLength(batch.length);
 	expect(attempts.filter((attempt) => attempt.status !== 200)).toEqual([]);
 }
 
