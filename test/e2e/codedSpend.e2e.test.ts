@@ -7,6 +7,8 @@
  * balanced, its sums per account equal to Brex's; records in review (and their uncleared expenses) are skipped
  * with their reason.
  */
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import {
@@ -142,15 +144,13 @@ afterAll(async () => {
 	await x3?.close();
 });
 
+/** A fixed mixed order: by a hash of the position and the seed. */
 function shuffled<T>(items: T[], seed: number): T[] {
-	const out = [...items];
-	let state = seed;
-	for (let i = out.length - 1; i > 0; i--) {
-		state = (state * 1103515245 + 12345) % 2147483648;
-		const j = state % (i + 1);
-		[out[i], out[j]] = [out[j], out[i]];
-	}
-	return out;
+	const keyed = items.map((item, index) => ({
+		item,
+		key: createHash('sha256').update(`${seed}/${index}`).digest('hex'),
+	}));
+	return keyed.sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ item }) => item);
 }
 
 /** Each event twice, the batch shuffled, delivered with signatures to the workflow's webhook. */
