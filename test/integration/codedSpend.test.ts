@@ -28,6 +28,9 @@ import {
 	useX3Emulator,
 } from '../support/sageX3NodeOperations';
 
+// Each test posts several runs through a real n8n execution: more than jest's 5 s on a busy machine.
+jest.setTimeout(30_000);
+
 useX3Emulator();
 
 let brex: BrexEmulator;
