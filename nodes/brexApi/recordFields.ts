@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isKnownCurrency, minorToDecimal, normaliseDecimal } from '../common/money';
-import type { NamedRef, SpendItem } from '../common/spendItemTypes';
+import type { NamedRef, SpendItem, SpendLine, SpendLineCoding } from '../common/spendItemTypes';
 
 export class SpendItemError extends Error {
 	constructor(
@@ -284,37 +284,81 @@ function customFieldText(data: unknown, dataType: string | null): string | null 
 	return text(object.option_label) ?? text(object.option_id);
 }
 
+function readCoding(value: unknown): SpendLineCoding | null {
+	const entry = asObject(value);
+	if (!entry) return null;
+	const coding: SpendLineCoding = {
+		brexFieldId: idText(entry.brex_field_id),
+		remoteFieldId: idText(entry.remote_field_id),
+		brexValueId: idText(entry.brex_field_value_id),
+		remoteValueId: idText(entry.remote_field_value_id),
+	};
+	return coding.brexFieldId === null && coding.remoteFieldId === null ? null : coding;
+}
+
 /**
- * GL coding of an accounting record: accounting_field_values of its expense-side lines (debits, or credits for a
- * refund), keyed by the
- * ERP field id when Brex knows it (else Brex's), valued by the ERP value id (else Brex's). Different values on
- * several lines are joined, so a split record shows all its codings.
+ * Line items of an accounting record, each with its own signed amount and codings, and the codings every expense
+ * line shares (field -> ERP value id, else Brex value id). Which side is the expense: debits for spend, credits for
+ * a refund (Brex swaps the sides of a refund and keeps line amounts positive); the other side is the card
+ * liability or payable. Zero lines carry nothing to book and are left out.
  */
-export function accountingFieldValues(
-	lineItems: unknown[],
+export function accountingLines(
+	value: unknown,
+	currency: string,
 	isRefund: boolean,
-): Record<string, string> {
-	const collected = new Map<string, string[]>();
-	// The coded lines are the expense side: debits for spend, credits for a refund (Brex swaps the sides of a
-	// refund and keeps amounts positive); the other side is the card liability, which carries no expense coding.
-	const balancingSide = isRefund ? 'DEBIT' : 'CREDIT';
-	const expenseLines = lineItems
-		.map(asObject)
-		.filter((line) => line && text(line.type) !== balancingSide);
-	for (const line of expenseLines) {
-		const values = Array.isArray(line?.accounting_field_values) ? line.accounting_field_values : [];
-		for (const entry of values) {
-			const fieldValue = asObject(entry);
-			const key = text(fieldValue?.remote_field_id) ?? text(fieldValue?.brex_field_id);
-			const value =
-				text(fieldValue?.remote_field_value_id) ?? text(fieldValue?.brex_field_value_id);
-			if (key === null || value === null) continue;
-			const list = collected.get(key) ?? [];
-			if (!list.includes(value)) list.push(value);
-			collected.set(key, list);
+	fail: Fail,
+): { lines: SpendLine[]; sharedCodings: Record<string, string> } {
+	if (value === undefined || value === null) return { lines: [], sharedCodings: {} };
+	if (!Array.isArray(value)) return fail('line_items is not a list');
+	const expenseType = isRefund ? 'CREDIT' : 'DEBIT';
+	const lines: SpendLine[] = [];
+	value.forEach((raw, index) => {
+		const where = `line_items[${index}]`;
+		const line = asObject(raw);
+		if (!line) return fail(`${where} is not an object`);
+		const id = idText(line.id);
+		if (id === null) return fail(`${where} has no id`);
+		const type = text(line.type);
+		if (type !== 'DEBIT' && type !== 'CREDIT') {
+			return fail(`line item ${id} has type ${type ?? '(none)'}; DEBIT or CREDIT expected`);
 		}
+		const given = asObject(line.amount)?.amount;
+		if (given === 0 || (typeof given === 'string' && /^[+-]?0*(\.0*)?$/.test(given.trim()))) return;
+		const money = readMoney(line.amount, `line item ${id} amount`, 'decimal', fail);
+		if (money.currency !== currency) {
+			return fail(`line item ${id} is in ${money.currency}, the record in ${currency}`);
+		}
+		const magnitude = money.amount.replace(/^-/, '');
+		const codings = Array.isArray(line.accounting_field_values)
+			? line.accounting_field_values.map(readCoding).filter((c): c is SpendLineCoding => c !== null)
+			: [];
+		lines.push({
+			id,
+			side: type === expenseType ? 'expense' : 'balancing',
+			amount: type === 'DEBIT' ? magnitude : `-${magnitude}`,
+			memo: memo(line.memo),
+			codings,
+		});
+	});
+	return { lines, sharedCodings: sharedCodings(lines.filter((line) => line.side === 'expense')) };
+}
+
+/** Codings with one value on every expense line: usable by mapping rules (customFields.<field>) like an expense's. */
+function sharedCodings(lines: SpendLine[]): Record<string, string> {
+	const shared: Record<string, string> = {};
+	if (lines.length === 0) return shared;
+	const valueOf = (line: SpendLine, field: string): string | null => {
+		const coding = line.codings.find(
+			(candidate) => (candidate.remoteFieldId ?? candidate.brexFieldId) === field,
+		);
+		return coding ? (coding.remoteValueId ?? coding.brexValueId) : null;
+	};
+	for (const coding of lines[0].codings) {
+		const field = coding.remoteFieldId ?? coding.brexFieldId;
+		if (field === null) continue;
+		const value = valueOf(lines[0], field);
+		if (value !== null && lines.every((line) => valueOf(line, field) === value))
+			shared[field] = value;
 	}
-	const fields: Record<string, string> = {};
-	for (const [key, list] of collected) fields[key] = list.join(', ');
-	return fields;
+	return shared;
 }

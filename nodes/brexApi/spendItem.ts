@@ -1,11 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { SpendItem, SpendRecordKind } from '../common/spendItemTypes';
-import { spendTraceId } from '../common/traceId';
+import { currencyDecimals, decimalToMinor, formatMinor } from '../common/money';
+import type { SpendItem, SpendLine, SpendRecordKind } from '../common/spendItemTypes';
+import { spendReadiness } from '../common/spendReadiness';
+import { purchaseTraceId, spendTraceId } from '../common/traceId';
 import {
 	MEMO_MAX_LENGTH,
 	SpendItemError,
-	accountingFieldValues,
+	accountingLines,
 	asObject,
 	expenseCustomFields,
 	memo,
@@ -102,7 +104,7 @@ export function normaliseExpense(raw: IDataObject, options: NormaliseOptions = {
 	const merchant = readMerchant(record.merchant);
 	const vendor = asObject(record.vendor);
 	const user = asObject(record.user);
-	return spendItem('expense', id, raw, options, {
+	return spendItem('expense', id, raw, options, id, {
 		amount: money.amount,
 		currency: money.currency,
 		isRefund,
@@ -166,7 +168,8 @@ export function normaliseCardTransaction(
 	const description = text(record.description);
 	const merchant = readMerchant(record.merchant);
 	if (merchant.name === null) merchant.name = description;
-	return spendItem('cardTransaction', id, raw, options, {
+	// The expense it belongs to (only when read with expand[]=expense_id): then it shares the expense's trace id.
+	return spendItem('cardTransaction', id, raw, options, text(record.expense_id), {
 		amount,
 		currency: money.currency,
 		isRefund,
@@ -218,9 +221,19 @@ export function normaliseAccountingRecord(
 	const user = asObject(record.user);
 	const vendor = asObject(record.vendor);
 	const merchant = readMerchant(record.merchant);
-	const lineItems = Array.isArray(record.line_items) ? record.line_items : [];
-	const firstLineMemo = lineItems.map((line) => text(asObject(line)?.memo)).find((m) => m !== null);
-	return spendItem('accountingRecord', id, raw, options, {
+	const { lines, sharedCodings } = accountingLines(
+		record.line_items,
+		money.currency,
+		isRefund,
+		fail,
+	);
+	checkLinesBalance(lines, amount, money.currency, fail);
+	const firstLineMemo = lines.map((line) => line.memo).find((m) => m !== null);
+	const sourceType = text(record.source_type);
+	// CARD and REIMBURSEMENT records come from an expense (source_id): they share its purchase trace id.
+	const expenseId =
+		sourceType === 'CARD' || sourceType === 'REIMBURSEMENT' ? text(record.source_id) : null;
+	return spendItem('accountingRecord', id, raw, options, expenseId, {
 		amount,
 		currency: money.currency,
 		isRefund,
@@ -235,9 +248,10 @@ export function normaliseAccountingRecord(
 		user: userRef(user, null, text(user?.email)),
 		memo: memo(record.memo) ?? memo(firstLineMemo),
 		receiptUrls: receiptUrls(record.receipts),
-		customFields: accountingFieldValues(lineItems, isRefund),
+		customFields: sharedCodings,
+		lines,
 		status: text(record.review_status),
-		expenseType: text(record.source_type),
+		expenseType: sourceType,
 	});
 }
 
@@ -256,8 +270,31 @@ export function unusableRecordFields(kind: SpendRecordKind, raw: unknown): IData
 	};
 }
 
-function traceIdFor(kind: SpendRecordKind, id: string, options: NormaliseOptions): string {
-	return spendTraceId(kind, id, options.traceIdLength ?? 20);
+/**
+ * A record's lines balance (debits = credits) and its expense side adds up to the record amount; a record that
+ * does not cannot be booked as coded. Records without lines (single-entry exports) are checked nowhere here.
+ */
+function checkLinesBalance(
+	lines: SpendLine[],
+	amount: string,
+	currency: string,
+	fail: (reason: string) => never,
+): void {
+	if (lines.length === 0) return;
+	const minor = (value: string) => decimalToMinor(value, currency);
+	const expense = lines.filter((line) => line.side === 'expense');
+	const expenseSum = expense.reduce((sum, line) => sum + minor(line.amount), 0n);
+	if (expense.length === 0) fail('its line items have no expense side (no debit of spend)');
+	if (expenseSum !== minor(amount)) {
+		fail(
+			`its expense lines add up to ${formatMinor(expenseSum, currencyDecimals(currency))}, the record amount is ${amount}`,
+		);
+	}
+	const balancing = lines.filter((line) => line.side === 'balancing');
+	const balancingSum = balancing.reduce((sum, line) => sum + minor(line.amount), 0n);
+	if (balancing.length > 0 && balancingSum !== -expenseSum) {
+		fail('its line items do not balance (debits differ from credits)');
+	}
 }
 
 /** What every record gives; the rest is null (or empty) where a record kind does not carry it. */
@@ -268,6 +305,7 @@ type RecordFields = Pick<
 	Partial<
 		Pick<
 			SpendItem,
+			| 'lines'
 			| 'originalAmount'
 			| 'purchasedAt'
 			| 'postedAt'
@@ -292,12 +330,17 @@ function spendItem(
 	id: string,
 	raw: IDataObject,
 	options: NormaliseOptions,
+	expenseId: string | null,
 	fields: RecordFields,
 ): SpendItem {
+	const traceIdLength = options.traceIdLength ?? 20;
+	const status = fields.status ?? null;
+	const paymentStatus = fields.paymentStatus ?? null;
 	return {
 		id,
 		recordKind: kind,
-		traceId: traceIdFor(kind, id, options),
+		traceId: purchaseTraceId(kind, id, expenseId, traceIdLength),
+		recordTraceId: spendTraceId(kind, id, traceIdLength),
 		amount: fields.amount,
 		currency: fields.currency,
 		isRefund: fields.isRefund,
@@ -316,9 +359,11 @@ function spendItem(
 		memo: fields.memo ?? null,
 		receiptUrls: fields.receiptUrls ?? [],
 		customFields: fields.customFields ?? {},
-		status: fields.status ?? null,
-		paymentStatus: fields.paymentStatus ?? null,
+		lines: fields.lines ?? [],
+		status,
+		paymentStatus,
 		expenseType: fields.expenseType ?? null,
+		readiness: spendReadiness({ recordKind: kind, status, paymentStatus }),
 		raw,
 	};
 }

@@ -10,6 +10,37 @@ export interface NamedRef {
 }
 
 /**
+ * One coding of a Brex accounting line item (`accounting_field_values[]`): the Brex field and value, and the ERP's
+ * ids for them (`remote_*`, the X3 codes when the customer linked the field to X3; null when not linked).
+ */
+export interface SpendLineCoding {
+	brexFieldId: string | null;
+	remoteFieldId: string | null;
+	brexValueId: string | null;
+	remoteValueId: string | null;
+}
+
+/**
+ * One double-entry line item of an accounting record as Brex coded it. `side` says which side of the purchase it
+ * books: `expense` (debits of spend, credits of a refund) or `balancing` (the card liability or payable side).
+ */
+export interface SpendLine extends IDataObject {
+	/** Brex line item id (arli_…): the line trace id is derived from it. */
+	id: string;
+	side: 'expense' | 'balancing';
+	/** Signed decimal in the record currency: positive = debit, negative = credit (Brex sends type + magnitude). */
+	amount: string;
+	memo: string | null;
+	codings: SpendLineCoding[];
+}
+
+/** Whether a record is ready for the ledger under the default policy (spendReadiness.ts), and why not. */
+export interface SpendReadiness extends IDataObject {
+	ready: boolean;
+	reason: string | null;
+}
+
+/**
  * The one shape every Brex record becomes (trigger in both modes, Brex action node), and the only shape the
  * Sage X3 side consumes. Amounts are decimal strings in major units with exactly the currency's decimals.
  * Sign convention: positive = spend (debit an expense account), negative = refund (a reversing line).
@@ -18,8 +49,13 @@ export interface SpendItem extends IDataObject {
 	/** Brex id of the record (expense_…, pste_…, accr_…). */
 	id: string;
 	recordKind: SpendRecordKind;
-	/** Deterministic trace id (see traceId.ts): the idempotency key on the X3 side. */
+	/**
+	 * Deterministic trace id of the purchase (see traceId.ts): the idempotency key on the X3 side. An expense, its
+	 * card transaction and the accounting record derived from it share it (purchaseTraceId), so one is booked.
+	 */
 	traceId: string;
+	/** Trace id of this record alone (BRX<kind>-…): what versions before the purchase key wrote; checked too. */
+	recordTraceId: string;
 	amount: string;
 	currency: string;
 	isRefund: boolean;
@@ -41,11 +77,18 @@ export interface SpendItem extends IDataObject {
 	budget: NamedRef | null;
 	memo: string | null;
 	receiptUrls: string[];
-	/** Custom fields flattened to name -> text value. */
+	/**
+	 * Custom fields flattened to name -> text value. For an accounting record: the codings every expense line
+	 * shares (field -> ERP value id); a field coded differently per line is only in `lines`.
+	 */
 	customFields: Record<string, string>;
+	/** Accounting record line items as Brex coded them (empty for expenses and card transactions). */
+	lines: SpendLine[];
 	status: string | null;
 	paymentStatus: string | null;
 	expenseType: string | null;
+	/** Ready for the ledger under the default statuses (Post Spend decides again with its own lists). */
+	readiness: SpendReadiness;
 	/** The record as Brex sent it. */
 	raw: IDataObject;
 }

@@ -63,3 +63,35 @@ export function entrySetTraceId(memberTraceIds: string[], maxLength = 20): strin
 	const sorted = [...memberTraceIds].sort();
 	return prefix + hashToBase32(sorted.join('|'), Math.min(maxLength, 32) - prefix.length);
 }
+
+/**
+ * Trace id of one Brex accounting line item (arli_…): `BRXL-<hash>`. A coded record's expense lines carry it, so a
+ * replay of the record finds each of its lines in X3.
+ */
+export function lineItemTraceId(lineItemId: string, maxLength = 20): string {
+	if (maxLength < TRACE_ID_MIN_LENGTH) {
+		throw new Error(
+			`A trace id needs at least ${TRACE_ID_MIN_LENGTH} characters; the field allows ${maxLength}`,
+		);
+	}
+	const prefix = 'BRXL-';
+	return prefix + hashToBase32(`lineItem:${lineItemId}`, Math.min(maxLength, 32) - prefix.length);
+}
+
+/**
+ * The economic event a record announces, as the Brex id that names the purchase: one purchase is one expense
+ * (expense_…), its card transaction links to it (`expense_id`) and the accounting record Brex derives from it
+ * names it (`source_id` with `source_type` CARD or REIMBURSEMENT). All three get the expense's trace id, so
+ * whichever reaches Post Spend first is booked and the others are found as already posted. A record that names no
+ * expense (a card transaction read without expand[]=expense_id, a BILL record) is its own event.
+ */
+export function purchaseTraceId(
+	kind: SpendRecordKind,
+	brexId: string,
+	expenseId: string | null,
+	maxLength = 20,
+): string {
+	return expenseId
+		? spendTraceId('expense', expenseId, maxLength)
+		: spendTraceId(kind, brexId, maxLength);
+}

@@ -3,6 +3,7 @@
  * same entries, lines and trace ids whatever order they arrive in, so a replay finds what an earlier run posted.
  *
  * Per item: debit the expense account, credit the card liability account (a refund reverses both sides).
+ * A coded item (an accounting record as Brex coded it) brings one line per line item and balances itself.
  * Per entry set: one entry per accounting date + currency + site (+ entry type and liability account), one
  * expense line per item, and balancing lines on the card liability account (one credit for the spend, one debit
  * for the refunds). Amounts are exact in the currency's decimals (bigint minor units).
@@ -26,7 +27,22 @@ export type GroupingMode = 'perItem' | 'entrySet';
 
 export const DEFAULT_MAX_LINES_PER_ENTRY = 500;
 
-/** One mapped spend item, ready to become a journal line. */
+/** One line of a coded record (an accounting record posted as Brex coded it). */
+export interface PostingLine {
+	/** Brex line item id (arli_…), for the audit. */
+	lineItemId?: string;
+	/** Trace id of the Brex line item (lineItemTraceId), so a replay finds each line. */
+	lineTraceId?: string;
+	/** Signed decimal: positive = debit, negative = credit. */
+	amount: string;
+	account: string;
+	dimensions: Record<string, string>;
+	businessPartner?: string;
+	taxCode?: string;
+	description?: string;
+}
+
+/** One mapped spend item, ready to become a journal line (or, coded, its own balanced lines). */
 export interface PostingItem {
 	/** Caller's handle (the input item index); carried through untouched. */
 	itemIndex: number;
@@ -47,6 +63,16 @@ export interface PostingItem {
 	businessPartner?: string;
 	taxCode?: string;
 	description?: string;
+	/**
+	 * Coded record: one line per expense-side line item instead of the one expense line (account, dimensions and
+	 * amount above are then only the audit's summary). Such an item is balanced on its own: by `balancingLines`
+	 * when Brex coded that side, else by a line on `liabilityAccount`; either way the first balancing line carries
+	 * the item's trace id, so the purchase is found whatever grouping posted it.
+	 */
+	lines?: PostingLine[];
+	balancingLines?: PostingLine[];
+	/** Other trace ids that mean this item is in X3 already (its record's own id, its line items' ids). */
+	aliasTraceIds?: string[];
 }
 
 export interface DraftOptions {
@@ -100,17 +126,10 @@ function format(minor: bigint, currency: string): string {
 }
 
 function expenseLine(item: PostingItem): JournalLineDraft {
-	const amount = format(magnitudeMinor(item), item.currency);
-	const line: JournalLineDraft = {
-		account: item.account,
-		...(isRefund(item) ? { credit: amount } : { debit: amount }),
-		dimensions: { ...item.dimensions },
-		lineTraceId: item.traceId,
-	};
-	if (item.businessPartner) line.businessPartner = item.businessPartner;
-	if (item.taxCode) line.taxCode = item.taxCode;
-	if (item.description) line.description = item.description;
-	return line;
+	const magnitude = format(magnitudeMinor(item), item.currency);
+	// A refund arrives signed or flagged: its line is a credit either way.
+	const amount = isRefund(item) ? `-${magnitude}` : magnitude;
+	return signedLine({ ...item, amount, lineTraceId: item.traceId }, item.currency);
 }
 
 function liabilityLine(
@@ -152,9 +171,67 @@ export function groupKeyOf(item: PostingItem): string {
 	].join('|');
 }
 
-/** Lines an entry of `itemCount` items needs: its item lines plus one balancing line per side present. */
-function lineCount(itemCount: number, refundCount: number): number {
-	return itemCount + (refundCount > 0 ? 1 : 0) + (refundCount < itemCount ? 1 : 0);
+/** Lines an item brings: one, or a coded item's own lines and balancing lines. */
+export function itemLineCount(item: PostingItem): number {
+	if (!item.lines) return 1;
+	return item.lines.length + Math.max(1, item.balancingLines?.length ?? 0);
+}
+
+/** Lines an entry of these items needs: theirs plus one shared balancing line per side the simple items use. */
+function lineCount(items: PostingItem[]): number {
+	let lines = 0;
+	let spend = false;
+	let refund = false;
+	for (const item of items) {
+		lines += itemLineCount(item);
+		if (item.lines) continue;
+		if (isRefund(item)) refund = true;
+		else spend = true;
+	}
+	return lines + (spend ? 1 : 0) + (refund ? 1 : 0);
+}
+
+function signedLine(source: PostingLine, currency: string): JournalLineDraft {
+	const minor = decimalToMinor(source.amount, currency);
+	const amount = format(minor < 0n ? -minor : minor, currency);
+	const line: JournalLineDraft = {
+		account: source.account,
+		...(minor < 0n ? { credit: amount } : { debit: amount }),
+		dimensions: { ...source.dimensions },
+	};
+	if (source.businessPartner) line.businessPartner = source.businessPartner;
+	if (source.taxCode) line.taxCode = source.taxCode;
+	if (source.description) line.description = source.description;
+	if (source.lineTraceId) line.lineTraceId = source.lineTraceId;
+	return line;
+}
+
+/**
+ * A coded item's lines, balanced on their own (per record): its expense lines, then Brex's balancing lines or
+ * one line on the card liability for their sum. The first balancing line carries the item's trace id.
+ */
+function codedItemLines(
+	item: PostingItem,
+	lines: PostingLine[],
+	options: DraftOptions,
+): JournalLineDraft[] {
+	const expense = lines.map((line) => signedLine(line, item.currency));
+	const sum = lines.reduce((total, line) => total + decimalToMinor(line.amount, item.currency), 0n);
+	const balancing =
+		item.balancingLines && item.balancingLines.length > 0
+			? item.balancingLines.map((line) => signedLine(line, item.currency))
+			: [
+					liabilityLine(
+						item.liabilityAccount,
+						sum < 0n ? 'debit' : 'credit',
+						sum < 0n ? -sum : sum,
+						item.currency,
+						options,
+						item.description,
+					),
+				];
+	balancing[0].lineTraceId = item.traceId;
+	return [...expense, ...balancing];
 }
 
 /**
@@ -206,10 +283,13 @@ export function buildEntry(items: PostingItem[], options: DraftOptions): Planned
 		options.traceFieldLength,
 	);
 
-	const lines: JournalLineDraft[] = sorted.map(expenseLine);
+	const lines: JournalLineDraft[] = sorted.flatMap((item) =>
+		item.lines ? codedItemLines(item, item.lines, options) : [expenseLine(item)],
+	);
 	let spendMinor = 0n;
 	let refundMinor = 0n;
 	for (const item of sorted) {
+		if (item.lines) continue;
 		if (isRefund(item)) refundMinor += magnitudeMinor(item);
 		else spendMinor += magnitudeMinor(item);
 	}
@@ -280,6 +360,12 @@ export function planJournalEntries(items: PostingItem[], options: DraftOptions):
 		if (decimalToMinor(item.amount, item.currency) === 0n) {
 			throw new JournalDraftError(`Item ${item.traceId} has a zero amount; nothing to post`);
 		}
+		// A record is never split over entries (its lines balance together and one trace finds them all).
+		if (item.lines && itemLineCount(item) > maxLines) {
+			throw new JournalDraftError(
+				`Item ${item.traceId} has ${itemLineCount(item)} lines, more than Max Lines per Entry (${maxLines})`,
+			);
+		}
 	}
 
 	const sorted = [...items].sort((a, b) =>
@@ -297,16 +383,12 @@ export function planJournalEntries(items: PostingItem[], options: DraftOptions):
 	const plans: PlannedEntry[] = [];
 	for (const key of [...groups.keys()].sort()) {
 		let chunk: PostingItem[] = [];
-		let refunds = 0;
 		for (const item of groups.get(key) ?? []) {
-			const nextRefunds = refunds + (isRefund(item) ? 1 : 0);
-			if (chunk.length > 0 && lineCount(chunk.length + 1, nextRefunds) > maxLines) {
+			if (chunk.length > 0 && lineCount([...chunk, item]) > maxLines) {
 				plans.push(buildEntry(chunk, options));
 				chunk = [];
-				refunds = 0;
 			}
 			chunk.push(item);
-			refunds += isRefund(item) ? 1 : 0;
 		}
 		if (chunk.length > 0) plans.push(buildEntry(chunk, options));
 	}

@@ -72,4 +72,12 @@ export interface PostResult extends IDataObject {
 	currency: string | null;
 	ruleIndex: number | null;
 	ruleName: string | null;
+	/** A coded record's lines as posted (expense lines, then Brex's balancing lines when coded). */
+	lines?: Array<{
+		lineItemId: string | null;
+		lineTraceId: string | null;
+		account: string;
+		dimensions: Record<string, string>;
+		amount: string;
+	}>;
 }

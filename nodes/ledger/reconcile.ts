@@ -7,6 +7,8 @@ export interface ReconcileBrexItem {
 	traceId: string;
 	amount: string;
 	currency: string;
+	/** A coded record's line trace ids (its line items'): their lines are booked for this item. */
+	lineTraceIds?: string[];
 }
 
 export type ReconcileStatus = 'matched' | 'missing_in_x3' | 'duplicated_in_x3' | 'amount_mismatch';
@@ -52,14 +54,21 @@ export function reconcile(
 		return found;
 	};
 
+	// A coded record's lines carry their line items' trace ids: count them for the record's purchase.
+	const ownerOf = new Map<string, string>();
+	for (const item of brexItems) {
+		for (const lineTraceId of item.lineTraceIds ?? []) ownerOf.set(lineTraceId, item.traceId);
+	}
+
 	for (const entry of x3Entries) {
 		const currency = entry.currency ?? '';
 		const lines = entry.lines ?? [];
 		const itemLines = lines.filter((line) => line.account !== options.liabilityAccount);
 		const lineTraced = itemLines.some((line) => line.lineTraceId);
 		for (const line of itemLines) {
-			const traceId = line.lineTraceId ?? (lineTraced ? null : entry.traceId);
-			if (!traceId) continue;
+			const lineTrace = line.lineTraceId ?? (lineTraced ? null : entry.traceId);
+			if (!lineTrace) continue;
+			const traceId = ownerOf.get(lineTrace) ?? lineTrace;
 			const target = booking(traceId);
 			target.documentNumbers.add(entry.documentNumber);
 			const minor =
@@ -70,7 +79,8 @@ export function reconcile(
 		if (itemLines.length === 0 && entry.traceId)
 			booking(entry.traceId).documentNumbers.add(entry.documentNumber);
 		for (const traceId of entry.lineTraceIds) {
-			if (!lines.length) booking(traceId).documentNumbers.add(entry.documentNumber);
+			if (!lines.length)
+				booking(ownerOf.get(traceId) ?? traceId).documentNumbers.add(entry.documentNumber);
 		}
 	}
 

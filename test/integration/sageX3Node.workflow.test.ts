@@ -70,6 +70,7 @@ function spendItems(count: number, vendorOffset = 0): SpendItem[] {
 			id,
 			recordKind: 'expense',
 			traceId: spendTraceId('expense', id),
+			recordTraceId: spendTraceId('expense', id),
 			amount,
 			currency: n % 3 === 0 ? 'EUR' : 'USD',
 			isRefund: amount.startsWith('-'),
@@ -88,9 +89,12 @@ function spendItems(count: number, vendorOffset = 0): SpendItem[] {
 			memo: `Test ${n}`,
 			receiptUrls: [],
 			customFields: {},
+			lines: [],
 			status: 'APPROVED',
-			paymentStatus: null,
+			// Cleared: ready for the ledger (Post Spend skips an expense whose payment has not cleared).
+			paymentStatus: 'CLEARED',
 			expenseType: 'CARD',
+			readiness: { ready: true, reason: null },
 			raw: { id },
 		};
 	});

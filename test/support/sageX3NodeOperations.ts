@@ -179,6 +179,7 @@ export function spendItem(
 		id,
 		recordKind: 'expense',
 		traceId: spendTraceId('expense', id),
+		recordTraceId: spendTraceId('expense', id),
 		amount: fields.amount,
 		currency: fields.currency,
 		isRefund: fields.amount.startsWith('-'),
@@ -197,9 +198,12 @@ export function spendItem(
 		memo: `Trip ${id}`,
 		receiptUrls: [],
 		customFields: {},
+		lines: [],
 		status: 'APPROVED',
-		paymentStatus: null,
+		// Cleared: ready for the ledger (Post Spend skips an expense whose payment has not cleared).
+		paymentStatus: 'CLEARED',
 		expenseType: 'CARD',
+		readiness: { ready: true, reason: null },
 		raw: { id },
 	};
 }

@@ -308,8 +308,10 @@ describe('Post Spend', () => {
 			['skipped', 'Personal expense'],
 			['skipped', 'Zero amount: nothing to post'],
 			['posted', undefined],
-			['skipped', 'Duplicate input: item 3 has the same trace id'],
+			// One entry per purchase: the repeat reports the entry its first copy got.
+			['already_posted', 'Booked by item 3 (expense_4), the same purchase'],
 		]);
+		expect(output[4].documentNumber).toBe(output[3].documentNumber);
 		expect(gateway.callCount('saveJournalEntry')).toBe(1);
 		expect(gateway.entries[0].draft.lines).toHaveLength(2);
 	});

@@ -181,6 +181,7 @@ describe('normaliseExpense', () => {
 			id: 'expense_cl3khzfnr00000k92bdjtmmes',
 			recordKind: 'expense',
 			traceId: spendTraceId('expense', 'expense_cl3khzfnr00000k92bdjtmmes', 20),
+			recordTraceId: spendTraceId('expense', 'expense_cl3khzfnr00000k92bdjtmmes', 20),
 			amount: '49.12',
 			currency: 'USD',
 			isRefund: false,
@@ -205,9 +206,11 @@ describe('normaliseExpense', () => {
 				tip: '6.50 EUR',
 				tags: 'client, q3',
 			},
+			lines: [],
 			status: 'APPROVED',
 			paymentStatus: 'CLEARED',
 			expenseType: 'CARD',
+			readiness: { ready: true, reason: null },
 			raw,
 		});
 		expect(item.raw).toBe(raw);
@@ -324,7 +327,9 @@ describe('normaliseCardTransaction', () => {
 		expect(normaliseCardTransaction(raw)).toEqual({
 			id: 'pste_ckuwiblvv1tn101l3zvscxis8',
 			recordKind: 'cardTransaction',
-			traceId: spendTraceId('cardTransaction', 'pste_ckuwiblvv1tn101l3zvscxis8', 20),
+			// It names its expense (expense_id): the purchase's trace id is the expense's.
+			traceId: spendTraceId('expense', 'expense_ckuwiblw01tn201l3x0l8x9p1', 20),
+			recordTraceId: spendTraceId('cardTransaction', 'pste_ckuwiblvv1tn101l3zvscxis8', 20),
 			amount: '129.00',
 			currency: 'USD',
 			isRefund: false,
@@ -343,9 +348,11 @@ describe('normaliseCardTransaction', () => {
 			memo: "Chili's",
 			receiptUrls: [],
 			customFields: {},
+			lines: [],
 			status: null,
 			paymentStatus: null,
 			expenseType: null,
+			readiness: { ready: true, reason: null },
 			raw,
 		});
 	});
@@ -391,13 +398,31 @@ describe('normaliseCardTransaction', () => {
 	});
 });
 
+/** The card liability side of the spec example, as the spend item keeps it. */
+const LIABILITY_LINE = {
+	id: 'arli_credit',
+	side: 'balancing',
+	amount: '-100.50',
+	memo: null,
+	codings: [
+		{
+			brexFieldId: 'ef_123',
+			remoteFieldId: 'GL',
+			brexValueId: 'efo_card',
+			remoteValueId: '467100',
+		},
+	],
+};
+
 describe('normaliseAccountingRecord', () => {
 	it('maps the spec example', () => {
 		const raw = accountingRecord();
 		expect(normaliseAccountingRecord(raw)).toEqual({
 			id: 'accr_abc123',
 			recordKind: 'accountingRecord',
-			traceId: spendTraceId('accountingRecord', 'accr_abc123', 20),
+			// Derived from expense exp_xyz789 (source_id): the purchase's trace id, shared with that expense.
+			traceId: spendTraceId('expense', 'exp_xyz789', 20),
+			recordTraceId: spendTraceId('accountingRecord', 'accr_abc123', 20),
 			amount: '100.50',
 			currency: 'USD',
 			isRefund: false,
@@ -416,31 +441,152 @@ describe('normaliseAccountingRecord', () => {
 			memo: 'Business lunch with client',
 			receiptUrls: ['https://example.com/receipt_123.pdf'],
 			customFields: { GL: '606400', ef_456: 'efo_456' },
+			lines: [
+				{
+					id: 'arli_abc123',
+					side: 'expense',
+					amount: '100.50',
+					memo: 'Office supplies',
+					codings: [
+						{
+							brexFieldId: 'ef_123',
+							remoteFieldId: 'GL',
+							brexValueId: 'efo_123',
+							remoteValueId: '606400',
+						},
+						{
+							brexFieldId: 'ef_456',
+							remoteFieldId: null,
+							brexValueId: 'efo_456',
+							remoteValueId: null,
+						},
+					],
+				},
+				LIABILITY_LINE,
+			],
 			status: 'READY_FOR_EXPORT',
 			paymentStatus: null,
 			expenseType: 'CARD',
+			readiness: { ready: true, reason: null },
 			raw,
 		});
 	});
 
-	it('takes the coding of a refund from its credit lines (the expense side), not the card liability', () => {
+	it("keeps a refund's credit lines as its expense side (negative), not the card liability", () => {
 		const spend = accountingRecord();
 		const lines = spend.line_items as IDataObject[];
 		// A refund as Brex sends it: the sides swapped, amounts still positive.
-		const refund = accountingRecord({
-			type: 'CARD_EXPENSE_REFUND',
-			line_items: [
-				{ ...lines[0], type: 'CREDIT' },
-				{ ...lines[1], type: 'DEBIT' },
+		const refund = normaliseAccountingRecord(
+			accountingRecord({
+				type: 'CARD_EXPENSE_REFUND',
+				line_items: [
+					{ ...lines[0], type: 'CREDIT' },
+					{ ...lines[1], type: 'DEBIT' },
+				],
+			}),
+		);
+		expect(refund.lines.map((line) => [line.id, line.side, line.amount])).toEqual([
+			['arli_abc123', 'expense', '-100.50'],
+			['arli_credit', 'balancing', '100.50'],
+		]);
+		expect(refund.customFields).toEqual(normaliseAccountingRecord(spend).customFields);
+	});
+
+	it('keeps each line of a split record with its own amount and coding; nothing is joined', () => {
+		const coded = (id: string, type: string, amount: number, gl: string, dep: string | null) => ({
+			id,
+			type,
+			amount: { amount, currency: 'USD' },
+			accounting_field_values: [
+				{
+					brex_field_id: 'ef_gl',
+					remote_field_id: 'GL',
+					brex_field_value_id: `efo_${gl}`,
+					remote_field_value_id: gl,
+				},
+				...(dep
+					? [
+							{
+								brex_field_id: 'ef_dep',
+								remote_field_id: 'DEP',
+								brex_field_value_id: `efo_${dep}`,
+								remote_field_value_id: dep,
+							},
+						]
+					: []),
 			],
 		});
-		expect(normaliseAccountingRecord(refund).customFields).toEqual({
-			GL: '606400',
-			ef_456: 'efo_456',
-		});
-		expect(normaliseAccountingRecord(spend).customFields).toEqual(
-			normaliseAccountingRecord(refund).customFields,
+		const item = normaliseAccountingRecord(
+			accountingRecord({
+				line_items: [
+					coded('arli_1', 'DEBIT', 70.35, '606400', 'ENG'),
+					coded('arli_2', 'DEBIT', 30.15, '606100', 'ENG'),
+					coded('arli_3', 'CREDIT', 100.5, '467100', null),
+				],
+			}),
 		);
+		expect(item.lines.map((line) => [line.id, line.side, line.amount])).toEqual([
+			['arli_1', 'expense', '70.35'],
+			['arli_2', 'expense', '30.15'],
+			['arli_3', 'balancing', '-100.50'],
+		]);
+		expect(item.lines[1].codings[0].remoteValueId).toBe('606100');
+		// Only what every expense line shares is a custom field: no "606400, 606100" text.
+		expect(item.customFields).toEqual({ DEP: 'ENG' });
+	});
+
+	it.each<[string, IDataObject[], RegExp]>([
+		[
+			'expense lines that do not add up to the record amount',
+			[{ id: 'arli_1', type: 'DEBIT', amount: { amount: 90, currency: 'USD' } }],
+			/expense lines add up to 90.00, the record amount is 100.50/,
+		],
+		[
+			'lines that do not balance',
+			[
+				{ id: 'arli_1', type: 'DEBIT', amount: { amount: 100.5, currency: 'USD' } },
+				{ id: 'arli_2', type: 'CREDIT', amount: { amount: 99, currency: 'USD' } },
+			],
+			/do not balance/,
+		],
+		[
+			'a line without id',
+			[{ type: 'DEBIT', amount: { amount: 100.5, currency: 'USD' } }],
+			/has no id/,
+		],
+		[
+			'a line in another currency',
+			[{ id: 'arli_1', type: 'DEBIT', amount: { amount: 100.5, currency: 'EUR' } }],
+			/arli_1 is in EUR/,
+		],
+	])('refuses a record with %s', (_title, lineItems, reason) => {
+		expect(() => normaliseAccountingRecord(accountingRecord({ line_items: lineItems }))).toThrow(
+			reason,
+		);
+	});
+
+	it('gives a derived record the trace id of its expense, a BILL record its own', () => {
+		const expenseTrace = normaliseExpense(expense({ id: 'exp_xyz789' })).traceId;
+		expect(normaliseAccountingRecord(accountingRecord()).traceId).toBe(expenseTrace);
+		expect(
+			normaliseAccountingRecord(accountingRecord({ source_type: 'REIMBURSEMENT' })).traceId,
+		).toBe(expenseTrace);
+		const bill = normaliseAccountingRecord(
+			accountingRecord({ source_type: 'BILL', source_id: 'bill_1' }),
+		);
+		expect(bill.traceId).toBe(bill.recordTraceId);
+		expect(normaliseCardTransaction(cardTransaction({ expense_id: 'exp_xyz789' })).traceId).toBe(
+			expenseTrace,
+		);
+	});
+
+	it('says whether a record in review is ready for the ledger', () => {
+		expect(
+			normaliseAccountingRecord(accountingRecord({ review_status: 'REVIEW' })).readiness,
+		).toEqual({
+			ready: false,
+			reason: expect.stringMatching(/review status is REVIEW; posted when READY_FOR_EXPORT/),
+		});
 	});
 
 	it.each<[string, IDataObject, Partial<Record<string, unknown>>]>([
@@ -451,17 +597,17 @@ describe('normaliseAccountingRecord', () => {
 		],
 		[
 			'CARD_EXPENSE_REPAYMENT reverses spend',
-			{ type: 'CARD_EXPENSE_REPAYMENT', amount: { amount: 20, currency: 'USD' } },
+			{ type: 'CARD_EXPENSE_REPAYMENT', amount: { amount: 20, currency: 'USD' }, line_items: null },
 			{ amount: '-20.00', isRefund: true },
 		],
 		[
 			'an integer amount gets the currency decimals',
-			{ amount: { amount: 100, currency: 'USD' } },
+			{ amount: { amount: 100, currency: 'USD' }, line_items: null },
 			{ amount: '100.00' },
 		],
 		[
 			'float noise is removed, not rounded silently',
-			{ amount: { amount: 0.1 + 0.2, currency: 'USD' } },
+			{ amount: { amount: 0.1 + 0.2, currency: 'USD' }, line_items: null },
 			{ amount: '0.30' },
 		],
 		[

@@ -117,7 +117,7 @@ export async function postEntries(
 				const setDocument = linesOnly ? undefined : found.get(entry.traceId);
 				const remaining: PostingItem[] = [];
 				for (const item of set.pending) {
-					const documentNumber = found.get(item.traceId) ?? setDocument;
+					const documentNumber = foundFor(found, item) ?? setDocument;
 					if (documentNumber !== undefined) {
 						outcomes.set(item.itemIndex, {
 							status: 'already_posted',
@@ -202,10 +202,22 @@ export async function postEntries(
 	return { outcomes, stats };
 }
 
-/** The trace ids a set is checked by: its items', and (without line traces) the set's own. */
+/**
+ * The document X3 holds an item in: found by its trace id, or by one of its aliases (the record's own trace id
+ * that versions before the purchase key wrote, a coded record's line item trace ids).
+ */
+function foundFor(found: Map<string, string>, item: PostingItem): string | undefined {
+	for (const id of [item.traceId, ...(item.aliasTraceIds ?? [])]) {
+		const documentNumber = found.get(id);
+		if (documentNumber !== undefined) return documentNumber;
+	}
+	return undefined;
+}
+
+/** The trace ids a set is checked by: its items' (with their aliases), and (without line traces) the set's own. */
 function setIds(set: SetInFlight, entry: PlannedEntry, linesOnly: boolean): string[] {
 	return [
-		...set.pending.map((item) => item.traceId),
+		...set.pending.flatMap((item) => [item.traceId, ...(item.aliasTraceIds ?? [])]),
 		// Without line traces, a whole set is known by its own trace id only.
 		...(linesOnly ? [] : [entry.traceId]),
 	];
@@ -250,7 +262,8 @@ export function checkGroups(
 	let current: PlannedEntry[] = [];
 	let ids = 0;
 	for (const plan of plans) {
-		const size = plan.items.length + idsPerSet;
+		const size =
+			plan.items.reduce((ids, item) => ids + 1 + (item?.aliasTraceIds?.length ?? 0), 0) + idsPerSet;
 		if (current.length > 0 && ids + size > maxIds) {
 			groups.push(current);
 			current = [];

@@ -504,6 +504,8 @@ export function buildSeedData(settings: SeedSettings): SeedData {
 			record.review_status !== 'PREPARE' &&
 			abs(expense.billing_amount!.amount) >= 20000 &&
 			random() < 0.25;
+		// 2 to 4 expense lines, from the id rather than the generator, so the rest of the seeded data stays as it was.
+		if (record.split) record.expenseLines = 2 + (idNumber(record.id) % 3);
 		accountingRecords.set(record.id, record);
 	}
 
@@ -815,6 +817,16 @@ function fieldValue(
 	};
 }
 
+/** A small number from an id's characters (deterministic, generator-free). */
+function idNumber(id: string): number {
+	let sum = 0;
+	for (const char of id) sum = (sum * 31 + char.charCodeAt(0)) % 1_000_003;
+	return sum;
+}
+
+/** Weights of the expense lines of a split record: the coded account takes the largest share. */
+const SPLIT_WEIGHTS: Record<number, number[]> = { 2: [7, 3], 3: [5, 3, 2], 4: [4, 3, 2, 1] };
+
 function splitMinor(total: number, parts: number[]): number[] {
 	const sum = parts.reduce((a, b) => a + b, 0);
 	const out = parts.map((p) => floor((total * p) / sum));
@@ -870,10 +882,17 @@ export function renderAccountingRecord(
 				]
 			: []),
 	];
-	const weights = record.split && absBilling >= 2 ? [7, 3] : [1];
+	const lineCount = record.split ? (record.expenseLines ?? 2) : 1;
+	const weights = absBilling >= lineCount ? (SPLIT_WEIGHTS[lineCount] ?? [1]) : [1];
 	const billingParts = splitMinor(absBilling, weights);
 	const originalParts = original ? splitMinor(absOriginal, weights) : null;
-	const accounts = [expenseAccount, CHART.defaultExpenseAccount];
+	// Lines beyond the second go to other expense accounts of the chart (all of them exist in the X3 emulator).
+	const accounts = [
+		expenseAccount,
+		CHART.defaultExpenseAccount,
+		CHART.expenseAccounts.OFFICE_SUPPLIES,
+		CHART.expenseAccounts.SOFTWARE,
+	];
 	const suffix = record.id.slice(5);
 	const debitLines = billingParts.map((part, i) => ({
 		id: `arli_${suffix}_${i + 1}`,
@@ -883,7 +902,7 @@ export function renderAccountingRecord(
 			original && originalParts
 				? { amount: toMajor(originalParts[i], original.currency), currency: original.currency }
 				: null,
-		memo: i === 0 ? (expense?.memo ?? null) : 'Unallocated remainder',
+		memo: i === 0 ? (expense?.memo ?? null) : `Allocated share ${i + 1}`,
 		accounting_field_values: [
 			fieldValue(
 				'ef_gl_account',

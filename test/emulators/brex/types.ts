@@ -115,8 +115,10 @@ export interface EmulatedAccountingRecord {
 	posted_at: string;
 	/** False while the record is still being prepared: line items then carry no remote (ERP) ids. */
 	coded: boolean;
-	/** Debit side split over two lines (expense account + default account). */
+	/** Debit side split over several lines (expense account, default account, then other expense accounts). */
 	split: boolean;
+	/** Expense lines when split: 2 to 4 (absent: 2, as before). */
+	expenseLines?: number;
 	export_outcomes: ExportOutcome[];
 }
 

@@ -41,9 +41,12 @@ const properties: INodeProperties[] = [
 		displayName: 'Sage X3 Reference',
 		name: 'referenceId',
 		type: 'string',
-		default: '',
+		// Post Spend never splits a record over entries, so its one document number names all of it; an item
+		// reported already_posted (its expense came first) names the entry holding the purchase.
+		default: '={{ $json.postResult?.documentNumber ?? "" }}',
 		placeholder: 'e.g. journal entry number',
-		description: 'Identifier of the posted entry in Sage X3, shown in Brex',
+		description:
+			'Identifier of the posted entry in Sage X3, shown in Brex (by default the X3 document number Post Spend reported)',
 		displayOptions: { show: { outcome: ['success'] } },
 	},
 	{
@@ -59,8 +62,10 @@ const properties: INodeProperties[] = [
 		name: 'errorMessage',
 		type: 'string',
 		required: true,
-		default: '',
-		description: 'Why the record could not be posted (shown in Brex)',
+		// An item of Post Spend's error output carries X3's reason as `error`.
+		default: '={{ $json.error ?? $json.postResult?.reason ?? "" }}',
+		description:
+			"Why the record could not be posted (shown in Brex; by default X3's reason from Post Spend)",
 		displayOptions: { show: { outcome: ['failure'] } },
 	},
 ];

@@ -47,6 +47,18 @@ import {
 	pairedResults,
 	parseDimensionAssignments,
 } from '../../helpers/utils';
+import {
+	brexCodingProperty,
+	codedPosting,
+	codingOf,
+	isCodedRecord,
+	postedLines,
+	postingBase,
+	readinessFor,
+	recordAlias,
+	samePurchaseOutcome,
+} from '../../helpers/spendPosting';
+import type { BrexCodingOptions } from '../../helpers/spendPosting';
 import { accountRLC, entryTypeField, siteField } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -131,6 +143,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	brexCodingProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -267,6 +280,8 @@ interface ItemState {
 	/** Header values for the audit, known once per-item parameters are read. */
 	entryType: string | null;
 	site: string | null;
+	/** Input index of the earlier item of the same purchase (same trace id): this one follows its outcome. */
+	samePurchaseAs?: number;
 }
 
 function str(value: unknown): string {
@@ -427,10 +442,17 @@ export const execute: OperationExecute = async function (items, gateway) {
 				state.reason = str(decision.reason) || 'Skipped by the supplier policy';
 				continue;
 			}
+			const brexCoding = this.getNodeParameter('brexCoding', itemIndex, {}) as BrexCodingOptions;
+			const readiness = readinessFor(spend, brexCoding);
+			if (!readiness.ready) {
+				state.status = 'skipped';
+				state.reason = readiness.reason ?? 'Not ready for the ledger';
+				continue;
+			}
+			// One entry per purchase: a later record of it in this input reports what the first one got.
 			const earlier = firstIndexByTrace.get(spend.traceId);
 			if (earlier !== undefined) {
-				state.status = 'skipped';
-				state.reason = `Duplicate input: item ${earlier} has the same trace id`;
+				state.samePurchaseAs = earlier;
 				continue;
 			}
 			firstIndexByTrace.set(spend.traceId, itemIndex);
@@ -458,6 +480,23 @@ export const execute: OperationExecute = async function (items, gateway) {
 					},
 				);
 			}
+			const base = postingBase(spend, itemIndex, state.site, state.entryType, liabilityAccount);
+			if (isCodedRecord(spend)) {
+				const coded = codedPosting(spend, base, codingOf(brexCoding, layout.dimensionTypes, node), {
+					rules,
+					defaults,
+					context: { dimensionTypes: layout.dimensionTypes },
+					liabilityDimensions,
+					traceFieldLength: layout.journalEntry.traceFieldLength,
+				});
+				state.ruleIndex = coded.mapping.ruleIndex;
+				state.ruleName = coded.mapping.ruleName;
+				if (coded.mapping.status !== 'mapped') {
+					state.status = coded.mapping.status;
+					state.reason = coded.mapping.reason;
+				} else state.posting = coded.posting;
+				continue;
+			}
 			const outcome = mapSpendItem(spend, rules, defaults, {
 				dimensionTypes: layout.dimensionTypes,
 			});
@@ -470,20 +509,14 @@ export const execute: OperationExecute = async function (items, gateway) {
 			}
 			if (outcome.site) state.site = outcome.site;
 			state.posting = {
-				itemIndex,
-				traceId: spend.traceId,
-				accountingDate: spend.accountingDate,
-				currency: spend.currency,
-				amount: String(spend.amount),
-				isRefund: spend.isRefund === true,
+				...base,
 				site: state.site,
-				entryType: state.entryType,
-				liabilityAccount,
 				account: outcome.account,
 				dimensions: outcome.dimensions,
 				...(outcome.businessPartner ? { businessPartner: outcome.businessPartner } : {}),
 				...(outcome.taxCode ? { taxCode: outcome.taxCode } : {}),
 				...(outcome.description ? { description: outcome.description } : {}),
+				aliasTraceIds: recordAlias(spend),
 			};
 		} catch (error) {
 			failState(state, errorReason(error));
@@ -625,6 +658,27 @@ export const execute: OperationExecute = async function (items, gateway) {
 		}
 	}
 
+	for (const state of states) {
+		if (state.samePurchaseAs === undefined) continue;
+		const first = states[state.samePurchaseAs];
+		const followed = samePurchaseOutcome(
+			{
+				itemIndex: first.itemIndex,
+				status: first.status ?? 'failed',
+				reason: first.reason,
+				amount: str(first.json.amount),
+				recordId: str(first.json.id),
+			},
+			{ amount: str(state.json.amount), recordId: str(state.json.id) },
+		);
+		state.status = followed.status;
+		state.reason = followed.reason;
+		const documentNumber = documentByItem.get(first.itemIndex);
+		if (documentNumber !== undefined && followed.status === 'already_posted') {
+			documentByItem.set(state.itemIndex, documentNumber);
+		}
+	}
+
 	// 5. One output item per input item, in input order, paired to it.
 	const output: INodeExecutionData[] = [];
 	const failures: ItemState[] = [];
@@ -648,6 +702,7 @@ export const execute: OperationExecute = async function (items, gateway) {
 			currency: str(state.json.currency) || null,
 			ruleIndex: state.ruleIndex,
 			ruleName: state.ruleName,
+			...(posting?.lines ? { lines: postedLines(posting) } : {}),
 		};
 		if (postResult.status === 'failed') {
 			failures.push(state);
@@ -698,6 +753,13 @@ function fitToDescription(
 	}
 	for (const state of ready) {
 		const posting = state.posting as PostingItem;
+		// Coded lines carry their own descriptions (led by their own trace ids).
+		for (const line of [...(posting.lines ?? []), ...(posting.balancingLines ?? [])]) {
+			if (!line.description || lengths.lineDescription === null) continue;
+			const lineRoom =
+				lengths.lineDescription - (traceLeadsDescription ? posting.traceId.length + 1 : 0);
+			line.description = cutToLength(line.description, Math.max(0, lineRoom)) || undefined;
+		}
 		if (!posting.description) continue;
 		let room = lengths.lineDescription ?? Number.POSITIVE_INFINITY;
 		if (traceLeadsDescription) room -= posting.traceId.length + 1;
@@ -731,8 +793,13 @@ async function checkAccounts(
 ): Promise<void> {
 	const pending = states.filter((state) => state.posting && state.status === undefined);
 	const codes = new Set<string>();
+	// Every account a posting writes: a coded record's lines each have their own.
+	const accountsOf = (posting: PostingItem): string[] => [
+		posting.account,
+		...[...(posting.lines ?? []), ...(posting.balancingLines ?? [])].map((line) => line.account),
+	];
 	for (const state of pending) {
-		codes.add((state.posting as PostingItem).account);
+		for (const code of accountsOf(state.posting as PostingItem)) codes.add(code);
 		codes.add((state.posting as PostingItem).liabilityAccount);
 	}
 	const accounts = new Map<string, X3Account | null | Error>();
@@ -754,7 +821,9 @@ async function checkAccounts(
 	for (const state of pending) {
 		const posting = state.posting as PostingItem;
 		const issue =
-			problem(posting.account, 'GL account') ??
+			accountsOf(posting)
+				.map((code) => problem(code, 'GL account'))
+				.find((found) => found !== null) ??
 			problem(posting.liabilityAccount, 'Card liability account');
 		if (issue) {
 			failState(state, issue);
@@ -771,6 +840,8 @@ async function checkAccounts(
 			);
 			continue;
 		}
+		// A coded record's dimensions come from Brex; X3 itself refuses a line that lacks one its account needs.
+		if (posting.lines) continue;
 		// Map again with the account's required dimensions, so the reason names the rule and lookups involved.
 		const remapped = mapSpendItem(state.json as SpendItem, rules, defaults, {
 			dimensionTypes: layout.dimensionTypes,

@@ -3,6 +3,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { reconcile } from '../../../ledger/reconcile';
 import type { ReconcileBrexItem } from '../../../ledger/reconcile';
+import { getLayout } from '../../helpers/context';
+import { codedLineTraces } from '../../helpers/spendPosting';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
@@ -74,6 +76,7 @@ export const execute: OperationExecute = async function (items, gateway) {
 		throw new NodeOperationError(this.getNode(), 'Card Liability Account is empty');
 	}
 
+	const traceFieldLength = getLayout(this).journalEntry.traceFieldLength;
 	const brexItems: ReconcileBrexItem[] = [];
 	const inputIndexByTraceId = new Map<string, number>();
 	let ignoredInputs = 0;
@@ -89,7 +92,13 @@ export const execute: OperationExecute = async function (items, gateway) {
 			ignoredInputs++;
 			return;
 		}
-		brexItems.push({ id: String(json.id), traceId, amount: json.amount, currency: json.currency });
+		brexItems.push({
+			id: String(json.id),
+			traceId,
+			amount: json.amount,
+			currency: json.currency,
+			...codedLineTraces(json, traceFieldLength),
+		});
 		inputIndexByTraceId.set(traceId, index);
 	});
 
