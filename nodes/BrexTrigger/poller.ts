@@ -21,6 +21,7 @@ import {
 	readPollState,
 } from '../brexApi/pollCursor';
 import {
+	CARD_TRANSACTION_EXPAND,
 	EXPENSE_EXPAND,
 	SpendItemError,
 	normaliseAccountingRecord,
@@ -143,6 +144,7 @@ function listQuery(
 		if (config.filters.expenseType.length) qs['expense_type[]'] = config.filters.expenseType;
 	} else if (config.resource === 'cardTransaction') {
 		qs.posted_at_start = windowStart;
+		qs['expand[]'] = CARD_TRANSACTION_EXPAND;
 	} else {
 		qs.review_status = 'READY_FOR_EXPORT';
 		qs['updated_at[gte]'] = windowStart;

@@ -78,6 +78,12 @@ export const ACCOUNTING_REFUND_TYPES = [
 	'REIMBURSEMENT_EXPENSE_REPAYMENT',
 ];
 
+/**
+ * The expand[] values the package requests for card transactions: expense_id links a transaction to its expense,
+ * so both carry the purchase's trace id (one entry per purchase); Brex fills it only when asked.
+ */
+export const CARD_TRANSACTION_EXPAND: string[] = ['expense_id'];
+
 /** A /v1/expenses record (with or without expand[]). */
 export function normaliseExpense(raw: IDataObject, options: NormaliseOptions = {}): SpendItem {
 	const { record, id, fail } = openRecord(raw);

@@ -465,6 +465,8 @@ describe('cardTransaction', () => {
 			.reply(200, (request: unknown) => {
 				const q = queryOf(request);
 				expect(q.get('posted_at_start')).toBe('2026-07-01T00:00:00.000Z');
+				// Without it Brex leaves expense_id null and the transaction cannot share its expense's trace id.
+				expect(q.getAll('expand[]')).toEqual(['expense_id']);
 				seen.push(q.get('cursor'));
 				return q.get('cursor') === null
 					? { items: [transaction('pste_1'), transaction('pste_2')], next_cursor: 'c2' }

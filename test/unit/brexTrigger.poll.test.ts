@@ -290,6 +290,8 @@ describe('BrexTrigger.poll (other resources)', () => {
 			amount: '129.00',
 		});
 		expect(queries[0]).toMatchObject({ posted_at_start: START, limit: '100' });
+		// expense_id links the transaction to its expense (one entry per purchase); Brex fills it only when asked.
+		expect(queries[0]['expand[]']).toBe('expense_id');
 		expect(await trigger.poll.call(h.poll)).toBeNull();
 		expect(queries[1].posted_at_start).toBe('2026-07-02T00:00:00.000Z');
 	});

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { operationDescription } from '../../../common/nodeDescriptions';
 import { brexItems } from '../../../brexApi/client';
-import { normaliseCardTransaction } from '../../../brexApi/spendItem';
+import { CARD_TRANSACTION_EXPAND, normaliseCardTransaction } from '../../../brexApi/spendItem';
 import {
 	clientOptions,
 	getOptions,
@@ -73,7 +73,11 @@ export const execute: OperationExecute = async function (itemIndex) {
 	for await (const record of brexItems<IDataObject>(
 		this,
 		clientOptions(this, itemIndex),
-		{ method: 'GET', path: CARD_TRANSACTIONS_PATH, qs: { posted_at_start: postedAfter } },
+		{
+			method: 'GET',
+			path: CARD_TRANSACTIONS_PATH,
+			qs: { posted_at_start: postedAfter, 'expand[]': CARD_TRANSACTION_EXPAND },
+		},
 		{ maxItems: maxScan },
 	)) {
 		scanned++;

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { brexItems } from '../../../brexApi/client';
-import { normaliseCardTransaction } from '../../../brexApi/spendItem';
+import { CARD_TRANSACTION_EXPAND, normaliseCardTransaction } from '../../../brexApi/spendItem';
 import { clientOptions, collectSpendItems, idList, readDateRange } from '../../helpers/utils';
 import {
 	includeRawOption,
@@ -70,7 +70,11 @@ export const execute: OperationExecute = async function (itemIndex) {
 			brexItems<IDataObject>(this, clientOptions(this, itemIndex), {
 				method: 'GET',
 				path: CARD_TRANSACTIONS_PATH,
-				qs: { posted_at_start: start, user_ids: idList(filters.userIds) },
+				qs: {
+					posted_at_start: start,
+					user_ids: idList(filters.userIds),
+					'expand[]': CARD_TRANSACTION_EXPAND,
+				},
 			}),
 		(record) =>
 			(types.length === 0 || types.includes(String(record.type ?? ''))) &&
