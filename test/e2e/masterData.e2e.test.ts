@@ -16,9 +16,14 @@ import { fieldsOf } from '../emulators/brex/fields';
 import { startBrexEmulator, type BrexEmulator } from '../emulators/brex/server';
 import { changeMasterData, startX3Emulator, type X3Emulator } from '../emulators/x3/testkit';
 import { N8nInstance, nodeOutput, type ExecutionSummary } from './lib/n8nInstance';
-import { REPO_ROOT, waitFor } from './lib/tools';
 import { packageNodeType, stableUuid } from './lib/workflows';
 import {
+	MASTER_DATA_FAILURE_TABLE,
+	MASTER_DATA_NODES,
+	MASTER_DATA_TEMPLATE_FILE,
+} from './masterData/template';
+import {
+	DataTables,
 	emulatorCredentials,
 	emulatorEndpoints,
 	readTemplate,
@@ -30,28 +35,19 @@ import {
 
 jest.setTimeout(5 * 60_000);
 
-const TEMPLATE_FILE = path.join(REPO_ROOT, 'workflows', 'x3-master-data-to-brex.json');
-const NODES = {
-	trigger: 'Sage X3 Trigger',
-	fullResync: 'Full re-sync (run manually)',
-	summary: 'Summary',
-	failure: 'Failure → record',
-	syncAccounts: 'Sync GL accounts → Brex',
-	syncDep: 'Sync DEP values → Brex',
-	syncCct: 'Sync CCT values → Brex',
-} as const;
+const NODES = MASTER_DATA_NODES;
 const ACCOUNT_COUNT = 40;
 const SETUP_WORKFLOW = 'MdE2eFieldSetup1';
 
-/** The Brex fields the test creates, by the template's Sync node that fills each. */
+/** The Brex fields the test creates as the template's note says, by the Sync node that fills each. */
 const FIELDS = [
-	{ sync: NODES.syncAccounts, name: 'GL account', remoteId: 'X3_GL_ACCOUNT', list: 'accounts' },
-	{ sync: NODES.syncDep, name: 'Department', remoteId: 'X3_DEP', list: 'DEP' },
-	{ sync: NODES.syncCct, name: 'Cost center', remoteId: 'X3_CCT', list: 'CCT' },
+	{ sync: NODES.syncAccounts, name: 'GL account', remoteId: 'GL_ACCOUNT', list: 'accounts' },
+	{ sync: NODES.syncDep, name: 'Department', remoteId: 'DEPARTMENT', list: 'DEP' },
+	{ sync: NODES.syncCct, name: 'Cost center', remoteId: 'COST_CENTER', list: 'CCT' },
 ] as const;
 type ListName = (typeof FIELDS)[number]['list'];
 
-const template: Template = readTemplate(TEMPLATE_FILE);
+const template: Template = readTemplate(MASTER_DATA_TEMPLATE_FILE);
 let brex: BrexEmulator;
 let x3: X3Emulator;
 let n8n: N8nInstance | undefined;
@@ -351,6 +347,44 @@ describe('X3 master data → Brex fields (template x3-master-data-to-brex.json)'
 		// Only reads: one value listing per field.
 		expect(second.brexCalls).toBe(FIELDS.length);
 		expectBrexMatchesX3();
+	});
+
+	it('a list Brex refuses is recorded in the failure table, and the other lists still sync', async () => {
+		// The CCT field deleted in Brex: its value list answers 400 (the emulator's unknown field).
+		const cctField = fieldIds.get('CCT') ?? '';
+		fieldsOf(brex.state).fields.delete(cctField);
+		fieldsOf(brex.state).values.delete(cctField);
+		changeMasterData(x3.state, {
+			kind: 'account',
+			action: 'rename',
+			code: '618000',
+			label: 'Documentation and books',
+		});
+		resetCallCounts();
+		const execution = await runManually(instance(), template.id, NODES.fullResync);
+		const summaries = nodeOutput(execution, NODES.summary);
+		expect(summaries.map((item) => item.list).sort()).toEqual(
+			[NODES.syncAccounts, NODES.syncDep].sort(),
+		);
+		expect(summaries.reduce((sum, item) => sum + Number(item.renamed), 0)).toBe(1);
+		expect(enabledInBrex('accounts')['618000']).toBe('Documentation and books');
+		const failures = nodeOutput(execution, NODES.failure);
+		expect(failures).toEqual([
+			expect.objectContaining({
+				list: NODES.syncCct,
+				fieldId: cctField,
+				reason: expect.any(String),
+			}),
+		]);
+		const rows = await new DataTables(instance()).rows(MASTER_DATA_FAILURE_TABLE);
+		expect(rows).toEqual([
+			expect.objectContaining({
+				list: NODES.syncCct,
+				fieldId: cctField,
+				reason: failures[0].reason,
+			}),
+		]);
+		log(`failure recorded: ${String(failures[0].reason).slice(0, 200)}`);
 	});
 
 	// Belongs to the companion change (line-by-line posting of coded accounting records, Post Spend reading
