@@ -325,7 +325,7 @@ async function main(started: Started): Promise<void> {
 	]) {
 		await n8n.cli(['import:workflow', `--input=${file}`]);
 	}
-	say('imported the emulator credentials and both workflow templates; starting n8n (about 15 s)');
+	say('imported the emulator credentials and the workflow templates; starting n8n (about 15 s)');
 	await n8n.start();
 
 	const sync = readTemplate(SYNC_TEMPLATE_FILE);

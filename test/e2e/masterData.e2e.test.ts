@@ -232,8 +232,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await n8n?.dispose();
-	await brex?.close();
-	await x3?.close();
+	await Promise.all([brex?.close(), x3?.close()]);
 });
 
 describe('X3 master data → Brex fields (template x3-master-data-to-brex.json)', () => {
