@@ -10,7 +10,7 @@
 #   3. `n8n export:nodes`: n8n loads every node, ours included; the three nodes of this package must be there;
 #   4. every node of workflows/*.json must be known to that n8n in its typeVersion, with the resource and operation
 #      it sets (test/compat/templateNodeTypes.js);
-#   5. `n8n import:workflow` of the sync and the reconciliation templates, then `n8n export:workflow` lists them.
+#   5. `n8n import:workflow` of the sync, the reconciliation and the master-data templates, then `n8n export:workflow` lists them.
 # Not covered here (the e2e suite does it on the pinned n8n only): webhook registration, a signed delivery, a poll,
 # Post Spend against the X3 emulator.
 set -uo pipefail
@@ -97,12 +97,13 @@ for version in "${versions[@]}"; do
 	elif ! node test/compat/templateNodeTypes.js "$work/nodes-$version.json" workflows/*.json; then
 		step_failed='template node types'
 	elif ! n8n import:workflow --input=workflows/brex-to-sage-x3-sync.json >>"$log" 2>&1 ||
-		! n8n import:workflow --input=workflows/brex-x3-reconciliation.json >>"$log" 2>&1; then
+		! n8n import:workflow --input=workflows/brex-x3-reconciliation.json >>"$log" 2>&1 ||
+		! n8n import:workflow --input=workflows/x3-master-data-to-brex.json >>"$log" 2>&1; then
 		step_failed='import:workflow'
 	elif ! n8n export:workflow --all --output="$work/exported-$version.json" >>"$log" 2>&1 ||
 		! node -e '
 			const names = require(process.argv[1]).map((w) => w.name);
-			for (const want of ["Brex → Sage X3 sync", "Brex ↔ Sage X3 reconciliation"])
+			for (const want of ["Brex → Sage X3 sync", "Brex ↔ Sage X3 reconciliation", "Sage X3 master data → Brex fields"])
 				if (!names.includes(want)) { console.error(`not imported: ${want} (have: ${names.join(", ")})`); process.exit(1); }
 			console.log(`[brex-x3] imported: ${names.join(", ")}`);' "$work/exported-$version.json"; then
 		step_failed='import check'

@@ -40,6 +40,7 @@ import {
 	tail,
 	waitFor,
 } from '../test/e2e/lib/tools';
+import { MASTER_DATA_TEMPLATE_FILE } from '../test/e2e/masterData/template';
 import { setFieldValues } from '../test/e2e/sync/drive';
 import {
 	AUDIT_TABLE,
@@ -316,10 +317,15 @@ async function main(started: Started): Promise<void> {
 		JSON.stringify(emulatorCredentials(emulatorEndpoints(brex, x3)), null, 2),
 	);
 	await n8n.cli(['import:credentials', `--input=${credentialsFile}`]);
-	for (const file of [SYNC_TEMPLATE_FILE, RECONCILIATION_TEMPLATE_FILE]) {
+	// The master-data template arrives unpublished: its Brex field IDs are for the user to fill in.
+	for (const file of [
+		SYNC_TEMPLATE_FILE,
+		RECONCILIATION_TEMPLATE_FILE,
+		MASTER_DATA_TEMPLATE_FILE,
+	]) {
 		await n8n.cli(['import:workflow', `--input=${file}`]);
 	}
-	say('imported the emulator credentials and both workflow templates; starting n8n (about 15 s)');
+	say('imported the emulator credentials and the workflow templates; starting n8n (about 15 s)');
 	await n8n.start();
 
 	const sync = readTemplate(SYNC_TEMPLATE_FILE);

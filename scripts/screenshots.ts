@@ -11,6 +11,7 @@
  *   docs/images/post-spend-mapping.png  the Sage X3 "Post spend" node with its mapping rules
  *   docs/images/sync-execution.png      an execution of the sync that posted spend, in the executions list
  *   docs/images/execution-audit.png     the same execution: the audit node's output
+ *   docs/images/master-data-workflow.png the master-data template (X3 master data → Brex fields) on the canvas
  *
  * and stops everything it started.
  *
@@ -24,6 +25,7 @@ import * as path from 'node:path';
 
 import { nodeOutput, type ExecutionSummary } from '../test/e2e/lib/n8nInstance';
 import { REPO_ROOT, waitFor } from '../test/e2e/lib/tools';
+import { MASTER_DATA_TEMPLATE_FILE } from '../test/e2e/masterData/template';
 import { SYNC_NODES, SYNC_TEMPLATE_FILE, readTemplate } from '../test/e2e/sync/stack';
 import { launchChromium, type Browser } from '../test/browser/lib/chromium';
 import {
@@ -157,6 +159,12 @@ async function takeScreenshots(sandbox: SandboxProcess, browser: Browser): Promi
 	await waitForStableBox(audit);
 	await shoot(browser, 'execution-audit.png');
 	say(`execution ${chosen} shown`);
+
+	// 5. The master-data template on the canvas (imported by the sandbox, unpublished).
+	await openWorkflow(page, sandbox.baseUrl, readTemplate(MASTER_DATA_TEMPLATE_FILE).id);
+	await zoomToFit(page);
+	await dismissOverlays(page);
+	await shoot(browser, 'master-data-workflow.png');
 }
 
 async function main(): Promise<number> {

@@ -69,11 +69,12 @@ describe('npm pack', () => {
 			.readdirSync(path.join(ROOT, 'workflows'))
 			.filter((file) => file.endsWith('.json'))
 			.map((file) => `workflows/${file}`);
-		// The sync and the reconciliation are what the README tells a UI-installed user to import.
+		// The sync, the reconciliation and the master data are what the README tells a UI-installed user to import.
 		expect(templates).toEqual(
 			expect.arrayContaining([
 				'workflows/brex-to-sage-x3-sync.json',
 				'workflows/brex-x3-reconciliation.json',
+				'workflows/x3-master-data-to-brex.json',
 			]),
 		);
 		const files = new Set(packedFiles());
