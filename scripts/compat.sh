@@ -2,17 +2,20 @@
 # Compatibility smoke test against other n8n versions (`npm run test:compat [-- <n8n version>...]`).
 #
 # For each version (default: 2.3.6, the oldest 2.x whose n8n-nodes-base has the Data Table "table" resource the
-# template's set-up branch uses, and older than n8n-workflow 2.35, so the trigger takes its expression fallback):
+# template's set-up branch uses, and older than n8n 2.35.0, the first n8n to ship n8n-workflow >= 2.35, so the trigger
+# takes its expression fallback for the webhook method; "pinned" means the n8n of test/e2e/n8n-host, $BREX_X3_TOOLS/n8n):
 #   1. installs that n8n into the tool cache ($BREX_X3_TOOLS/n8n-compat-<version>, ~2.7 GB and several minutes the
-#      first time; "pinned" means the n8n of test/e2e/n8n-host, $BREX_X3_TOOLS/n8n);
+#      first time);
 #   2. installs the packed package into a fresh user folder the way n8n's installer does (extract the tarball into
 #      .n8n/nodes/node_modules/<name>, drop dev/peer dependencies);
 #   3. `n8n export:nodes`: n8n loads every node, ours included; the three nodes of this package must be there;
 #   4. every node of workflows/*.json must be known to that n8n in its typeVersion, with the resource and operation
 #      it sets (test/compat/templateNodeTypes.js);
-#   5. `n8n import:workflow` of the sync, the reconciliation and the master-data templates, then `n8n export:workflow` lists them.
-# Not covered here (the e2e suite does it on the pinned n8n only): webhook registration, a signed delivery, a poll,
-# Post Spend against the X3 emulator.
+#   5. `n8n import:workflow` of the sync, the reconciliation and the master-data templates, then `n8n export:workflow` lists them;
+#   6. the smoke test test/compat/smoke.compat.test.ts in that n8n (BREX_X3_N8N_HOME points the e2e harness at it),
+#      against the Brex and X3 emulators: the nodes load, the templates import, a Brex Trigger (webhook) → Post
+#      spend workflow registers its webhook with Brex, one Svix-signed delivery posts one X3 entry, a polling
+#      Brex Trigger emits the seeded expenses. BREX_X3_COMPAT_SMOKE=0 skips it.
 set -uo pipefail
 self_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$self_dir/.."
@@ -61,6 +64,8 @@ tarball=$work/$(npm pack --silent --ignore-scripts --pack-destination "$work") |
 
 failed=0
 summary=()
+jest_ci=()
+[ "${CI:-}" = true ] && jest_ci=(--ci)
 for version in "${versions[@]}"; do
 	printf '\n[brex-x3] ===== compat: n8n %s =====\n' "$version"
 	home=$(n8n_home "$version") || {
@@ -108,13 +113,31 @@ for version in "${versions[@]}"; do
 			console.log(`[brex-x3] imported: ${names.join(", ")}`);' "$work/exported-$version.json"; then
 		step_failed='import check'
 	fi
+	# 6. Smoke test in that n8n (test/compat/smoke.compat.test.ts): webhook registration, a signed delivery posting
+	#    one X3 entry through Post spend, a poll, against the Brex and X3 emulators.
+	if [ -z "$step_failed" ] && [ "${BREX_X3_COMPAT_SMOKE:-1}" = 1 ]; then
+		printf '[brex-x3] smoke test in n8n %s (log: %s)\n' "$actual" "$work/smoke-$version"
+		mkdir -p "$work/smoke-$version"
+		smoke_start=$(date +%s)
+		if BREX_X3_N8N_HOME=$home BREX_X3_E2E_PACKAGE=$tarball BREX_X3_E2E_WORK_DIR=$work/smoke-$version \
+			node_modules/.bin/jest --config test/compat/jest.config.js --runInBand --forceExit "${jest_ci[@]}"; then
+			smoke_seconds=$(($(date +%s) - smoke_start))
+		else
+			step_failed='smoke test (webhook, delivery → Post spend, poll)'
+			find "$work/smoke-$version" -name 'n8n.log' -exec tail -n 40 {} \; >>"$log" 2>/dev/null
+		fi
+	fi
 	if [ -n "$step_failed" ]; then
 		echo "[brex-x3] n8n $actual: FAILED at $step_failed; last lines of its output:" >&2
 		tail -n 30 "$log" >&2
 		summary+=("  n8n $actual: FAILED ($step_failed)")
 		failed=1
 	else
-		summary+=("  n8n $actual: ok (nodes load, template nodes known, templates import)")
+		if [ "${BREX_X3_COMPAT_SMOKE:-1}" = 1 ]; then
+			summary+=("  n8n $actual: ok (nodes load, template nodes known, templates import; smoke: webhook registers, signed delivery posts 1 X3 entry, poll emits, ${smoke_seconds}s)")
+		else
+			summary+=("  n8n $actual: ok (nodes load, template nodes known, templates import; smoke skipped)")
+		fi
 	fi
 done
 

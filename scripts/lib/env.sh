@@ -170,3 +170,33 @@ brex_install_n8n() {
 ensure_n8n() {
 	brex_with_lock n8n brex_install_n8n
 }
+
+# verdaccio (a local npm registry) for the browser test that installs the packed package through the editor's
+# Community Nodes page (test/browser/install.browser.test.ts). Pinned; kept in the tool cache like n8n, not a
+# dependency of the repo.
+BREX_X3_VERDACCIO_VERSION=6.8.0
+BREX_X3_VERDACCIO_HOME=$TOOLS/verdaccio
+export BREX_X3_VERDACCIO_VERSION BREX_X3_VERDACCIO_HOME
+
+brex_install_verdaccio() {
+	local dir=$BREX_X3_VERDACCIO_HOME stamp=$BREX_X3_VERDACCIO_HOME/node_modules/.brex-x3-verdaccio.stamp want
+	want="verdaccio@$BREX_X3_VERDACCIO_VERSION node-v$BREX_X3_NODE_VERSION"
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$dir/node_modules/verdaccio/bin/verdaccio" ] && return 0
+	local log=$TOOLS/verdaccio-install.log
+	brex_log "installing verdaccio $BREX_X3_VERDACCIO_VERSION into $dir (one-off, ~1 min; log: $log)"
+	mkdir -p "$dir"
+	: >"$log"
+	printf '{"name":"brex-x3-verdaccio-host","private":true,"dependencies":{"verdaccio":"%s"}}\n' \
+		"$BREX_X3_VERDACCIO_VERSION" >"$dir/package.json"
+	# No install scripts: verdaccio needs none (its optional native parts fall back to JavaScript).
+	(cd "$dir" && brex_run_logged "$log" npm install --ignore-scripts --no-audit --no-fund) || return 1
+	if [ ! -f "$dir/node_modules/verdaccio/bin/verdaccio" ]; then
+		brex_error "verdaccio missing after install (see $log)"
+		return 1
+	fi
+	echo "$want" >"$stamp"
+}
+
+ensure_verdaccio() {
+	brex_with_lock verdaccio brex_install_verdaccio
+}

@@ -16,6 +16,8 @@ source test/browser/lib/chromium.sh
 ensure_deps
 ensure_n8n
 ensure_chromium
+# A local npm registry for install.browser.test.ts (the Community Nodes install dialog).
+ensure_verdaccio
 
 if [ "${BREX_X3_SKIP_BUILD:-}" != 1 ]; then
 	npm run --silent build >/dev/null
