@@ -208,14 +208,7 @@ export async function createFieldValues(
 	items: IDataObject[],
 	idempotencyKey?: string,
 ): Promise<BrexFieldValue[]> {
-	checkBatch(items);
-	const response = await brexRequest<IDataObject>(ctx, client, {
-		method: 'POST',
-		path: fieldValuesPath(fieldId),
-		body: { items },
-		idempotencyKey,
-	});
-	return listOf(response);
+	return await writeFieldValues(ctx, client, 'POST', fieldId, items, idempotencyKey);
 }
 
 /** PUT one batch (≤ 1,000) of UpdateFieldValueBody. */
@@ -225,11 +218,24 @@ export async function updateFieldValues(
 	fieldId: string,
 	items: IDataObject[],
 ): Promise<BrexFieldValue[]> {
+	return await writeFieldValues(ctx, client, 'PUT', fieldId, items);
+}
+
+/** One checked batch of field values written (POST creates, PUT updates); Brex answers with the values. */
+async function writeFieldValues(
+	ctx: BrexContext,
+	client: BrexClientOptions,
+	method: 'POST' | 'PUT',
+	fieldId: string,
+	items: IDataObject[],
+	idempotencyKey?: string,
+): Promise<BrexFieldValue[]> {
 	checkBatch(items);
 	const response = await brexRequest<IDataObject>(ctx, client, {
-		method: 'PUT',
+		method,
 		path: fieldValuesPath(fieldId),
 		body: { items },
+		idempotencyKey,
 	});
 	return listOf(response);
 }
