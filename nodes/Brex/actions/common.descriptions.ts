@@ -66,6 +66,11 @@ export function outputOptions(options: INodeProperties[]): INodeProperties {
 	};
 }
 
+/** The Options of a spend-record Get Many without options of its own: the raw record, and invalid records. */
+export function spendRecordOutputOptions(): INodeProperties {
+	return outputOptions([includeRawOption, invalidRecordOption]);
+}
+
 /** The ID a Get operation reads one Brex record by. */
 export function recordIdProperty(
 	displayName: string,

@@ -12,10 +12,8 @@ import {
 import {
 	brexEnumOptions,
 	dateRangeProperties,
-	includeRawOption,
-	invalidRecordOption,
-	outputOptions,
 	returnAllAndLimit,
+	spendRecordOutputOptions,
 } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
@@ -64,7 +62,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	outputOptions([includeRawOption, invalidRecordOption]),
+	spendRecordOutputOptions(),
 ];
 
 export const description = updateDisplayOptions({ show }, properties);

@@ -12,10 +12,8 @@ import {
 } from '../../helpers/utils';
 import {
 	dateRangeProperties,
-	includeRawOption,
-	invalidRecordOption,
-	outputOptions,
 	returnAllAndLimit,
+	spendRecordOutputOptions,
 } from '../common.descriptions';
 import { CARD_TRANSACTIONS_PATH, transactionTypesProperty } from './shared';
 import type { OperationExecute } from '../node.type';
@@ -55,7 +53,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	outputOptions([includeRawOption, invalidRecordOption]),
+	spendRecordOutputOptions(),
 ];
 
 export const description = updateDisplayOptions({ show }, properties);
