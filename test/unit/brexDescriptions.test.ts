@@ -41,3 +41,42 @@ describe('dateRangeProperties', () => {
 		]);
 	});
 });
+
+describe('Brex node option lists', () => {
+	// Lists built by brexEnumOptions are calls n8n's lint cannot read: check here what it checks on literals.
+	type Option = { name: string; value: unknown };
+	type Property = { displayName?: string; type?: string; options?: Array<Option | Property> };
+
+	function optionLists(properties: Property[]): Array<{ where: string; names: string[] }> {
+		return properties.flatMap((property) => {
+			const options = property.options ?? [];
+			if (property.type === 'options' || property.type === 'multiOptions') {
+				return [
+					{
+						where: String(property.displayName),
+						names: options.map((o) => String((o as Option).name)),
+					},
+				];
+			}
+			return optionLists(options as Property[]);
+		});
+	}
+
+	it('sorts every option list of five or more by name, as n8n lint requires of literal lists', () => {
+		const { Brex } = jest.requireActual('../../nodes/Brex/Brex.node') as {
+			Brex: new () => { description: { properties: Property[] } };
+		};
+		const lists = optionLists(new Brex().description.properties).filter(
+			({ names }) => names.length >= 5,
+		);
+		expect(lists.map(({ where }) => where)).toEqual(
+			expect.arrayContaining(['Statuses', 'Payment Statuses', 'Expense Types']),
+		);
+		for (const { where, names } of lists) {
+			expect({ where, names }).toEqual({
+				where,
+				names: [...names].sort((a, b) => a.localeCompare(b)),
+			});
+		}
+	});
+});

@@ -35,9 +35,13 @@ const properties: INodeProperties[] = [
 		displayName: 'Review Status',
 		name: 'reviewStatus',
 		type: 'options',
+		// Literal: n8n's lint checks the default against these options.
 		options: [
 			{ name: 'Any', value: '' },
-			...brexEnumOptions('EXPORTED PREPARE READY_FOR_EXPORT REVIEW'),
+			{ name: 'Exported', value: 'EXPORTED' },
+			{ name: 'Prepare', value: 'PREPARE' },
+			{ name: 'Ready for Export', value: 'READY_FOR_EXPORT' },
+			{ name: 'Review', value: 'REVIEW' },
 		],
 		default: 'READY_FOR_EXPORT',
 		description: 'Only records in this review status',
