@@ -16,11 +16,7 @@ function keyOf(scope: string, webhookId: string): string {
 	return `${scope}\u0000${webhookId}`;
 }
 
-export function wasDelivered(
-	scope: string,
-	webhookId: string,
-	nowMs: number = Date.now(),
-): boolean {
+export function wasDelivered(scope: string, webhookId: string, nowMs = Date.now()): boolean {
 	const key = keyOf(scope, webhookId);
 	const at = accepted.get(key);
 	if (at === undefined) return false;
@@ -31,11 +27,7 @@ export function wasDelivered(
 	return true;
 }
 
-export function rememberDelivery(
-	scope: string,
-	webhookId: string,
-	nowMs: number = Date.now(),
-): void {
+export function rememberDelivery(scope: string, webhookId: string, nowMs = Date.now()): void {
 	const key = keyOf(scope, webhookId);
 	accepted.delete(key);
 	accepted.set(key, nowMs);

@@ -9,7 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { type BrexClientOptions, BrexApiError, brexRequest } from '../brexApi/client';
+import { storedOrFreshState } from '../common/triggerState';
+import { type BrexClientOptions, BrexApiError, brexRequest, pageOf } from '../brexApi/client';
 import {
 	type PollPlan,
 	type PollRecord,
@@ -159,13 +160,9 @@ interface Page {
 }
 
 function readPage(node: INode, body: unknown, path: string): Page {
-	const page = (body ?? {}) as IDataObject;
-	if (!Array.isArray(page.items)) {
-		throw new NodeOperationError(node, `Brex answered ${path} without an "items" list`);
-	}
-	const next = page.next_cursor;
-	const hasNext = page.has_next_page !== false && typeof next === 'string' && next !== '';
-	return { items: page.items as IDataObject[], nextCursor: hasNext ? (next as string) : null };
+	const page = pageOf<IDataObject>(body);
+	if (!page) throw new NodeOperationError(node, `Brex answered ${path} without an "items" list`);
+	return page;
 }
 
 async function fetchPage(
@@ -316,15 +313,12 @@ async function sample(
 }
 
 function storedState(pc: PollContext, staticData: IDataObject, configKey: string): PollState {
-	const raw = staticData[POLL_STATE_KEY];
-	const state = readPollState(raw, configKey);
-	if (state) return state;
-	if (raw !== undefined) {
+	const codec = { read: readPollState, empty: emptyPollState };
+	return storedOrFreshState(staticData[POLL_STATE_KEY], configKey, codec, () =>
 		pc.logger.info(
 			'Brex Trigger: the polling query changed (or its state was unreadable); starting from the Start Date',
-		);
-	}
-	return emptyPollState(configKey);
+		),
+	);
 }
 
 export async function pollBrex(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

@@ -60,6 +60,15 @@ function desiredEvents(ctx: IHookFunctions): string[] {
 	return [...new Set(list as string[])].sort();
 }
 
+/** What checkExists and create both work from: the client, n8n's URL, the wanted events and the node's state. */
+function registrationWanted(ctx: IHookFunctions) {
+	const client = clientOf(ctx);
+	const url = webhookUrl(ctx);
+	const events = desiredEvents(ctx);
+	const staticData = ctx.getWorkflowStaticData('node');
+	return { client, url, events, staticData };
+}
+
 function sameEvents(a: string[], b: string[]): boolean {
 	const left = [...new Set(a)].sort();
 	const right = [...new Set(b)].sort();
@@ -144,10 +153,7 @@ export function registrationIdempotencyKey(
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	if (isPolling(this)) return true;
-	const client = clientOf(this);
-	const url = webhookUrl(this);
-	const events = desiredEvents(this);
-	const staticData = this.getWorkflowStaticData('node');
+	const { client, url, events, staticData } = registrationWanted(this);
 
 	const sameUrl = (await listSubscriptions(this, client)).filter(
 		(subscription) => subscription.url === url,
@@ -191,10 +197,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 
 export async function create(this: IHookFunctions): Promise<boolean> {
 	if (isPolling(this)) return true;
-	const client = clientOf(this);
-	const url = webhookUrl(this);
-	const events = desiredEvents(this);
-	const staticData = this.getWorkflowStaticData('node');
+	const { client, url, events, staticData } = registrationWanted(this);
 	const epoch = typeof staticData.registrationEpoch === 'number' ? staticData.registrationEpoch : 0;
 	let idempotencyKey = registrationIdempotencyKey(
 		this.getWorkflow().id ?? '',

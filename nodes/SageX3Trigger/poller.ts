@@ -2,6 +2,7 @@ import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../common/itemErrors';
+import { storedOrFreshState } from '../common/triggerState';
 import {
 	ChangeStateTooLargeError,
 	type ChangeState,
@@ -150,14 +151,12 @@ export function changeItem(change: MasterDataChange): INodeExecutionData {
 
 function storedState(context: IPollFunctions, configKey: string): ChangeState {
 	const raw = context.getWorkflowStaticData('node')[CHANGE_STATE_KEY];
-	const state = readChangeState(raw, configKey);
-	if (state) return state;
-	if (raw !== undefined) {
+	const codec = { read: readChangeState, empty: emptyChangeState };
+	return storedOrFreshState(raw, configKey, codec, () =>
 		context.logger.info(
 			'Sage X3 Trigger: what is watched changed (or the stored state was unreadable); the next poll emits every record',
-		);
-	}
-	return emptyChangeState(configKey);
+		),
+	);
 }
 
 export async function pollX3MasterData(

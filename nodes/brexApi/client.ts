@@ -260,13 +260,20 @@ function readPage<T>(
 ): { items: T[]; nextCursor: string | null } {
 	// A few Brex lists (card accounts, webhook secrets) are bare arrays without paging.
 	if (Array.isArray(body)) return { items: body as T[], nextCursor: null };
-	const page = (body ?? {}) as IDataObject;
-	if (!Array.isArray(page.items)) {
+	const page = pageOf<T>(body);
+	if (!page) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Brex answered ${path} without an "items" list; the response is not a page`,
 		);
 	}
+	return page;
+}
+
+/** A Brex page's items and the cursor of the next page (null on the last); null when the body has no items list. */
+export function pageOf<T>(body: unknown): { items: T[]; nextCursor: string | null } | null {
+	const page = (body ?? {}) as IDataObject;
+	if (!Array.isArray(page.items)) return null;
 	const next = page.next_cursor;
 	// The Accounting API also says has_next_page; trust a "no more pages" from either field.
 	const hasNext = page.has_next_page !== false && typeof next === 'string' && next !== '';

@@ -60,21 +60,32 @@ export interface FieldCreateInput {
 	disabled?: boolean;
 }
 
+/**
+ * The members that are given: an undefined one is left out of the body, where Brex would read it as a change.
+ * Callers pass an empty id as undefined (Brex rejects empty ids).
+ */
+function givenMembers(members: Record<string, string | boolean | undefined>): IDataObject {
+	const body: IDataObject = {};
+	for (const [key, value] of Object.entries(members)) if (value !== undefined) body[key] = value;
+	return body;
+}
+
 /** FieldCreateBody: name and group required; optional members only when given. */
 export function fieldCreateBody(input: FieldCreateInput): IDataObject {
-	const body: IDataObject = { name: input.name, group: input.group };
-	if (input.remoteId) body.remote_id = input.remoteId;
-	if (input.integrationId) body.integration_id = input.integrationId;
-	if (input.disabled !== undefined) body.is_disabled = input.disabled;
-	return body;
+	return {
+		name: input.name,
+		group: input.group,
+		...givenMembers({
+			remote_id: input.remoteId || undefined,
+			integration_id: input.integrationId || undefined,
+			is_disabled: input.disabled,
+		}),
+	};
 }
 
 /** FieldUpdateBody: only name and is_disabled can change (group and remote_id cannot). */
 export function fieldUpdateBody(input: { name?: string; disabled?: boolean }): IDataObject {
-	const body: IDataObject = {};
-	if (input.name !== undefined) body.name = input.name;
-	if (input.disabled !== undefined) body.is_disabled = input.disabled;
-	return body;
+	return givenMembers({ name: input.name, is_disabled: input.disabled });
 }
 
 export interface FieldValueCreateInput {
@@ -86,11 +97,14 @@ export interface FieldValueCreateInput {
 
 /** CreateFieldValueBody. */
 export function fieldValueCreateBody(input: FieldValueCreateInput): IDataObject {
-	const body: IDataObject = { value: input.value };
-	if (input.valueId) body.value_id = input.valueId;
-	if (input.remoteId) body.remote_id = input.remoteId;
-	if (input.disabled !== undefined) body.is_disabled = input.disabled;
-	return body;
+	return {
+		value: input.value,
+		...givenMembers({
+			value_id: input.valueId || undefined,
+			remote_id: input.remoteId || undefined,
+			is_disabled: input.disabled,
+		}),
+	};
 }
 
 export interface FieldValueUpdateInput {
@@ -101,10 +115,10 @@ export interface FieldValueUpdateInput {
 
 /** UpdateFieldValue.ByRemoteId: the value addressed by its remote_id, with the data that changes. */
 export function fieldValueUpdateBody(input: FieldValueUpdateInput): IDataObject {
-	const data: IDataObject = {};
-	if (input.value !== undefined) data.value = input.value;
-	if (input.disabled !== undefined) data.is_disabled = input.disabled;
-	return { remote_id: input.remoteId, data };
+	return {
+		remote_id: input.remoteId,
+		data: givenMembers({ value: input.value, is_disabled: input.disabled }),
+	};
 }
 
 /** JSON with object keys sorted at every level, so equal requests give equal text whatever their key order. */
@@ -194,14 +208,7 @@ export async function createFieldValues(
 	items: IDataObject[],
 	idempotencyKey?: string,
 ): Promise<BrexFieldValue[]> {
-	checkBatch(items);
-	const response = await brexRequest<IDataObject>(ctx, client, {
-		method: 'POST',
-		path: fieldValuesPath(fieldId),
-		body: { items },
-		idempotencyKey,
-	});
-	return listOf(response);
+	return await writeFieldValues(ctx, client, 'POST', fieldId, items, idempotencyKey);
 }
 
 /** PUT one batch (≤ 1,000) of UpdateFieldValueBody. */
@@ -211,11 +218,24 @@ export async function updateFieldValues(
 	fieldId: string,
 	items: IDataObject[],
 ): Promise<BrexFieldValue[]> {
+	return await writeFieldValues(ctx, client, 'PUT', fieldId, items);
+}
+
+/** One checked batch of field values written (POST creates, PUT updates); Brex answers with the values. */
+async function writeFieldValues(
+	ctx: BrexContext,
+	client: BrexClientOptions,
+	method: 'POST' | 'PUT',
+	fieldId: string,
+	items: IDataObject[],
+	idempotencyKey?: string,
+): Promise<BrexFieldValue[]> {
 	checkBatch(items);
 	const response = await brexRequest<IDataObject>(ctx, client, {
-		method: 'PUT',
+		method,
 		path: fieldValuesPath(fieldId),
 		body: { items },
+		idempotencyKey,
 	});
 	return listOf(response);
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { limitProperty } from '../../common/nodeDescriptions';
+import type { DateRangeParameters } from '../helpers/utils';
 
 export const includeRawOption: INodeProperties = {
 	displayName: 'Include Raw Record',
@@ -65,6 +66,11 @@ export function outputOptions(options: INodeProperties[]): INodeProperties {
 	};
 }
 
+/** The Options of a spend-record Get Many without options of its own: the raw record, and invalid records. */
+export function spendRecordOutputOptions(): INodeProperties {
+	return outputOptions([includeRawOption, invalidRecordOption]);
+}
+
 /** The ID a Get operation reads one Brex record by. */
 export function recordIdProperty(
 	displayName: string,
@@ -90,3 +96,43 @@ export const loadCustomFieldsOption: INodeProperties = {
 	default: true,
 	description: 'Whether to ask Brex for the expense custom fields (output as customFields)',
 };
+
+/** The startDate and endDate properties of a Get Many (see DateRangeParameters). */
+export function dateRangeProperties(dates: DateRangeParameters): INodeProperties[] {
+	return (['start', 'end'] as const).map(
+		(bound): INodeProperties => ({
+			displayName: dates[bound].displayName,
+			name: `${bound}Date`,
+			type: 'dateTime',
+			default: '',
+			description: dates[bound].description,
+		}),
+	);
+}
+
+/** Words Brex's enum values spell that n8n's title case keeps in lower case (n8n's lint: "Ready for Export"). */
+const LOWER_CASE_WORDS = new Set(['for', 'of']);
+
+/**
+ * Options for Brex enum values, in the order given (sorted by name for n8n's lint), each named by its words in
+ * title case: READY_FOR_EXPORT is "Ready for Export". `names` overrides a name the rule does not give.
+ */
+export function brexEnumOptions(
+	values: string,
+	names: Record<string, string> = {},
+): Array<{ name: string; value: string }> {
+	return values.split(' ').map((value) => ({
+		name:
+			names[value] ??
+			value
+				.split('_')
+				.map((word, index) => {
+					const lower = word.toLowerCase();
+					return index > 0 && LOWER_CASE_WORDS.has(lower)
+						? lower
+						: lower.charAt(0).toUpperCase() + lower.slice(1);
+				})
+				.join(' '),
+		value,
+	}));
+}

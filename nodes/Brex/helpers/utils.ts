@@ -196,12 +196,22 @@ function invalidRecordError(
 	);
 }
 
+/**
+ * The Start and End parameters (startDate, endDate) of a Get Many, as each resource names and explains them: one
+ * declaration gives both the properties (dateRangeProperties) and the names errors use (readDateRange).
+ */
+export type DateRangeParameters = Record<
+	'start' | 'end',
+	{ displayName: string; description: string }
+>;
+
 /** The start and end parameters of a list operation as Brex date-times (undefined when empty). */
 export function readDateRange(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	labels: { start: string; end: string },
+	dates: DateRangeParameters,
 ): { start: string | undefined; end: string | undefined } {
+	const labels = { start: dates.start.displayName, end: dates.end.displayName };
 	return {
 		start: toBrexDateTime(
 			ctx,

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { limitProperty } from '../../common/nodeDescriptions';
+
 /** A record picked from an X3 search list, or given by its code. */
 function x3CodeLocator(
 	name: string,
@@ -90,11 +92,22 @@ export const dimensionTypeField = listedOptionsField('Dimension Type Name or ID'
 });
 
 /** A search operation's text parameter (a code prefix, or text a description or name contains). */
-export function searchTextField(
+function searchTextField(
 	displayName: string,
 	name: string,
 	placeholder: string,
 	description: string,
 ): INodeProperties {
 	return { displayName, name, type: 'string', default: '', placeholder, description };
+}
+
+/**
+ * The parameters of a Search: the code (prefix) and the text field, each [placeholder, hint] (the text field also
+ * its display name and name), then Limit.
+ */
+export function searchProperties(
+	code: [placeholder: string, description: string],
+	text: [displayName: string, name: string, placeholder: string, description: string],
+): INodeProperties[] {
+	return [searchTextField('Code', 'code', ...code), searchTextField(...text), limitProperty];
 }

@@ -5,9 +5,18 @@ import { getGateway } from '../helpers/gateway';
 import * as account from './account/Account.resource';
 import * as dimension from './dimension/Dimension.resource';
 import * as journalEntry from './journalEntry/JournalEntry.resource';
-import type { SageX3Type } from './node.type';
+import type { OperationExecute, SageX3Type } from './node.type';
 import * as x3Setup from './setup/Setup.resource';
 import * as supplier from './supplier/Supplier.resource';
+
+/** The resources whose operations take the items and the execution's gateway (OperationExecute). */
+type GatewayResource = Exclude<SageX3Type['resource'], 'x3Setup'>;
+const GATEWAY_RESOURCES: {
+	[R in GatewayResource]: Record<
+		Extract<SageX3Type, { resource: R }>['operation'],
+		{ execute: OperationExecute }
+	>;
+} = { supplier, account, dimension, journalEntry };
 
 /** Reads resource and operation once and hands the items to the operation with one gateway per execution. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -17,25 +26,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const node = { resource, operation } as SageX3Type;
 	const gateway = await getGateway(this);
 
-	let returnData: INodeExecutionData[];
-	switch (node.resource) {
-		case 'supplier':
-			returnData = await supplier[node.operation].execute.call(this, items, gateway);
-			break;
-		case 'account':
-			returnData = await account[node.operation].execute.call(this, items, gateway);
-			break;
-		case 'dimension':
-			returnData = await dimension[node.operation].execute.call(this, items, gateway);
-			break;
-		case 'journalEntry':
-			returnData = await journalEntry[node.operation].execute.call(this, items, gateway);
-			break;
-		case 'x3Setup':
-			returnData = await x3Setup[node.operation].execute.call(this);
-			break;
-		default:
-			throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not supported`);
+	if (node.resource === 'x3Setup') return [await x3Setup[node.operation].execute.call(this)];
+	const operations = (
+		GATEWAY_RESOURCES as Partial<Record<string, Record<string, { execute: OperationExecute }>>>
+	)[node.resource];
+	if (!operations) {
+		throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not supported`);
 	}
-	return [returnData];
+	return [await operations[node.operation].execute.call(this, items, gateway)];
 }

@@ -8,6 +8,11 @@ import { getGateway } from '../helpers/gateway';
 
 const LIMIT = 100;
 
+type ListSearchMethod = (
+	this: ILoadOptionsFunctions,
+	filter?: string,
+) => Promise<INodeListSearchResult>;
+
 /** Text that looks like a code ("6251", "BRX00", "CC-SF") rather than words of a name. */
 function looksLikeCode(filter: string): boolean {
 	return /^[A-Za-z0-9_-]+$/.test(filter) && /\d/.test(filter);
@@ -17,10 +22,7 @@ function dedupe(results: INodeListSearchItems[]): INodeListSearchItems[] {
 	return [...new Map(results.map((result) => [String(result.value), result])).values()];
 }
 
-export async function searchSuppliers(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-): Promise<INodeListSearchResult> {
+export const searchSuppliers: ListSearchMethod = async function (filter) {
 	const gateway = await getGateway(this);
 	const text = filter?.trim() ?? '';
 	const found =
@@ -39,12 +41,9 @@ export async function searchSuppliers(
 			})),
 		),
 	};
-}
+};
 
-export async function searchAccounts(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-): Promise<INodeListSearchResult> {
+export const searchAccounts: ListSearchMethod = async function (filter) {
 	const gateway = await getGateway(this);
 	const text = filter?.trim() ?? '';
 	let accounts;
@@ -60,4 +59,4 @@ export async function searchAccounts(
 			})),
 		),
 	};
-}
+};

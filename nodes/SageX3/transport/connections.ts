@@ -73,14 +73,22 @@ interface ConnectionStyle {
 	resolve(raw: ICredentialDataDecryptedObject, type: string): ResolvedConnection;
 }
 
+/** SOAP and REST: the credential's base URL, throttled per the setting that names the X3 side (pool or folder). */
+function atBaseUrl(
+	raw: ICredentialDataDecryptedObject,
+	style: 'soap' | 'rest',
+	scopeSetting: 'poolAlias' | 'endpoint',
+	emptyMessage: string,
+): ResolvedConnection {
+	const settings = readConnectionSettings(raw);
+	if (!settings[scopeSetting]) throw new Error(emptyMessage);
+	return { url: settings.baseUrl, settings, scope: `${style}:${settings[scopeSetting]}` };
+}
+
 const CONNECTION_STYLES: Record<X3ApiStyle, ConnectionStyle> = {
 	soap: {
 		wrapsCredentialLoad: true,
-		resolve(raw) {
-			const settings = readConnectionSettings(raw);
-			if (!settings.poolAlias) throw new Error('the SOAP pool alias is empty');
-			return { url: settings.baseUrl, settings, scope: `soap:${settings.poolAlias}` };
-		},
+		resolve: (raw) => atBaseUrl(raw, 'soap', 'poolAlias', 'the SOAP pool alias is empty'),
 	},
 	graphql: {
 		wrapsCredentialLoad: false,
@@ -94,11 +102,7 @@ const CONNECTION_STYLES: Record<X3ApiStyle, ConnectionStyle> = {
 	},
 	rest: {
 		wrapsCredentialLoad: true,
-		resolve(raw) {
-			const settings = readConnectionSettings(raw);
-			if (!settings.endpoint) throw new Error('the endpoint (folder) is empty');
-			return { url: settings.baseUrl, settings, scope: `rest:${settings.endpoint}` };
-		},
+		resolve: (raw) => atBaseUrl(raw, 'rest', 'endpoint', 'the endpoint (folder) is empty'),
 	},
 };
 

@@ -6,6 +6,7 @@
  */
 
 import type { JournalEntryDraft, PostedJournalEntry } from '../../ledger/journalTypes';
+import type { X3SupplierFieldNames } from './names';
 
 // The journal entry types belong to the ledger domain; re-exported so the transports keep importing them here.
 export type {
@@ -126,16 +127,9 @@ export interface X3Layout {
 		publication: string;
 		/** The supplier's main block: every field goes here unless fieldBlocks places it elsewhere. */
 		block: string;
-		fields: {
-			code: string;
-			name: string;
-			shortName: string;
-			category: string;
-			country: string;
-			currency: string;
+		fields: X3SupplierFieldNames & {
 			/** Written to the address table when addressBlock is set, else to its block. */
 			addressCode: string;
-			isActive: string;
 		};
 		/**
 		 * Block of a field that does not sit in `block` (X3 Setup's BLOCK.FIELD), by field key: documented BPS has

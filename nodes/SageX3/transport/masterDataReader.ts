@@ -213,24 +213,28 @@ class GraphqlMasterData implements Source {
 		return nodes;
 	}
 
-	/** One kind's nodes as records; `identity` gives the kind and qualifier, or null for a node of another scope. */
+	/**
+	 * One kind's nodes as records. A scoped kind (accounts of one chart, values of one dimension type) also checks
+	 * each node's qualifier: a server that ignored the filter must not mix another scope's records into this one.
+	 */
 	private async records(spec: GraphqlKind): Promise<MasterDataRecord[]> {
+		const { names, scope } = spec;
 		const nodes = await this.list(
 			spec.query,
-			spec.root,
-			[spec.code, spec.label, spec.isActive, ...spec.qualifiers],
-			spec.filter,
+			names.root,
+			[names.code, spec.label, names.isActive, ...(scope ? [scope.path] : [])],
+			scope?.filter,
 			spec.what,
 		);
 		return nodes.flatMap((node) => {
-			const code = text(getPath(node, spec.code));
-			const identity = spec.identity(node);
-			if (code === null || identity === null) return [];
+			const code = text(getPath(node, names.code));
+			const inScope = !scope || (text(getPath(node, scope.path)) ?? scope.value) === scope.value;
+			if (code === null || !inScope) return [];
 			const record: MasterDataRecord = {
-				...identity,
+				...spec.identity,
 				code,
 				label: text(getPath(node, spec.label)),
-				active: yes(getPath(node, spec.isActive)),
+				active: yes(getPath(node, names.isActive)),
 				updatedAt: stampText(node[GRAPHQL_UPDATE_STAMP]),
 			};
 			return [record];
@@ -240,67 +244,52 @@ class GraphqlMasterData implements Source {
 	async accounts(): Promise<MasterDataRecord[]> {
 		const n = this.options.graphqlNames.account;
 		const chart = this.options.layout.chartOfAccounts;
+		const filter = n.chart ? nestFilter(n.chart, chart) : undefined;
 		return await this.records({
 			query: 'X3AccountsChanged',
-			root: n.root,
-			code: n.code,
+			names: n,
 			label: n.description,
-			isActive: n.isActive,
-			qualifiers: [n.chart],
-			filter: n.chart ? nestFilter(n.chart, chart) : undefined,
 			what: 'GL accounts',
-			// A server that ignored the filter must not mix another chart's accounts into this scope.
-			identity: (node) =>
-				(text(getPath(node, n.chart)) ?? chart) === chart ? { kind: 'account', chart } : null,
+			identity: { kind: 'account', chart },
+			scope: { path: n.chart, value: chart, filter },
 		});
 	}
 
 	async dimensions(type: string): Promise<MasterDataRecord[]> {
 		const n = this.options.graphqlNames.dimension;
+		const scope = { path: n.type, value: type, filter: nestFilter(n.type, type) };
 		return await this.records({
 			query: 'X3DimensionsChanged',
-			root: n.root,
-			code: n.code,
+			names: n,
 			label: n.description,
-			isActive: n.isActive,
-			qualifiers: [n.type],
-			filter: nestFilter(n.type, type),
 			what: `${type} dimension values`,
-			identity: (node) =>
-				(text(getPath(node, n.type)) ?? type) === type
-					? { kind: 'dimension', dimensionType: type }
-					: null,
+			identity: { kind: 'dimension', dimensionType: type },
+			scope,
 		});
 	}
 
 	async suppliers(): Promise<MasterDataRecord[]> {
 		const n = this.options.graphqlNames.supplier;
+		const identity = { kind: 'supplier' } as const;
 		return await this.records({
 			query: 'X3SuppliersChanged',
-			root: n.root,
-			code: n.code,
+			names: n,
 			label: n.name,
-			isActive: n.isActive,
-			qualifiers: [],
-			filter: undefined,
 			what: 'suppliers',
-			identity: () => ({ kind: 'supplier' }),
+			identity,
 		});
 	}
 }
 
-/** Where one kind sits in the GraphQL schema (names.ts paths) and how its nodes become records. */
+/** Where one kind sits in the GraphQL schema (names.ts paths) and what its records are. */
 interface GraphqlKind {
 	query: string;
-	root: string;
-	code: string;
+	names: { root: string; code: string; isActive: string };
 	label: string;
-	isActive: string;
-	/** Paths selected besides code, label and active flag (chart, dimension type). */
-	qualifiers: string[];
-	filter: GraphqlFilterObject | undefined;
 	what: string;
-	identity(node: GraphqlNode): Pick<MasterDataRecord, 'kind' | 'chart' | 'dimensionType'> | null;
+	identity: Pick<MasterDataRecord, 'kind' | 'chart' | 'dimensionType'>;
+	/** The qualifier that narrows the kind: selected, filtered on and checked on each node. */
+	scope?: { path: string; value: string; filter: GraphqlFilterObject | undefined };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

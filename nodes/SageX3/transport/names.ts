@@ -8,17 +8,21 @@
  * `{category: {code: ...}}`. An empty path means "not selected" (the value reads as null).
  */
 
+/** The supplier's fields both the layout (X3 field names) and the GraphQL names (paths) place. */
+export interface X3SupplierFieldNames {
+	code: string;
+	name: string;
+	shortName: string;
+	category: string;
+	country: string;
+	currency: string;
+	isActive: string;
+}
+
 export interface X3GraphqlNames {
-	supplier: {
+	supplier: X3SupplierFieldNames & {
 		/** Package and node, dotted: the query is at `<root>.query`. */
 		root: string;
-		code: string;
-		name: string;
-		shortName: string;
-		category: string;
-		country: string;
-		currency: string;
-		isActive: string;
 	};
 	account: {
 		root: string;

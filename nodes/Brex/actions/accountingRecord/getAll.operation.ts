@@ -3,22 +3,39 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { brexItems } from '../../../brexApi/client';
 import { normaliseAccountingRecord } from '../../../brexApi/spendItem';
-import { clientOptions, collectSpendItems, readDateRange } from '../../helpers/utils';
 import {
-	includeRawOption,
-	invalidRecordOption,
-	outputOptions,
+	clientOptions,
+	collectSpendItems,
+	type DateRangeParameters,
+	readDateRange,
+} from '../../helpers/utils';
+import {
+	brexEnumOptions,
+	dateRangeProperties,
 	returnAllAndLimit,
+	spendRecordOutputOptions,
 } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['accountingRecord'], operation: ['getAll'] };
+
+const DATES: DateRangeParameters = {
+	start: {
+		displayName: 'Updated After',
+		description: 'Only records updated on or after this date (UTC when no zone is given)',
+	},
+	end: {
+		displayName: 'Updated Before',
+		description: 'Only records updated on or before this date (a bare date includes the whole day)',
+	},
+};
 
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Review Status',
 		name: 'reviewStatus',
 		type: 'options',
+		// Literal: n8n's lint checks the default against these options.
 		options: [
 			{ name: 'Any', value: '' },
 			{ name: 'Exported', value: 'EXPORTED' },
@@ -29,20 +46,7 @@ const properties: INodeProperties[] = [
 		default: 'READY_FOR_EXPORT',
 		description: 'Only records in this review status',
 	},
-	{
-		displayName: 'Updated After',
-		name: 'startDate',
-		type: 'dateTime',
-		default: '',
-		description: 'Only records updated on or after this date (UTC when no zone is given)',
-	},
-	{
-		displayName: 'Updated Before',
-		name: 'endDate',
-		type: 'dateTime',
-		default: '',
-		description: 'Only records updated on or before this date (a bare date includes the whole day)',
-	},
+	...dateRangeProperties(DATES),
 	...returnAllAndLimit(show),
 	{
 		displayName: 'Filters',
@@ -57,16 +61,12 @@ const properties: INodeProperties[] = [
 				name: 'sourceType',
 				type: 'options',
 				description: 'Only records created from this kind of Brex activity',
-				options: [
-					{ name: 'Bill', value: 'BILL' },
-					{ name: 'Card', value: 'CARD' },
-					{ name: 'Reimbursement', value: 'REIMBURSEMENT' },
-				],
+				options: brexEnumOptions('BILL CARD REIMBURSEMENT'),
 				default: 'CARD',
 			},
 		],
 	},
-	outputOptions([includeRawOption, invalidRecordOption]),
+	spendRecordOutputOptions(),
 ];
 
 export const description = updateDisplayOptions({ show }, properties);
@@ -82,10 +82,7 @@ function withinRange(record: IDataObject, start?: string, end?: string): boolean
 
 export const execute: OperationExecute = async function (itemIndex) {
 	const reviewStatus = this.getNodeParameter('reviewStatus', itemIndex, '') as string;
-	const { start, end } = readDateRange(this, itemIndex, {
-		start: 'Updated After',
-		end: 'Updated Before',
-	});
+	const { start, end } = readDateRange(this, itemIndex, DATES);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// The updated_at bounds are in Brex's current docs but not in the Jan 2026 spec: send them, and apply them
 	// here too, so an API that ignores them still gives the asked range.

@@ -3,34 +3,37 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { brexItems } from '../../../brexApi/client';
 import { CARD_TRANSACTION_EXPAND, normaliseCardTransaction } from '../../../brexApi/spendItem';
-import { clientOptions, collectSpendItems, idList, readDateRange } from '../../helpers/utils';
 import {
-	includeRawOption,
-	invalidRecordOption,
-	outputOptions,
+	clientOptions,
+	collectSpendItems,
+	type DateRangeParameters,
+	idList,
+	readDateRange,
+} from '../../helpers/utils';
+import {
+	dateRangeProperties,
 	returnAllAndLimit,
+	spendRecordOutputOptions,
 } from '../common.descriptions';
 import { CARD_TRANSACTIONS_PATH, transactionTypesProperty } from './shared';
 import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['cardTransaction'], operation: ['getAll'] };
 
-const properties: INodeProperties[] = [
-	{
+const DATES: DateRangeParameters = {
+	start: {
 		displayName: 'Start Date',
-		name: 'startDate',
-		type: 'dateTime',
-		default: '',
 		description: 'Only transactions posted on or after this date (UTC when no zone is given)',
 	},
-	{
+	end: {
 		displayName: 'End Date',
-		name: 'endDate',
-		type: 'dateTime',
-		default: '',
 		description:
 			'Only transactions posted on or before this date; Brex has no end filter, so later ones are read and dropped here',
 	},
+};
+
+const properties: INodeProperties[] = [
+	...dateRangeProperties(DATES),
 	transactionTypesProperty,
 	...returnAllAndLimit(show),
 	{
@@ -50,13 +53,13 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	outputOptions([includeRawOption, invalidRecordOption]),
+	spendRecordOutputOptions(),
 ];
 
 export const description = updateDisplayOptions({ show }, properties);
 
 export const execute: OperationExecute = async function (itemIndex) {
-	const { start, end } = readDateRange(this, itemIndex, { start: 'Start Date', end: 'End Date' });
+	const { start, end } = readDateRange(this, itemIndex, DATES);
 	const types = this.getNodeParameter('transactionTypes', itemIndex, []) as string[];
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// posted_at_date is a calendar date; compare it with the end bound's UTC date.

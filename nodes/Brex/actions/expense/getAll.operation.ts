@@ -9,10 +9,13 @@ import {
 	collectSpendItems,
 	getOptions,
 	idList,
+	type DateRangeParameters,
 	readDateRange,
 	readLimit,
 } from '../../helpers/utils';
 import {
+	brexEnumOptions,
+	dateRangeProperties,
 	includeRawOption,
 	invalidRecordOption,
 	loadCustomFieldsOption,
@@ -22,6 +25,19 @@ import {
 import type { OperationExecute } from '../node.type';
 
 const show = { resource: ['expense'], operation: ['getAll'] };
+
+const DATES: DateRangeParameters = {
+	start: {
+		displayName: 'Start Date',
+		description:
+			'Only expenses on or after this date (UTC when no zone is given); empty means no lower bound',
+	},
+	end: {
+		displayName: 'End Date',
+		description:
+			'Only expenses on or before this date (a bare date includes the whole day); empty means no upper bound',
+	},
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -39,22 +55,7 @@ const properties: INodeProperties[] = [
 		default: 'purchased',
 		description: 'Which date the start and end dates apply to',
 	},
-	{
-		displayName: 'Start Date',
-		name: 'startDate',
-		type: 'dateTime',
-		default: '',
-		description:
-			'Only expenses on or after this date (UTC when no zone is given); empty means no lower bound',
-	},
-	{
-		displayName: 'End Date',
-		name: 'endDate',
-		type: 'dateTime',
-		default: '',
-		description:
-			'Only expenses on or before this date (a bare date includes the whole day); empty means no upper bound',
-	},
+	...dateRangeProperties(DATES),
 	...returnAllAndLimit(show),
 	{
 		displayName: 'Filters',
@@ -76,13 +77,9 @@ const properties: INodeProperties[] = [
 				name: 'expenseTypes',
 				type: 'multiOptions',
 				description: 'Only expenses of these types',
-				options: [
-					{ name: 'Bill Pay', value: 'BILLPAY' },
-					{ name: 'Card', value: 'CARD' },
-					{ name: 'Clawback', value: 'CLAWBACK' },
-					{ name: 'Reimbursement', value: 'REIMBURSEMENT' },
-					{ name: 'Unset', value: 'UNSET' },
-				],
+				options: brexEnumOptions('BILLPAY CARD CLAWBACK REIMBURSEMENT UNSET', {
+					BILLPAY: 'Bill Pay',
+				}),
 				default: [],
 			},
 			{
@@ -90,19 +87,9 @@ const properties: INodeProperties[] = [
 				name: 'paymentStatuses',
 				type: 'multiOptions',
 				description: 'Only expenses with these payment statuses',
-				options: [
-					{ name: 'Awaiting Payment', value: 'AWAITING_PAYMENT' },
-					{ name: 'Canceled', value: 'CANCELED' },
-					{ name: 'Cash Advance', value: 'CASH_ADVANCE' },
-					{ name: 'Cleared', value: 'CLEARED' },
-					{ name: 'Credited', value: 'CREDITED' },
-					{ name: 'Declined', value: 'DECLINED' },
-					{ name: 'Not Started', value: 'NOT_STARTED' },
-					{ name: 'Processing', value: 'PROCESSING' },
-					{ name: 'Refunded', value: 'REFUNDED' },
-					{ name: 'Refunding', value: 'REFUNDING' },
-					{ name: 'Scheduled', value: 'SCHEDULED' },
-				],
+				options: brexEnumOptions(
+					'AWAITING_PAYMENT CANCELED CASH_ADVANCE CLEARED CREDITED DECLINED NOT_STARTED PROCESSING REFUNDED REFUNDING SCHEDULED',
+				),
 				default: [],
 			},
 			{
@@ -110,16 +97,9 @@ const properties: INodeProperties[] = [
 				name: 'statuses',
 				type: 'multiOptions',
 				description: 'Only expenses with these review statuses',
-				options: [
-					{ name: 'Approved', value: 'APPROVED' },
-					{ name: 'Canceled', value: 'CANCELED' },
-					{ name: 'Draft', value: 'DRAFT' },
-					{ name: 'Out of Policy', value: 'OUT_OF_POLICY' },
-					{ name: 'Settled', value: 'SETTLED' },
-					{ name: 'Split', value: 'SPLIT' },
-					{ name: 'Submitted', value: 'SUBMITTED' },
-					{ name: 'Void', value: 'VOID' },
-				],
+				options: brexEnumOptions(
+					'APPROVED CANCELED DRAFT OUT_OF_POLICY SETTLED SPLIT SUBMITTED VOID',
+				),
 				default: [],
 			},
 			{
@@ -152,7 +132,7 @@ export const description = updateDisplayOptions({ show }, properties);
 export const execute: OperationExecute = async function (itemIndex) {
 	const dateField = this.getNodeParameter('dateField', itemIndex, 'purchased') as string;
 	const prefix = dateField === 'updated' ? 'updated_at' : 'purchased_at';
-	const { start, end } = readDateRange(this, itemIndex, { start: 'Start Date', end: 'End Date' });
+	const { start, end } = readDateRange(this, itemIndex, DATES);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = getOptions(this, itemIndex);
 	const qs: IDataObject = {

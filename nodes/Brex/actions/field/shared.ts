@@ -1,4 +1,13 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { brexRequest } from '../../../brexApi/client';
+import { fieldPath } from '../../../brexApi/fields';
+import { clientOptions } from '../../helpers/utils';
 
 /** The Brex field an operation works on (Field ID of List Fields, e.g. extended_field_…). */
 export function fieldIdProperty(description: string): INodeProperties {
@@ -71,4 +80,20 @@ export function updateFieldsProperty(what: 'field' | 'value'): INodeProperties {
 			},
 		],
 	};
+}
+
+/** Get (GET) or change (PUT with an Update Field body) one Brex field; the item is the field Brex answers with. */
+export async function requestField(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fieldId: string,
+	method: 'GET' | 'PUT',
+	body?: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const field = await brexRequest<IDataObject>(ctx, clientOptions(ctx, itemIndex), {
+		method,
+		path: fieldPath(fieldId),
+		body,
+	});
+	return [{ json: field }];
 }

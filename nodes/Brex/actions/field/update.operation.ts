@@ -2,11 +2,10 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { operationDescription } from '../../../common/nodeDescriptions';
-import { brexRequest } from '../../../brexApi/client';
-import { fieldPath, fieldUpdateBody } from '../../../brexApi/fields';
-import { clientOptions, requiredId } from '../../helpers/utils';
+import { fieldUpdateBody } from '../../../brexApi/fields';
+import { requiredId } from '../../helpers/utils';
 import type { OperationExecute } from '../node.type';
-import { fieldIdProperty, updateFieldsProperty } from './shared';
+import { fieldIdProperty, requestField, updateFieldsProperty } from './shared';
 
 const properties: INodeProperties[] = [
 	fieldIdProperty('Brex ID of the field to change'),
@@ -29,10 +28,5 @@ export const execute: OperationExecute = async function (itemIndex) {
 			description: 'Add a new name or the disabled flag under Update Fields.',
 		});
 	}
-	const field = await brexRequest<IDataObject>(this, clientOptions(this, itemIndex), {
-		method: 'PUT',
-		path: fieldPath(fieldId),
-		body,
-	});
-	return [{ json: field }];
+	return await requestField(this, itemIndex, fieldId, 'PUT', body);
 };

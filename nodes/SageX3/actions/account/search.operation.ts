@@ -1,20 +1,12 @@
-import type { INodeProperties } from 'n8n-workflow';
-
 import { searchOperation } from '../../helpers/lookupOperations';
-import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
-import { searchTextField } from '../common.descriptions';
+import { operationDescription } from '../../../common/nodeDescriptions';
+import { searchProperties } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
-const properties: INodeProperties[] = [
-	searchTextField('Code', 'code', 'e.g. 6251', 'Account code, or its beginning'),
-	searchTextField(
-		'Description',
-		'accountDescription',
-		'e.g. travel',
-		'Text the account description contains',
-	),
-	limitProperty,
-];
+const properties = searchProperties(
+	['e.g. 6251', 'Account code, or its beginning'],
+	['Description', 'accountDescription', 'e.g. travel', 'Text the account description contains'],
+);
 
 export const description = operationDescription('account', 'search', properties);
 

@@ -2,20 +2,21 @@ import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { searchOperation } from '../../helpers/lookupOperations';
-import { limitProperty, operationDescription } from '../../../common/nodeDescriptions';
-import { dimensionTypeField, searchTextField } from '../common.descriptions';
+import { operationDescription } from '../../../common/nodeDescriptions';
+import { dimensionTypeField, searchProperties } from '../common.descriptions';
 import type { OperationExecute } from '../node.type';
 
 const properties: INodeProperties[] = [
 	dimensionTypeField,
-	searchTextField('Code', 'code', 'e.g. ENG', 'Dimension code, or its beginning'),
-	searchTextField(
-		'Description',
-		'dimensionDescription',
-		'e.g. engineering',
-		'Text the dimension description contains',
+	...searchProperties(
+		['e.g. ENG', 'Dimension code, or its beginning'],
+		[
+			'Description',
+			'dimensionDescription',
+			'e.g. engineering',
+			'Text the dimension description contains',
+		],
 	),
-	limitProperty,
 ];
 
 export const description = operationDescription('dimension', 'search', properties);
