@@ -8,6 +8,7 @@
  * the line leaves uncoded, evaluated on the item with the line's amount and memo. A coding whose value has no ERP
  * id (Brex value not linked to X3) fails the item with the line and field named: guessing would book the wrong
  * account. Balancing lines: coded ones keep their own account (e.g. a payable Brex names), else the card liability.
+ * An expense has no lines: its custom fields keyed by the same Brex fields code it (mapCodedExpense).
  */
 import type { SpendItem, SpendLine } from '../common/spendItemTypes';
 import { lineItemTraceId } from '../common/traceId';

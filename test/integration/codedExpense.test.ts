@@ -9,6 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { EXPENSE_EXPAND, normaliseExpense } from '../../nodes/brexApi/spendItem';
 import type { SpendItem } from '../../nodes/common/spendItemTypes';
 import type { BrexEmulator } from '../emulators/brex/server';
+import { BrexOpenApi } from '../emulators/brex/openapiValidator';
 import { startBrexEmulator } from '../emulators/brex/server';
 import type { CustomField } from '../emulators/brex/types';
 import { CHART } from '../emulators/seed';
@@ -16,10 +17,11 @@ import {
 	emulator,
 	expectBalanced,
 	ledgerEntry,
+	postSpendOutcome,
 	postSpendParameters,
-	runX3,
 	useX3Emulator,
 } from '../support/sageX3NodeOperations';
+import { BREX_CODING } from '../support/codedPosting';
 
 jest.setTimeout(30_000);
 
@@ -71,18 +73,11 @@ function codedExpense(customFields: CustomField[]): SpendItem {
 
 const PARAMETERS: INodeParameters = {
 	...postSpendParameters('perItem'),
-	brexCoding: { glAccountField: 'GL_ACCOUNT', dimensionFields: 'DEPARTMENT=DEP, COST_CENTER=CCT' },
+	brexCoding: BREX_CODING,
 };
 
-async function post(items: SpendItem[]) {
-	const outputs = await runX3(PARAMETERS, items as unknown as IDataObject[], {
-		onError: 'continueErrorOutput',
-	});
-	if (outputs.nodeError) throw outputs.nodeError;
-	return {
-		results: outputs.success.map((item) => item.json.postResult as IDataObject),
-		errors: outputs.error.map((item) => item.json),
-	};
+function post(items: SpendItem[]) {
+	return postSpendOutcome(items, PARAMETERS);
 }
 
 describe('Post Spend books an expense as Brex coded it in its custom fields', () => {
@@ -129,5 +124,40 @@ describe('Post Spend books an expense as Brex coded it in its custom fields', ()
 			),
 		});
 		expect(emulator.ledger().count).toBe(before);
+	});
+
+	it('the emulator answers a coded expense and a record given line codings as the specs allow', () => {
+		const openapi = new BrexOpenApi();
+		const codes = x3Codes();
+		const item = codedExpense([option('GL_ACCOUNT', codes.account, 'Coded account')]);
+		const expense = brex.renderExpense(item.id, EXPENSE_EXPAND, true);
+		expect(
+			openapi.validateResponse('expenses.json', 'GET', `/v1/expenses/${item.id}`, 200, expense)
+				.errors,
+		).toEqual([]);
+		const record = [...brex.state.accountingRecords.values()][0];
+		const coding = {
+			brex_field_id: 'extended_field_gl',
+			remote_field_id: 'GL_ACCOUNT',
+			brex_field_value_id: 'efo_625700',
+			remote_field_value_id: '625700',
+		};
+		brex.updateAccountingRecord(record.id, { lineCodings: [coding] });
+		const rendered = brex.renderAccountingRecord(record.id) as IDataObject;
+		const lines = rendered.line_items as IDataObject[];
+		const expenseSide = lines.slice(0, -1);
+		expect(expenseSide.map((line) => line.accounting_field_values)).toEqual(
+			expenseSide.map(() => [coding]),
+		);
+		expect(lines[lines.length - 1].accounting_field_values).not.toEqual([coding]);
+		expect(
+			openapi.validateResponse(
+				'accounting.json',
+				'GET',
+				`/v3/accounting/records/${record.id}`,
+				200,
+				rendered,
+			).errors,
+		).toEqual([]);
 	});
 });
