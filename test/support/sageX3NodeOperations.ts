@@ -198,6 +198,7 @@ export function spendItem(
 		memo: `Trip ${id}`,
 		receiptUrls: [],
 		customFields: {},
+		customFieldOptionIds: {},
 		lines: [],
 		status: 'APPROVED',
 		// Cleared: ready for the ledger (Post Spend skips an expense whose payment has not cleared).

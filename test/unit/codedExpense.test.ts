@@ -155,7 +155,13 @@ describe('expense custom fields as Brex coding', () => {
 	it('leaves the mapping to rules when the Brex Coding names no fields', () => {
 		const item = expense([option('GL_ACCOUNT', '618000', 'Books')]);
 		expect(
-			mapCodedExpense(item, { glAccountField: null, dimensionFields: {} }, RULES, DEFAULTS, CONTEXT),
+			mapCodedExpense(
+				item,
+				{ glAccountField: null, dimensionFields: {} },
+				RULES,
+				DEFAULTS,
+				CONTEXT,
+			),
 		).toMatchObject({ status: 'mapped', account: '625700' });
 	});
 });
