@@ -12,10 +12,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { normaliseAccountingRecord } from '../nodes/brexApi/spendItem';
 import { launchChromium } from '../test/browser/lib/chromium';
 import { startBrexEmulator } from '../test/emulators/brex/server';
-import { CHART } from '../test/emulators/seed';
 import { ledgerHtml } from '../test/emulators/x3/ledger';
 import { startX3Emulator } from '../test/emulators/x3/server';
 import { REPO_ROOT } from '../test/e2e/lib/tools';
+import { CODED_POST_SPEND } from '../test/support/codedPosting';
 import {
 	chain,
 	runWorkflow,
@@ -39,24 +39,7 @@ async function main(): Promise<void> {
 		const result = await runWorkflow(
 			[
 				spendSourceNode([item as unknown as IDataObject]),
-				sageX3Node(
-					'Post Spend',
-					{
-						resource: 'journalEntry',
-						operation: 'postSpend',
-						entryType: 'BRX',
-						site: 'FR011',
-						cardLiabilityAccount: { __rl: true, mode: 'id', value: CHART.cardLiabilityAccount },
-						grouping: 'perItem',
-						mappingRules: '[]',
-						defaultExpenseAccount: CHART.defaultExpenseAccount,
-						brexCoding: {
-							glAccountField: 'GL_ACCOUNT',
-							dimensionFields: 'DEPARTMENT=DEP, COST_CENTER=CCT',
-						},
-					},
-					[200, 0],
-				),
+				sageX3Node('Post Spend', CODED_POST_SPEND, [200, 0]),
 			],
 			chain('Spend Source', 'Post Spend'),
 			x3Credentials(x3),

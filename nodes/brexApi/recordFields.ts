@@ -261,6 +261,29 @@ export function expenseCustomFields(value: unknown, fail: Fail): Record<string, 
 	return fields;
 }
 
+/**
+ * Expense custom_fields → key: the option ids of its OPTION_STRING value (one per option of a list). Brex states no
+ * link between an option id and the Fields API; for an option Brex filled from a field value we synced, the option
+ * id is taken to be that value's remote_id / value_id, i.e. the X3 code (inferred: brex-api.md §5.6, expenses.json
+ * OptionString). A field whose value has no option id is absent here while present in customFields.
+ */
+export function expenseCustomFieldOptionIds(value: unknown): Record<string, string[]> {
+	const optionIds: Record<string, string[]> = {};
+	if (!Array.isArray(value)) return optionIds;
+	for (const entry of value) {
+		const field = asObject(entry);
+		const key = text(field?.key);
+		const wrapper = asObject(field?.value);
+		if (key === null || !wrapper || text(wrapper.data_type) !== 'OPTION_STRING') continue;
+		const data = wrapper.data;
+		const ids = (Array.isArray(data) ? data : [data])
+			.map((option) => text(asObject(option)?.option_id))
+			.filter((id): id is string => id !== null);
+		if (ids.length > 0) optionIds[key] = ids;
+	}
+	return optionIds;
+}
+
 function customFieldText(data: unknown, dataType: string | null): string | null {
 	if (data === undefined || data === null) return null;
 	if (typeof data === 'string') return data;

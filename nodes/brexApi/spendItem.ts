@@ -9,6 +9,7 @@ import {
 	SpendItemError,
 	accountingLines,
 	asObject,
+	expenseCustomFieldOptionIds,
 	expenseCustomFields,
 	memo,
 	namedRef,
@@ -129,6 +130,7 @@ export function normaliseExpense(raw: IDataObject, options: NormaliseOptions = {
 		memo: memo(record.memo),
 		receiptUrls: receiptUrls(record.receipts),
 		customFields: expenseCustomFields(record.custom_fields, fail),
+		customFieldOptionIds: expenseCustomFieldOptionIds(record.custom_fields),
 		status: text(record.status),
 		paymentStatus: text(record.payment_status),
 		expenseType: text(record.expense_type),
@@ -324,6 +326,7 @@ type RecordFields = Pick<
 			| 'memo'
 			| 'receiptUrls'
 			| 'customFields'
+			| 'customFieldOptionIds'
 			| 'status'
 			| 'paymentStatus'
 			| 'expenseType'
@@ -365,6 +368,7 @@ function spendItem(
 		memo: fields.memo ?? null,
 		receiptUrls: fields.receiptUrls ?? [],
 		customFields: fields.customFields ?? {},
+		customFieldOptionIds: fields.customFieldOptionIds ?? {},
 		lines: fields.lines ?? [],
 		status,
 		paymentStatus,

@@ -82,6 +82,11 @@ export interface SpendItem extends IDataObject {
 	 * shares (field -> ERP value id); a field coded differently per line is only in `lines`.
 	 */
 	customFields: Record<string, string>;
+	/**
+	 * Expense custom fields of type OPTION_STRING → their option ids (the X3 codes of values synced from X3, see
+	 * expenseCustomFieldOptionIds); empty for other record kinds. Brex Coding reads codes here, rules read text above.
+	 */
+	customFieldOptionIds: Record<string, string[]>;
 	/** Accounting record line items as Brex coded them (empty for expenses and card transactions). */
 	lines: SpendLine[];
 	status: string | null;

@@ -8,12 +8,13 @@
  * the line leaves uncoded, evaluated on the item with the line's amount and memo. A coding whose value has no ERP
  * id (Brex value not linked to X3) fails the item with the line and field named: guessing would book the wrong
  * account. Balancing lines: coded ones keep their own account (e.g. a payable Brex names), else the card liability.
+ * An expense has no lines: its custom fields keyed by the same Brex fields code it (mapCodedExpense).
  */
 import type { SpendItem, SpendLine } from '../common/spendItemTypes';
 import { lineItemTraceId } from '../common/traceId';
 import type { PostingLine } from './journalDraft';
 import { mapSpendItem } from './mapping';
-import type { MappingContext, MappingDefaults, MappingRule } from './mapping';
+import type { MappingContext, MappingDefaults, MappingOutcome, MappingRule } from './mapping';
 
 export interface BrexCoding {
 	/** Brex field (its remote_field_id or brex_field_id) that holds the GL account; null: rules give accounts. */
@@ -82,24 +83,47 @@ function codeOf(line: SpendLine, field: string): CodeLookup {
 	};
 }
 
-function codedValues(
-	line: SpendLine,
+/** The coded account and dimensions, each Brex field's code found by `codeFor`; the first unlinked one fails. */
+function codedValuesBy(
+	codeFor: (field: string) => CodeLookup,
 	coding: BrexCoding,
 ): { account?: string; dimensions: Record<string, string>; problem?: string } {
 	const dimensions: Record<string, string> = {};
 	let account: string | undefined;
 	const problems: string[] = [];
 	if (coding.glAccountField) {
-		const found = codeOf(line, coding.glAccountField);
+		const found = codeFor(coding.glAccountField);
 		if (found && 'code' in found) account = found.code;
 		else if (found) problems.push(found.unlinked);
 	}
 	for (const [field, type] of Object.entries(coding.dimensionFields)) {
-		const found = codeOf(line, field);
+		const found = codeFor(field);
 		if (found && 'code' in found) dimensions[type] = found.code;
 		else if (found) problems.push(found.unlinked);
 	}
 	return { account, dimensions, ...(problems.length > 0 ? { problem: problems[0] } : {}) };
+}
+
+function codedValues(line: SpendLine, coding: BrexCoding) {
+	return codedValuesBy((field) => codeOf(line, field), coding);
+}
+
+/**
+ * An expense's code for a Brex field: the option id of its custom field keyed by the field (customFieldOptionIds).
+ * A value without exactly one option id (free text, several options) is coded but has no X3 code.
+ */
+function expenseCodeOf(item: SpendItem, field: string): CodeLookup {
+	const text = item.customFields?.[field];
+	const optionIds = item.customFieldOptionIds?.[field] ?? [];
+	if (optionIds.length === 1) return { code: optionIds[0] };
+	if (text === undefined && optionIds.length === 0) return null;
+	const why =
+		optionIds.length > 1
+			? `holds ${optionIds.length} options (${optionIds.join(', ')}), one X3 code is needed`
+			: `holds "${text}", which is no option synced from X3 (no option id)`;
+	return {
+		unlinked: `expense custom field ${field} ${why}. Make ${field} a single-choice Brex field whose values are synced from X3 (Brex node → Field Value → Sync From List), pick the value again on the expense, then replay it.`,
+	};
 }
 
 /** What a posted line keeps of its Brex line item: its id, its trace id and its signed amount. */
@@ -111,6 +135,44 @@ function fromBrexLine(
 		lineItemId: line.id,
 		lineTraceId: lineItemTraceId(line.id, traceFieldLength),
 		amount: line.amount,
+	};
+}
+
+/**
+ * Maps an item (or a line as an item) with its coded values: they win, rules and defaults give the rest; a
+ * dimension the coding gives is not required of the rules.
+ */
+function mapWithCoding(
+	item: SpendItem,
+	coded: { account?: string; dimensions: Record<string, string> },
+	rules: MappingRule[],
+	defaults: MappingDefaults,
+	context: MappingContext,
+): MappingOutcome {
+	const codedTypes = Object.keys(coded.dimensions);
+	const outcome = mapSpendItem(
+		item,
+		rules,
+		{
+			...defaults,
+			expenseAccount: coded.account ?? defaults.expenseAccount,
+			requiredDimensionTypes: (defaults.requiredDimensionTypes ?? []).filter(
+				(type) => !codedTypes.includes(type),
+			),
+		},
+		{
+			dimensionTypes: context.dimensionTypes,
+			requiredDimensionsFor: (account) =>
+				context
+					.requiredDimensionsFor?.(coded.account ?? account)
+					?.filter((type) => !codedTypes.includes(type)),
+		},
+	);
+	if (outcome.status !== 'mapped') return outcome;
+	return {
+		...outcome,
+		account: coded.account ?? outcome.account,
+		dimensions: { ...outcome.dimensions, ...coded.dimensions },
 	};
 }
 
@@ -130,27 +192,9 @@ export function mapCodedRecord(
 	for (const line of item.lines.filter((candidate) => candidate.side === 'expense')) {
 		const coded = codedValues(line, coding);
 		if (coded.problem) return { status: 'failed', reason: coded.problem, ruleIndex, ruleName };
-		const codedTypes = Object.keys(coded.dimensions);
 		// The line as a spend item, so rules and templates read its amount and memo.
 		const lineItem: SpendItem = { ...item, amount: line.amount, memo: line.memo ?? item.memo };
-		const outcome = mapSpendItem(
-			lineItem,
-			rules,
-			{
-				...defaults,
-				expenseAccount: coded.account ?? defaults.expenseAccount,
-				requiredDimensionTypes: (defaults.requiredDimensionTypes ?? []).filter(
-					(type) => !codedTypes.includes(type),
-				),
-			},
-			{
-				dimensionTypes: context.dimensionTypes,
-				requiredDimensionsFor: (account) =>
-					context
-						.requiredDimensionsFor?.(coded.account ?? account)
-						?.filter((type) => !codedTypes.includes(type)),
-			},
-		);
+		const outcome = mapWithCoding(lineItem, coded, rules, defaults, context);
 		if (lines.length === 0) {
 			ruleIndex = outcome.ruleIndex;
 			ruleName = outcome.ruleName;
@@ -167,8 +211,8 @@ export function mapCodedRecord(
 		}
 		lines.push({
 			...fromBrexLine(line, traceFieldLength),
-			account: coded.account ?? outcome.account,
-			dimensions: { ...outcome.dimensions, ...coded.dimensions },
+			account: outcome.account,
+			dimensions: outcome.dimensions,
 			...(outcome.businessPartner ? { businessPartner: outcome.businessPartner } : {}),
 			...(outcome.taxCode ? { taxCode: outcome.taxCode } : {}),
 			...(outcome.description ? { description: outcome.description } : {}),
@@ -192,4 +236,22 @@ export function mapCodedRecord(
 		}
 	}
 	return { status: 'mapped', lines, balancingLines, ruleIndex, ruleName };
+}
+
+/**
+ * An expense mapped with its Brex coding (issue 15): custom fields keyed by the Brex Coding fields give the account
+ * and dimensions; rules and defaults give the rest (and everything for an uncoded expense), evaluated as usual.
+ */
+export function mapCodedExpense(
+	item: SpendItem,
+	coding: BrexCoding,
+	rules: MappingRule[],
+	defaults: MappingDefaults,
+	context: MappingContext,
+): MappingOutcome {
+	const coded = codedValuesBy((field) => expenseCodeOf(item, field), coding);
+	if (coded.problem) {
+		return { status: 'failed', reason: coded.problem, ruleIndex: null, ruleName: null };
+	}
+	return mapWithCoding(item, coded, rules, defaults, context);
 }

@@ -6,7 +6,9 @@
  * X3 (the emulator) holds 40 accounts (one closed) and the dimension types DEP and CCT. The Brex fields are
  * created the way the template's note says (Brex node, Field → Create). The first poll of the Sage X3 Trigger fills
  * Brex; an account renamed and one closed in X3 reach Brex in the next poll's single run; X3 and Brex then drift
- * while the workflow is off, the full re-sync repairs it, and a second full re-sync changes nothing. Every check
+ * while the workflow is off, the full re-sync repairs it, and a second full re-sync changes nothing.
+ * An expense and an accounting record coded in Brex with the synced values (the renamed account, a DEP and a CCT
+ * value) are then posted by Post Spend (Brex Coding) in a small workflow built from the nodes. Every check
  * compares the Brex emulator's values with the X3 emulator's records; the figures of each run are printed.
  */
 import * as fs from 'node:fs';
@@ -15,6 +17,7 @@ import * as path from 'node:path';
 import { fieldsOf } from '../emulators/brex/fields';
 import { startBrexEmulator, type BrexEmulator } from '../emulators/brex/server';
 import { changeMasterData, startX3Emulator, type X3Emulator } from '../emulators/x3/testkit';
+import { CODED_POST_SPEND } from '../support/codedPosting';
 import { N8nInstance, nodeOutput, type ExecutionSummary } from './lib/n8nInstance';
 import { packageNodeType, stableUuid } from './lib/workflows';
 import {
@@ -212,6 +215,78 @@ async function nextExecution(count: number): Promise<ExecutionSummary> {
 	return executions[executions.length - 1];
 }
 
+/** The enabled Brex value the sync made for an X3 code, with its field's ids. */
+function syncedValue(list: ListName, code: string) {
+	const fieldId = fieldIds.get(list) ?? '';
+	const value = [...(fieldsOf(brex.state).values.get(fieldId)?.values() ?? [])].find(
+		(candidate) => candidate.remote_id === code && !candidate.is_disabled,
+	);
+	if (!value) throw new Error(`Brex holds no enabled ${list} value ${code}`);
+	// Synced values are keyed by the X3 code both ways (remote_id = value_id).
+	expect({ remote: value.remote_id, valueId: value.value_id }).toEqual({
+		remote: code,
+		valueId: code,
+	});
+	const fieldRemoteId = FIELDS.find((field) => field.list === list)?.remoteId ?? '';
+	return { ...value, remote_id: code, value_id: code, field_id: fieldId, fieldRemoteId };
+}
+
+const CODED_WORKFLOW = 'MdE2eCodedPost1';
+
+/** Start → the Brex node (expense, accounting record) → Post Spend reading the Brex coding. */
+function codedPostingWorkflow(expenseId: string, recordId: string) {
+	const brexCredential = templateCredential(template, 'brexApi');
+	const node = (name: string, type: string, x: number, parameters: Record<string, unknown>) => ({
+		id: stableUuid(`${CODED_WORKFLOW}/${name}`),
+		name,
+		type,
+		typeVersion: 1,
+		position: [x, 0] as [number, number],
+		parameters,
+	});
+	const brexGet = (name: string, x: number, parameters: Record<string, unknown>) => ({
+		...node(name, packageNodeType('brex'), x, {
+			authentication: 'accessToken',
+			operation: 'get',
+			...parameters,
+		}),
+		credentials: { brexApi: brexCredential },
+	});
+	const nodes = [
+		node('Start', 'n8n-nodes-base.manualTrigger', 0, {}),
+		brexGet('Coded expense', 240, { resource: 'expense', expenseId }),
+		brexGet('Coded accounting record', 480, { resource: 'accountingRecord', recordId }),
+		{
+			...node('Post Spend', packageNodeType('sageX3'), 720, {
+				readApi: 'soap',
+				...CODED_POST_SPEND,
+			}),
+			credentials: { sageX3Api: templateCredential(template, 'sageX3Api') },
+			onError: 'continueErrorOutput',
+		},
+	];
+	const to = (target: string) => ({ main: [[{ node: target, type: 'main', index: 0 }]] });
+	return {
+		id: CODED_WORKFLOW,
+		name: 'Post Brex-coded spend (master-data e2e)',
+		nodes,
+		// Start feeds both Brex nodes; each feeds Post Spend (two runs of it).
+		connections: {
+			Start: {
+				main: [
+					[
+						{ node: 'Coded expense', type: 'main', index: 0 },
+						{ node: 'Coded accounting record', type: 'main', index: 0 },
+					],
+				],
+			},
+			'Coded expense': to('Post Spend'),
+			'Coded accounting record': to('Post Spend'),
+		},
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+	};
+}
+
 beforeAll(async () => {
 	brex = await startBrexEmulator({ seed: 15, expenseCount: 5 });
 	x3 = await startX3Emulator({ poolSize: 4 });
@@ -348,6 +423,93 @@ describe('X3 master data → Brex fields (template x3-master-data-to-brex.json)'
 		expectBrexMatchesX3();
 	});
 
+	it('an expense and an accounting record coded with the synced values are posted to that account and dimensions', async () => {
+		// Coded in Brex with the values the sync keeps: the renamed account, the renamed DEP value, a CCT value.
+		const gl = syncedValue('accounts', '625700');
+		const dep = syncedValue('DEP', 'OPS');
+		const cct = syncedValue('CCT', Object.keys(activeInX3('CCT')).sort()[0]);
+		expect([gl.value, dep.value]).toEqual(['Meals and gifts', 'Operations and IT']);
+		const coded = [gl, dep, cct];
+		// The expense: single-choice custom fields keyed by the Brex field, option id = the value's value_id.
+		const expense = brex.addExpense({
+			category: 'RESTAURANTS',
+			custom_fields: coded.map((value) => ({
+				key: value.fieldRemoteId,
+				value: {
+					value_type: 'SINGLE_VALUE',
+					data_type: 'OPTION_STRING',
+					data: { option_id: value.value_id, option_label: value.value },
+				},
+			})),
+		} as Parameters<BrexEmulator['addExpense']>[0]);
+		// The accounting record of another purchase, its expense line coded with the same values.
+		const record = [...brex.state.accountingRecords.values()].find(
+			(candidate) =>
+				candidate.source_type === 'CARD' &&
+				candidate.type === 'CARD_EXPENSE_POST' &&
+				candidate.source_id !== expense.id &&
+				brex.state.expenses.get(candidate.source_id)?.seed_category !== 'RESTAURANTS',
+		);
+		if (!record) throw new Error('The Brex emulator holds no card accounting record');
+		// Its seed coding is another account: what gets booked below comes from the codings given here.
+		const seeded = brex.renderAccountingRecord(record.id) as {
+			line_items: Array<{ accounting_field_values: Array<Record<string, unknown>> }>;
+		};
+		expect(seeded.line_items[0].accounting_field_values[0].remote_field_value_id).not.toBe(
+			'625700',
+		);
+		brex.updateAccountingRecord(record.id, {
+			review_status: 'READY_FOR_EXPORT',
+			split: false,
+			lineCodings: coded.map((value) => ({
+				brex_field_id: value.field_id,
+				remote_field_id: value.fieldRemoteId,
+				brex_field_value_id: value.brex_id,
+				remote_field_value_id: value.remote_id,
+			})),
+		});
+
+		await instance().importWorkflows([codedPostingWorkflow(expense.id, record.id)]);
+		const before = x3.state.journalEntries.length;
+		resetCallCounts();
+		const execution = await runManually(instance(), CODED_WORKFLOW, 'Start');
+		const results = nodeOutput(execution, 'Post Spend').map(
+			(item) => item.postResult as Record<string, unknown>,
+		);
+		const errors = execution.data?.resultData?.runData?.['Post Spend']?.flatMap(
+			(run) => run.data?.main?.[1] ?? [],
+		);
+		expect(errors ?? []).toEqual([]);
+		expect(results.map((result) => result.status)).toEqual(['posted', 'posted']);
+		expect(x3.state.journalEntries.length).toBe(before + 2);
+		for (const result of results) {
+			const entry = x3.state.journalEntries.find(
+				(candidate) => candidate.documentNumber === result.documentNumber,
+			);
+			if (!entry) throw new Error(`X3 holds no entry ${String(result.documentNumber)}`);
+			const cents = (text: string | null) => Math.round(Number(text ?? '0') * 100);
+			const debit = entry.lines.reduce((sum, line) => sum + cents(line.debit), 0);
+			const credit = entry.lines.reduce((sum, line) => sum + cents(line.credit), 0);
+			expect(debit).toBe(credit);
+			expect(debit).toBeGreaterThan(0);
+			const expenseLines = entry.lines.filter((line) => line.account === '625700');
+			expect(expenseLines).toHaveLength(1);
+			expect(expenseLines[0].dimensions).toMatchObject({ DEP: 'OPS', CCT: cct.remote_id });
+			expect(cents(expenseLines[0].debit)).toBe(debit);
+			log(
+				`coded ${String(result.recordKind ?? result.traceId)} posted as ${entry.documentNumber}: ` +
+					entry.lines
+						.map(
+							(line) =>
+								`${line.account} ${line.debit ?? `-${line.credit}`} ${JSON.stringify(line.dimensions)}`,
+						)
+						.join('; '),
+			);
+		}
+		const calls = callCounts();
+		log(`coded posting: X3 calls ${calls.x3}`);
+	});
+
 	it('a list Brex refuses is recorded in the failure table, and the other lists still sync', async () => {
 		// The CCT field deleted in Brex: its value list answers 400 (the emulator's unknown field).
 		const cctField = fieldIds.get('CCT') ?? '';
@@ -385,10 +547,4 @@ describe('X3 master data → Brex fields (template x3-master-data-to-brex.json)'
 		]);
 		log(`failure recorded: ${String(failures[0].reason).slice(0, 200)}`);
 	});
-
-	// Belongs to the companion change (line-by-line posting of coded accounting records, Post Spend reading
-	// remote_field_value_id), not merged yet.
-	test.todo(
-		'a coded expense that uses the new Brex values is posted to the right X3 account and dimensions',
-	);
 });

@@ -22,11 +22,12 @@ import {
 	emulator,
 	expectBalanced,
 	ledgerEntry,
+	postSpendOutcome,
 	postSpendParameters,
 	readApiParameters,
-	runX3,
 	useX3Emulator,
 } from '../support/sageX3NodeOperations';
+import { BREX_CODING } from '../support/codedPosting';
 
 // Each test posts several runs through a real n8n execution: more than jest's 5 s on a busy machine.
 jest.setTimeout(30_000);
@@ -40,11 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await brex.close();
 });
-
-const BREX_CODING = {
-	glAccountField: 'GL_ACCOUNT',
-	dimensionFields: 'DEPARTMENT=DEP, COST_CENTER=CCT',
-};
 
 function parameters(
 	grouping: 'perItem' | 'entrySet',
@@ -79,15 +75,8 @@ function pickRecords() {
 	return { posted: [...split, refund, plain], inReview };
 }
 
-async function postAll(items: SpendItem[], params: INodeParameters) {
-	const outputs = await runX3(params, items as unknown as IDataObject[], {
-		onError: 'continueErrorOutput',
-	});
-	if (outputs.nodeError) throw outputs.nodeError;
-	return {
-		results: outputs.success.map((item) => item.json.postResult as IDataObject),
-		errors: outputs.error.map((item) => item.json),
-	};
+function postAll(items: SpendItem[], params: INodeParameters) {
+	return postSpendOutcome(items, params);
 }
 
 /** Ledger lines carrying a trace id (at the start of the line trace field). */

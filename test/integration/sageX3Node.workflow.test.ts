@@ -89,6 +89,7 @@ function spendItems(count: number, vendorOffset = 0): SpendItem[] {
 			memo: `Test ${n}`,
 			receiptUrls: [],
 			customFields: {},
+			customFieldOptionIds: {},
 			lines: [],
 			status: 'APPROVED',
 			// Cleared: ready for the ledger (Post Spend skips an expense whose payment has not cleared).

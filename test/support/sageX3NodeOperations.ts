@@ -198,6 +198,7 @@ export function spendItem(
 		memo: `Trip ${id}`,
 		receiptUrls: [],
 		customFields: {},
+		customFieldOptionIds: {},
 		lines: [],
 		status: 'APPROVED',
 		// Cleared: ready for the ledger (Post Spend skips an expense whose payment has not cleared).
@@ -291,4 +292,19 @@ export async function postSpend(
 	);
 	setupCheckRan = true;
 	return items.map((item) => item.postResult as IDataObject);
+}
+
+/** Runs Post Spend (error output on) and returns its postResults and its error items. */
+export async function postSpendOutcome(
+	items: SpendItem[],
+	parameters: INodeParameters,
+): Promise<{ results: IDataObject[]; errors: IDataObject[] }> {
+	const outputs = await runX3(parameters, items as unknown as IDataObject[], {
+		onError: 'continueErrorOutput',
+	});
+	if (outputs.nodeError) throw outputs.nodeError;
+	return {
+		results: outputs.success.map((item) => item.json.postResult as IDataObject),
+		errors: outputs.error.map((item) => item.json),
+	};
 }

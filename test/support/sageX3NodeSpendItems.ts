@@ -54,6 +54,7 @@ export function makeSpendItem(id: string, overrides: SpendItemOverrides = {}): S
 		memo: 'Licences',
 		receiptUrls: [],
 		customFields: { Project: 'Alpha' },
+		customFieldOptionIds: {},
 		lines: [],
 		status: 'APPROVED',
 		paymentStatus: 'CLEARED',

@@ -206,6 +206,7 @@ describe('normaliseExpense', () => {
 				tip: '6.50 EUR',
 				tags: 'client, q3',
 			},
+			customFieldOptionIds: { project: ['p42'] },
 			lines: [],
 			status: 'APPROVED',
 			paymentStatus: 'CLEARED',
@@ -348,6 +349,7 @@ describe('normaliseCardTransaction', () => {
 			memo: "Chili's",
 			receiptUrls: [],
 			customFields: {},
+			customFieldOptionIds: {},
 			lines: [],
 			status: null,
 			paymentStatus: null,
@@ -441,6 +443,7 @@ describe('normaliseAccountingRecord', () => {
 			memo: 'Business lunch with client',
 			receiptUrls: ['https://example.com/receipt_123.pdf'],
 			customFields: { GL: '606400', ef_456: 'efo_456' },
+			customFieldOptionIds: {},
 			lines: [
 				{
 					id: 'arli_abc123',

@@ -24,7 +24,7 @@ export const brexCodingProperty: INodeProperties = {
 	placeholder: 'Add Setting',
 	default: {},
 	description:
-		'How accounting records coded in Brex are posted line by line, and which records are ready for the ledger',
+		'How accounting records (line by line) and expenses (custom fields) coded in Brex are posted, and which records are ready for the ledger',
 	options: [
 		{
 			displayName: 'Accounting Record Statuses',
@@ -41,7 +41,7 @@ export const brexCodingProperty: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. DEPARTMENT=DEP, COST_CENTER=CCT',
 			description:
-				'Brex field (remote or Brex field ID) = X3 dimension type: each line gets the X3 code Brex holds for that field (remote_field_value_id)',
+				'Brex field (remote or Brex field ID; for an expense, its custom field key) = X3 dimension type: each line gets the X3 code Brex holds for that field (remote_field_value_id; an expense option field: its option ID)',
 		},
 		{
 			displayName: 'Expense Payment Statuses',
@@ -64,7 +64,7 @@ export const brexCodingProperty: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. GL_ACCOUNT',
 			description:
-				'Brex field (remote or Brex field ID) that holds the GL account of each accounting line. When empty, or for a line without it, the mapping rules give the account.',
+				'Brex field (remote or Brex field ID; for an expense, its custom field key) that holds the GL account of each accounting line or expense. When empty, or for a line without it, the mapping rules give the account.',
 		},
 		{
 			displayName: 'Post Regardless of Readiness',

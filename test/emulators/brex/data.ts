@@ -903,15 +903,17 @@ export function renderAccountingRecord(
 				? { amount: toMajor(originalParts[i], original.currency), currency: original.currency }
 				: null,
 		memo: i === 0 ? (expense?.memo ?? null) : `Allocated share ${i + 1}`,
-		accounting_field_values: [
-			fieldValue(
-				'ef_gl_account',
-				'GL_ACCOUNT',
-				`efo_gl_${accounts[i]}`,
-				coded ? accounts[i] : null,
-			),
-			...dimensionValues,
-		],
+		accounting_field_values: record.lineCodings
+			? record.lineCodings.map((coding) => ({ ...coding }))
+			: [
+					fieldValue(
+						'ef_gl_account',
+						'GL_ACCOUNT',
+						`efo_gl_${accounts[i]}`,
+						coded ? accounts[i] : null,
+					),
+					...dimensionValues,
+				],
 	}));
 	// Card spend is balanced against the card liability; a reimbursement's balancing line carries no GL coding
 	// (the payable account is set in the ERP integration, not in Brex).

@@ -35,7 +35,7 @@ export type ExpensePatch = Partial<Omit<EmulatedExpense, 'id'>>;
 export type AccountingRecordPatch = Partial<
 	Pick<
 		EmulatedAccountingRecord,
-		'review_status' | 'coded' | 'split' | 'type' | 'erp_posting_date' | 'posted_at'
+		'review_status' | 'coded' | 'split' | 'type' | 'erp_posting_date' | 'posted_at' | 'lineCodings'
 	>
 >;
 

@@ -103,6 +103,14 @@ export interface ExportOutcome {
 }
 
 /** Accounting record as stored; amounts and line items are rendered from the source expense. */
+/** One `accounting_field_values` entry of a line item (accounting.json AccountingFieldValue). */
+export interface AccountingFieldCoding {
+	brex_field_id: string;
+	remote_field_id: string;
+	brex_field_value_id: string;
+	remote_field_value_id: string | null;
+}
+
 export interface EmulatedAccountingRecord {
 	id: string;
 	source_id: string;
@@ -119,6 +127,11 @@ export interface EmulatedAccountingRecord {
 	split: boolean;
 	/** Expense lines when split: 2 to 4 (absent: 2, as before). */
 	expenseLines?: number;
+	/**
+	 * Codings a test gave the expense lines (Brex field ids and values with their ERP ids), replacing the seed's
+	 * GL account and dimensions on every expense line; the balancing line keeps its own.
+	 */
+	lineCodings?: AccountingFieldCoding[];
 	export_outcomes: ExportOutcome[];
 }
 

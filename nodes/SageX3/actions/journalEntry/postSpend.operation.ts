@@ -26,6 +26,8 @@ import type {
 	PostingItem,
 } from '../../../ledger/journalDraft';
 import { cutToLength } from '../../../common/fieldText';
+import { mapCodedExpense } from '../../../ledger/codedLines';
+import type { BrexCoding } from '../../../ledger/codedLines';
 import { MappingRulesError, mapSpendItem, parseMappingRules } from '../../../ledger/mapping';
 import type { MappingDefaults, MappingRule } from '../../../ledger/mapping';
 import type { SpendItem } from '../../../common/spendItemTypes';
@@ -282,6 +284,8 @@ interface ItemState {
 	site: string | null;
 	/** Input index of the earlier item of the same purchase (same trace id): this one follows its outcome. */
 	samePurchaseAs?: number;
+	/** An expense's Brex Coding, so the account check maps it again the same way. */
+	expenseCoding?: BrexCoding;
 }
 
 function str(value: unknown): string {
@@ -497,9 +501,14 @@ export const execute: OperationExecute = async function (items, gateway) {
 				} else state.posting = coded.posting;
 				continue;
 			}
-			const outcome = mapSpendItem(spend, rules, defaults, {
-				dimensionTypes: layout.dimensionTypes,
-			});
+			// An expense's custom fields may carry Brex coding too (option ids = X3 codes); rules give the rest.
+			const mappingContext = { dimensionTypes: layout.dimensionTypes };
+			if (spend.recordKind === 'expense') {
+				state.expenseCoding = codingOf(brexCoding, layout.dimensionTypes, node);
+			}
+			const outcome = state.expenseCoding
+				? mapCodedExpense(spend, state.expenseCoding, rules, defaults, mappingContext)
+				: mapSpendItem(spend, rules, defaults, mappingContext);
 			state.ruleIndex = outcome.ruleIndex;
 			state.ruleName = outcome.ruleName;
 			if (outcome.status !== 'mapped') {
@@ -843,13 +852,16 @@ async function checkAccounts(
 		// A coded record's dimensions come from Brex; X3 itself refuses a line that lacks one its account needs.
 		if (posting.lines) continue;
 		// Map again with the account's required dimensions, so the reason names the rule and lookups involved.
-		const remapped = mapSpendItem(state.json as SpendItem, rules, defaults, {
+		const context = {
 			dimensionTypes: layout.dimensionTypes,
-			requiredDimensionsFor: (code) => {
+			requiredDimensionsFor: (code: string) => {
 				const account = accounts.get(code);
 				return account && !(account instanceof Error) ? account.requiredDimensionTypes : undefined;
 			},
-		});
+		};
+		const remapped = state.expenseCoding
+			? mapCodedExpense(state.json as SpendItem, state.expenseCoding, rules, defaults, context)
+			: mapSpendItem(state.json as SpendItem, rules, defaults, context);
 		if (remapped.status === 'failed') failState(state, remapped.reason);
 	}
 }
