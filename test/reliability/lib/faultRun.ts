@@ -50,7 +50,9 @@ import {
 	SYNC_NODES,
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
+	launcherPersonality,
 	ledgerFigures,
+	personalityLabel,
 	readTemplate,
 	runManually,
 	templateCredential,
@@ -137,6 +139,9 @@ export interface FaultRunStack {
 // Figures
 
 export interface FaultRunFigures {
+	/** The X3 emulator's personality (launcherPersonality) and the read API of the template's Post spend node. */
+	personality: string;
+	readApi: string;
 	mode: string;
 	expenses: number;
 	expected: number;
@@ -227,6 +232,8 @@ export interface Emulators {
 	/** Secrets the emulators accept (random per run, so a finding is never a coincidence). */
 	secrets: { brexClientSecret: string; x3Password: string; x3AppSecret: string };
 	x3User: string;
+	/** Which X3 the run talks to, for the figures: "documented", "lenient", … */
+	personality: string;
 	close(): Promise<void>;
 }
 
@@ -246,7 +253,9 @@ export async function startEmulators(): Promise<Emulators> {
 		tokenLifetimeSeconds: BREX_TOKEN_SECONDS,
 		faults: { deliveryRetryScheduleMs: RETRY_SCHEDULE_MS },
 	});
+	const personality = launcherPersonality();
 	const x3 = await startX3Emulator({
+		...personality,
 		seed: SEED,
 		seedOptions: { seed: SEED, vendorCount: VENDORS, knownVendorShare: KNOWN_VENDOR_SHARE },
 		poolSize: 4,
@@ -259,6 +268,7 @@ export async function startEmulators(): Promise<Emulators> {
 		x3,
 		secrets,
 		x3User,
+		personality: personalityLabel(personality),
 		async close() {
 			await brex.close();
 			await x3.close();
@@ -316,6 +326,9 @@ async function reliabilityCredentials(emulators: Emulators): Promise<CredentialF
 			password: secrets.x3Password,
 			poolAlias: x3.config.poolAlias,
 			endpoint: x3.config.endpoint,
+			clientId: x3.config.clientId,
+			clientSecret: secrets.x3AppSecret,
+			audience: x3.config.audience,
 		},
 	}).find((credential) => credential.type === 'sageX3Api');
 	if (!soap) throw new Error('emulatorCredentials() has no sageX3Api credential');
@@ -697,6 +710,8 @@ export async function runFaultMatrix(
 
 	const result: FaultRunFigures = {
 		mode,
+		personality: emulators.personality,
+		readApi: String(templateNode(sync, SYNC_NODES.postSpend).parameters.readApi),
 		expenses: EXPENSES,
 		expected: expected.postings.size,
 		posted: [...postedTraces].filter((trace) => expectedTraces.has(trace)).length,
@@ -746,7 +761,8 @@ export async function runFaultMatrix(
 			`${result.x3.graphqlCalls} GraphQL calls`,
 	);
 	say(
-		`expected ${result.expected}, posted ${result.posted}, duplicates ${result.duplicates}, lost ${result.lost}, ` +
+		`[${result.personality}/${result.readApi}] ` +
+			`expected ${result.expected}, posted ${result.posted}, duplicates ${result.duplicates}, lost ${result.lost}, ` +
 			`replayed ${result.replayed} (${rounds} rounds, ${result.queueLeft} left), unexpected ${result.unexpected}, ` +
 			`nets match ${netsMatch}, secrets found ${result.secretsFound}; ${result.seconds} s`,
 	);
