@@ -110,7 +110,9 @@ describe('the sync template as shipped, on the documented X3 (standard GAS left 
 
 	it('Check X3 Setup passes GraphQL idempotency and finds every field; the SOAP line check fails', async () => {
 		// A live ledger holds entries: the probes need one to look for (on an empty one they are unproven).
-		expect(statuses(await runNode(templateParameters('Post spend'), [expense(9)]))).toEqual(['posted']);
+		expect(statuses(await runNode(templateParameters('Post spend'), [expense(9)]))).toEqual([
+			'posted',
+		]);
 		emulator.resetStats();
 		const { x3Setup, readApi } = templateParameters('Post spend');
 		const outputs = await runNode({ readApi, x3Setup, resource: 'x3Setup', operation: 'check' }, [
@@ -145,13 +147,17 @@ describe('the sync template as shipped, on the documented X3 (standard GAS left 
 	});
 
 	it('the same settings on Read API SOAP refuse every item with the reason and write nothing', async () => {
-		expect(statuses(await runNode(templateParameters('Post spend'), [expense(9)]))).toEqual(['posted']);
+		expect(statuses(await runNode(templateParameters('Post spend'), [expense(9)]))).toEqual([
+			'posted',
+		]);
 		emulator.resetStats();
 		const items = [5, 6, 7].map(expense);
 		const outputs = await runNode({ ...templateParameters('Post spend'), readApi: 'soap' }, items);
 		expect(outputs.success).toEqual([]);
 		expect(outputs.error.map((item) => String(item.json.error))).toEqual(
-			items.map(() => expect.stringMatching(/^Nothing was written.*ignores DES as a query criterion/)),
+			items.map(() =>
+				expect.stringMatching(/^Nothing was written.*ignores DES as a query criterion/),
+			),
 		);
 		expect(writes()).toBe(0);
 		expect(emulator.state.journalEntries).toHaveLength(1);
