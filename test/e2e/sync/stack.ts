@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { LedgerView } from '../../emulators/x3/ledger';
+import type { X3Emulator } from '../../emulators/x3/server';
 import { personalityFromEnv, type PersonalityOptions } from '../../emulators/x3/personality';
 import type { CredentialFixture, ExecutionSummary } from '../lib/n8nInstance';
 import { REPO_ROOT, waitFor } from '../lib/tools';
@@ -104,35 +105,21 @@ export function personalityLabel(options: PersonalityOptions): string {
 	return options.gasLeftList ? `${name}, GAS left list ${options.gasLeftList.join(',')}` : name;
 }
 
+/** What a client needs of the X3 emulator: its SOAP user and pool, and the connected app GraphQL signs in with. */
+type X3Access = Pick<
+	X3Emulator['config'],
+	'user' | 'password' | 'poolAlias' | 'endpoint' | 'clientId' | 'clientSecret' | 'audience'
+>;
+
 export interface EmulatorEndpoints {
 	brex: { url: string; token: string };
-	x3: {
-		url: string;
-		user: string;
-		password: string;
-		poolAlias: string;
-		endpoint: string;
-		clientId: string;
-		clientSecret: string;
-		audience: string;
-	};
+	x3: X3Access & { url: string };
 }
 
 /** The endpoints of running emulators (anything with their url, token and X3 config). */
 export function emulatorEndpoints(
 	brex: { url: string; token: string },
-	x3: {
-		url: string;
-		config: {
-			user: string;
-			password: string;
-			poolAlias: string;
-			endpoint: string;
-			clientId: string;
-			clientSecret: string;
-			audience: string;
-		};
-	},
+	x3: { url: string; config: X3Access },
 ): EmulatorEndpoints {
 	const { user, password, poolAlias, endpoint, clientId, clientSecret, audience } = x3.config;
 	return {
