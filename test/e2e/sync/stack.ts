@@ -11,7 +11,11 @@ import * as path from 'node:path';
 
 import type { LedgerView } from '../../emulators/x3/ledger';
 import type { X3Emulator } from '../../emulators/x3/server';
-import { personalityFromEnv, type PersonalityOptions } from '../../emulators/x3/personality';
+import {
+	GAS_LEFT_LIST_STANDARD,
+	personalityFromEnv,
+	type PersonalityOptions,
+} from '../../emulators/x3/personality';
 import type { CredentialFixture, ExecutionSummary } from '../lib/n8nInstance';
 import { REPO_ROOT, waitFor } from '../lib/tools';
 
@@ -99,10 +103,13 @@ export function launcherPersonality(
 	return { personality: 'documented', ...personalityFromEnv(env) };
 }
 
-/** "documented", "documented, GAS left list TYP,NUM,…" or "lenient": for figures lines. */
+/** "documented", "documented, GAS left list TYP,NUM,…" (another than the standard one) or "lenient": for figures lines. */
 export function personalityLabel(options: PersonalityOptions): string {
 	const name = options.personality ?? 'lenient';
-	return options.gasLeftList ? `${name}, GAS left list ${options.gasLeftList.join(',')}` : name;
+	const leftList = options.gasLeftList?.join(',');
+	return leftList && leftList !== GAS_LEFT_LIST_STANDARD.join(',')
+		? `${name}, GAS left list ${leftList}`
+		: name;
 }
 
 /** What a client needs of the X3 emulator: its SOAP user and pool, and the connected app GraphQL signs in with. */
