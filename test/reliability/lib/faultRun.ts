@@ -1,7 +1,8 @@
 /**
  * The fault matrix of the hardening issue, as one driver shared by the regular-mode and the queue-mode test:
- * the sync template (as a user switches it to Brex OAuth2 and to GraphQL reads with the X3 connected app) in a
- * real n8n against the Brex and X3 emulators, with
+ * the sync template (as a user switches it to Brex OAuth2; it reads X3 through GraphQL with the connected app as
+ * shipped) in a real n8n against the Brex and the X3 emulator (`documented` unless X3_EMULATOR_PERSONALITY says
+ * otherwise), with
  *
  * - Brex answering 429 on 10 % and 5xx on 5 % of API calls, and OAuth access tokens that expire every
  *   BREX_TOKEN_SECONDS (n8n must refresh them mid-run);
