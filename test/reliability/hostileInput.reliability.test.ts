@@ -174,7 +174,11 @@ function descriptionCheck(
 	rendered: string,
 ): Check {
 	const prefix = `${spendTraceId('expense', expenseId)} `;
-	const expected = x3Cut(`${prefix}${rendered}`, x3TextLengths(running().x3).lineDescription);
+	// X3 Char values carry no trailing blanks, so a cut ending in a space loses it (as for supplier names).
+	const expected = x3Cut(
+		`${prefix}${rendered}`,
+		x3TextLengths(running().x3).lineDescription,
+	).trimEnd();
 	const text = stored !== null && stored.startsWith(prefix) ? stored.slice(prefix.length) : null;
 	const verdict: Verdict =
 		text === input ? 'verbatim' : stored === expected ? 'documented' : 'corrupted';
