@@ -69,7 +69,7 @@ if (files.length === 0) console.log("  (no fault-matrix figures: the runs did no
 for (const file of files) {
 	const f = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
 	console.log(
-		`  ${f.mode.padEnd(8)} expected ${f.expected}, posted ${f.posted}, duplicates ${f.duplicates}, lost ${f.lost}, ` +
+		`  ${f.mode.padEnd(8)} [${f.personality}/${f.readApi}] expected ${f.expected}, posted ${f.posted}, duplicates ${f.duplicates}, lost ${f.lost}, ` +
 			`replayed ${f.replayed} (${f.replayRounds} rounds), secrets found ${f.secretsFound} ` +
 			`(${f.scanned.executions} executions, ${f.scanned.logs} logs), ${f.seconds}s`,
 	);

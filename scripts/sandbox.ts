@@ -14,6 +14,8 @@
  *   BREX_X3_SANDBOX_BROKER_PORT (5693) n8n task broker (5694 for the import commands)
  *   BREX_X3_SANDBOX_EXPENSES (500), BREX_X3_SANDBOX_VENDORS (40), BREX_X3_SANDBOX_SEED (42)
  *   BREX_X3_SANDBOX_DIR (.n8n-sandbox)  n8n user folder, emptied at every start
+ *   X3_EMULATOR_PERSONALITY (documented), X3_EMULATOR_GAS_LEFT_LIST  which X3 the emulator plays
+ *                                       (test/emulators/x3/README.md); the templates are set up for `documented`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,7 +54,9 @@ import {
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
 	emulatorEndpoints,
+	launcherPersonality,
 	ledgerFigures,
+	personalityLabel,
 	readTemplate,
 	runManually,
 	templateNode,
@@ -290,10 +294,12 @@ async function main(started: Started): Promise<void> {
 		// Svix's schedule: a delivery n8n does not acknowledge comes back after 5 s, 5 min, 30 min, ...
 		faults: { deliveryRetryScheduleMs: SVIX_RETRY_SCHEDULE_MS },
 	});
+	const personality = launcherPersonality();
 	started.x3 = await startX3Emulator({
 		port: ports.x3,
 		seed,
 		seedOptions: { seed, vendorCount, knownVendorShare },
+		...personality,
 	});
 	const { brex, x3 } = started;
 	const unknownVendors =
@@ -302,7 +308,7 @@ async function main(started: Started): Promise<void> {
 		`Brex emulator on ${brex.url}: ${brex.state.expenses.size} expenses, ${vendorCount} vendors ` +
 			`(${unknownVendors} unknown to X3)`,
 	);
-	say(`X3 emulator on ${x3.url}`);
+	say(`X3 emulator on ${x3.url} (personality: ${personalityLabel(personality)})`);
 
 	const n8n = new SandboxN8n(folder, ports.n8n, ports.broker, cliBroker);
 	started.n8n = n8n;

@@ -79,10 +79,13 @@ const objectXml = '<PARAM><GRP ID="GAS0_1">' +
   fld('TYP', 'BRX') + fld('FCY', e.site) + fld('ACCDAT', e.date) + fld('CUR', e.currency) +
   fld('DESVCR', description) + fld('BPRVCR', trace) + '</GRP>' +
   '<TAB ID="GAS1_1" SIZE="2">' +
-  '<LIN NUM="1">' + fld('ACC', e.account) + fld(expenseSide, e.amount) + fld('CCE1', e.cct) + fld('CCE2', e.dep) +
+  '<LIN NUM="1">' + fld('ACC', e.account) + fld(expenseSide, e.amount) +
   fld('BPR', supplier) + fld('DES', description) + '</LIN>' +
   '<LIN NUM="2">' + fld('ACC', '467100') + fld(cardSide, e.amount) + fld('DES', 'Brex card ' + e.id.slice(-12)) + '</LIN>' +
-  '</TAB></PARAM>';
+  '</TAB>' +
+  // The expense line's dimensions in the analytics table, as the GAS publication's getDescription shows it.
+  '<TAB ID="GAS2_1" SIZE="1"><LIN NUM="1">' + fld('LIN', '1') + fld('CCE1', e.cct) + fld('CCE2', e.dep) + '</LIN></TAB>' +
+  '</PARAM>';
 const envelope = '<?xml version="1.0" encoding="UTF-8"?>' +
   '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:wss="http://www.adonix.com/WSS">' +
   '<soapenv:Header/><soapenv:Body><wss:save soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">' +

@@ -11,6 +11,7 @@ import {
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
 	emulatorEndpoints,
+	launcherPersonality,
 } from '../../test/e2e/sync/stack';
 import { BASELINE_CREDENTIALS } from './baselineWorkflow';
 import { RssSampler, groupRss, groupRssByProcess } from './rss';
@@ -61,6 +62,8 @@ export async function startStack(): Promise<Stack> {
 		seedOptions: { seed: SEED, vendorCount: VENDORS },
 		poolSize: LATENCY.pool,
 		latency: { saveMs: LATENCY.x3SaveMs, otherMs: LATENCY.x3OtherMs },
+		// The X3 the template is set up for (X3_EMULATOR_PERSONALITY chooses another).
+		...launcherPersonality(),
 	});
 	log(
 		`emulators: Brex ${brex.url} (${LATENCY.brexMs} ms/call), X3 ${x3.url} (save ${LATENCY.x3SaveMs} ms, other ${LATENCY.x3OtherMs} ms, pool ${LATENCY.pool})`,

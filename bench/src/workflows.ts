@@ -74,9 +74,10 @@ function chain(names: string[]): Record<string, unknown> {
 
 /** Manual backfill with our nodes and the template's parameters. */
 /**
- * The X3 read API of the backfill's Sage X3 nodes (BENCH_X3_READ_API): graphql by default, the setting the README
- * advises for backfills and month-end volume (one request per 50 trace ids); soap is the template as shipped
- * (works on every X3, one query per trace id); rest; or template (the template's own choice). Writes are SOAP.
+ * The X3 read API of the backfill's Sage X3 nodes (BENCH_X3_READ_API): graphql by default, as the template ships
+ * (the read API that proves idempotency of daily sets on the documented X3); soap (one query per trace id, refused
+ * for daily sets where the GAS left list has no line field); rest; or template (the template's own choice, with
+ * its own connected-app credential). Writes are SOAP.
  */
 export const BENCH_READ_API = process.env.BENCH_X3_READ_API ?? 'graphql';
 

@@ -22,6 +22,7 @@ import {
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
 	emulatorEndpoints,
+	launcherPersonality,
 	readTemplate,
 	templateCredential,
 } from '../e2e/sync/stack';
@@ -99,6 +100,8 @@ beforeAll(async () => {
 	x3 = await startX3Emulator({
 		seed: SEED,
 		seedOptions: { seed: SEED, vendorCount: VENDORS, knownVendorShare: KNOWN_VENDOR_SHARE },
+		// The X3 the templates are set up for (X3_EMULATOR_PERSONALITY chooses another).
+		...launcherPersonality(),
 	});
 	n8n = await N8nInstance.create({ name: 'browser' });
 	await n8n.importCredentials(emulatorCredentials(emulatorEndpoints(brex, x3)));

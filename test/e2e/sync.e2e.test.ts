@@ -38,7 +38,9 @@ import {
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
 	emulatorEndpoints,
+	launcherPersonality,
 	ledgerFigures,
+	personalityLabel,
 	readTemplate,
 	runManually,
 	templateNode,
@@ -76,6 +78,10 @@ const SEEDED_PERIOD = { dateFrom: '2026-06-01', dateTo: '2026-12-31' };
 
 const sync = readTemplate(SYNC_TEMPLATE_FILE);
 const reconciliation = readTemplate(RECONCILIATION_TEMPLATE_FILE);
+/** The X3 the template runs against: `documented` unless X3_EMULATOR_PERSONALITY says otherwise. */
+const PERSONALITY = launcherPersonality();
+/** What the figures line names: personality and the template's read API. */
+const RUN_LABEL = `${personalityLabel(PERSONALITY)}/${String(templateNode(sync, SYNC_NODES.postSpend).parameters.readApi)}`;
 
 let brex: BrexEmulator;
 let x3: X3Emulator;
@@ -102,7 +108,9 @@ beforeAll(async () => {
 		seed: SEED,
 		seedOptions: { seed: SEED, vendorCount: VENDORS, knownVendorShare: KNOWN_VENDOR_SHARE },
 		poolSize: 4,
+		...PERSONALITY,
 	});
+	log(`X3 emulator personality: ${personalityLabel(PERSONALITY)}`);
 	n8n = await N8nInstance.create({ name: 'sync', env: SYNC_N8N_ENV });
 	await n8n.importCredentials(emulatorCredentials(emulatorEndpoints(brex, x3)));
 	// The template files as they are in the repo, through n8n's own importer.
@@ -394,6 +402,13 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 				`a posted/already_posted row: ${postedWithAudit}; ` +
 				`sync executions: ${executions.length} (${statusCounts(executions)}); took ${((Date.now() - started) / 1000).toFixed(0)} s`,
 		);
+		// One figures line per run, named by personality and read API (scripts/test.sh's summary greps it).
+		console.log(
+			`[${RUN_LABEL}] expected ${expected.postings.size}, posted ${postedTraces.size - unexpected.length}, ` +
+				`duplicates ${figures.duplicateItemTraces.length + figures.duplicateEntryTraces.length}, ` +
+				`lost ${missing.length}, unexpected ${unexpected.length}, entries ${figures.entries}, ` +
+				`replayed ${replayed}, X3 calls ${JSON.stringify(x3CallCounts(x3))}`,
+		);
 		log(`expected net by account: ${JSON.stringify(asDecimals(expected.netByAccount))}`);
 		log(`ledger   net by account: ${JSON.stringify(asDecimals(nets.netByAccount))}`);
 
@@ -519,6 +534,18 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 		}
 	});
 });
+
+/** X3 calls by API (SOAP, GraphQL, REST) since the emulator started. */
+function x3CallCounts(emulator: X3Emulator): Record<string, number> {
+	const sum = (calls: Record<string, number>) =>
+		Object.values(calls).reduce((total, count) => total + count, 0);
+	return Object.fromEntries(
+		Object.entries(emulator.stats.calls).map(([api, calls]) => [
+			api,
+			sum(calls as Record<string, number>),
+		]),
+	);
+}
 
 /** Brex ids with a posted or already_posted audit row. */
 function postedIds(audit: TableRow[]): Set<string> {

@@ -3,15 +3,24 @@
  * that do not follow the client: analytics in GAS2_1, supplier fields over BPS0_1 / BPRC_1 with a BPAC_1 address
  * table, 30-character descriptions, query criteria only on the left list), configured only through X3 Setup
  * (DOCUMENTED_X3_SETUP): Check X3 Setup finds every field, Post Spend posts once and recognises its entries, Find
- * or Create writes a supplier X3 accepts, and daily sets through SOAP are refused with the reason.
+ * or Create writes a supplier X3 accepts, and daily sets through SOAP are refused with the reason. Then the sync
+ * template's own Sage X3 settings (workflows/brex-to-sage-x3-sync.json) on the standard GAS left list.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { spendTraceId } from '../../nodes/common/traceId';
 import { clearSetupReportCache } from '../../nodes/SageX3/helpers/setupVerdict';
 import { resetSharedLimiters } from '../../nodes/SageX3/transport/throttle';
 import { CHART } from '../emulators/seed';
-import { GAS_ANALYTICS, GAS_LEFT_LIST_WITH_TRACE, startX3Emulator } from '../emulators/x3/testkit';
+import {
+	GAS_ANALYTICS,
+	GAS_LEFT_LIST_STANDARD,
+	GAS_LEFT_LIST_WITH_TRACE,
+	startX3Emulator,
+} from '../emulators/x3/testkit';
 import type { X3Emulator } from '../emulators/x3/testkit';
 import { DOCUMENTED_X3_SETUP } from '../support/documentedX3Setup';
 import type { NodeOutputs } from '../support/n8nCoreHarness';
@@ -287,6 +296,105 @@ describe('X3 Setup describing the documented publications', () => {
 			expect.stringContaining('ignores DES as a query criterion'),
 			expect.stringContaining('ignores DES as a query criterion'),
 		]);
+		expect(writes()).toBe(0);
+		expect(emulator.state.journalEntries).toHaveLength(1);
+	});
+});
+
+const TEMPLATE = JSON.parse(
+	fs.readFileSync(path.join(__dirname, '../../workflows/brex-to-sage-x3-sync.json'), 'utf8'),
+) as { nodes: Array<{ name: string; parameters: INodeParameters }> };
+
+function templateParameters(name: string): INodeParameters {
+	const node = TEMPLATE.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`The sync template has no node ${name}`);
+	return JSON.parse(JSON.stringify(node.parameters)) as INodeParameters;
+}
+
+function expense(n: number): IDataObject {
+	const id = `expense_template_${n}`;
+	return {
+		id,
+		recordKind: 'expense',
+		traceId: spendTraceId('expense', id),
+		amount: `${20 + n}.50`,
+		currency: n % 2 ? 'EUR' : 'USD',
+		isRefund: false,
+		accountingDate: '2026-11-02',
+		vendorName: 'Acme Corp',
+		category: 'LODGING',
+		department: { name: 'Engineering' },
+		location: { name: 'Paris' },
+		memo: 'Two nights near the customer site for the quarterly review',
+	};
+}
+
+describe('the sync template as shipped, on the documented X3 (standard GAS left list)', () => {
+	beforeAll(() => emulator.setGasLeftList(GAS_LEFT_LIST_STANDARD));
+	afterAll(() => emulator.setGasLeftList(GAS_LEFT_LIST_WITH_TRACE));
+
+	it('X3 Setup equals the settings a customer derives from the documented getDescription, with the default line trace', () => {
+		const { lineTraceField: _noLineTrace, fieldNames, ...documented } = DOCUMENTED_X3_SETUP;
+		for (const name of ['Find or create supplier', 'Post spend']) {
+			const { fieldNames: templateFieldNames, ...setup } = templateParameters(name)
+				.x3Setup as Record<string, string>;
+			expect(templateParameters(name).readApi).toBe('graphql');
+			expect(setup).toEqual(documented);
+			expect(JSON.parse(templateFieldNames)).toEqual(JSON.parse(fieldNames as string));
+		}
+	});
+
+	it('Check X3 Setup passes GraphQL idempotency and finds every field; the SOAP line check fails', async () => {
+		// A live ledger holds entries: the probes need one to look for (on an empty one they are unproven).
+		expect(statuses(await runNode(templateParameters('Post spend'), [expense(9)]))).toEqual([
+			'posted',
+		]);
+		emulator.resetStats();
+		const { x3Setup, readApi } = templateParameters('Post spend');
+		const outputs = await runNode({ readApi, x3Setup, resource: 'x3Setup', operation: 'check' }, [
+			{},
+		]);
+		const rows = outputs.success.map((item) => item.json);
+		expect(rows.find((row) => row.guarantee === 'graphql')).toMatchObject({ status: 'pass' });
+		expect(rows.find((row) => row.guarantee === 'soapLine')).toMatchObject({ status: 'fail' });
+		const fields = rows.filter((row) => typeof row.field === 'string');
+		expect(fields.length).toBeGreaterThan(0);
+		expect(fields.filter((row) => row.status !== 'found')).toEqual([]);
+		expect(writes()).toBe(0);
+	});
+
+	it('Post Spend posts daily sets once through GraphQL and recognises them on a re-run', async () => {
+		const items = [1, 2, 3, 4].map(expense);
+		const first = await runNode(templateParameters('Post spend'), items);
+		expect(first.error.map((item) => item.json.error)).toEqual([]);
+		expect(statuses(first)).toEqual(['posted', 'posted', 'posted', 'posted']);
+		const entries = emulator.state.journalEntries.length;
+		expect(entries).toBe(2);
+		emulator.resetStats();
+		const again = await runNode(templateParameters('Post spend'), items);
+		expect(statuses(again)).toEqual([
+			'already_posted',
+			'already_posted',
+			'already_posted',
+			'already_posted',
+		]);
+		expect(writes()).toBe(0);
+		expect(emulator.state.journalEntries).toHaveLength(entries);
+	});
+
+	it('the same settings on Read API SOAP refuse every item with the reason and write nothing', async () => {
+		expect(statuses(await runNode(templateParameters('Post spend'), [expense(9)]))).toEqual([
+			'posted',
+		]);
+		emulator.resetStats();
+		const items = [5, 6, 7].map(expense);
+		const outputs = await runNode({ ...templateParameters('Post spend'), readApi: 'soap' }, items);
+		expect(outputs.success).toEqual([]);
+		expect(outputs.error.map((item) => String(item.json.error))).toEqual(
+			items.map(() =>
+				expect.stringMatching(/^Nothing was written.*ignores DES as a query criterion/),
+			),
+		);
 		expect(writes()).toBe(0);
 		expect(emulator.state.journalEntries).toHaveLength(1);
 	});

@@ -43,11 +43,10 @@ import {
 import {
 	HOSTILE_DEPARTMENTS,
 	HOSTILE_STRINGS,
-	LINE_DESCRIPTION_LENGTH,
 	MALFORMED_CASES,
-	SUPPLIER_NAME_LENGTH,
 	lineDescriptionOf,
 	spendFactory,
+	x3TextLengths,
 	x3Cut,
 	type SpendFactory,
 } from './lib/hostile';
@@ -175,7 +174,11 @@ function descriptionCheck(
 	rendered: string,
 ): Check {
 	const prefix = `${spendTraceId('expense', expenseId)} `;
-	const expected = x3Cut(`${prefix}${rendered}`, LINE_DESCRIPTION_LENGTH);
+	// X3 Char values carry no trailing blanks, so a cut ending in a space loses it (as for supplier names).
+	const expected = x3Cut(
+		`${prefix}${rendered}`,
+		x3TextLengths(running().x3).lineDescription,
+	).trimEnd();
 	const text = stored !== null && stored.startsWith(prefix) ? stored.slice(prefix.length) : null;
 	const verdict: Verdict =
 		text === input ? 'verbatim' : stored === expected ? 'documented' : 'corrupted';
@@ -234,7 +237,7 @@ describe('hostile strings through the sync template into X3', () => {
 					hostile.text,
 					supplier?.name ?? null,
 					// X3 Char values carry no trailing blanks, so a cut ending in a space loses it.
-					x3Cut(name, SUPPLIER_NAME_LENGTH).trimEnd(),
+					x3Cut(name, x3TextLengths(s.x3).supplierName).trimEnd(),
 				),
 				descriptionCheck(
 					`vendor name (${hostile.label}) → line description`,
@@ -330,7 +333,7 @@ describe('hostile strings through the sync template into X3', () => {
 		const probes = [
 			// As stored: a supplier name is at most 35 characters, and contains finds no longer text.
 			...HOSTILE_STRINGS.map((hostile) => ({
-				name: x3Cut(hostile.text.trim(), SUPPLIER_NAME_LENGTH).trimEnd(),
+				name: x3Cut(hostile.text.trim(), x3TextLengths(s.x3).supplierName).trimEnd(),
 				code: '',
 			})),
 			...["' or '1'='1", '*', '%', '.*', '") {', ']]>', '</FLD>', "India' or"].map((name) => ({

@@ -10,6 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { LedgerView } from '../../emulators/x3/ledger';
+import type { X3Emulator } from '../../emulators/x3/server';
+import {
+	GAS_LEFT_LIST_STANDARD,
+	personalityFromEnv,
+	type PersonalityOptions,
+} from '../../emulators/x3/personality';
 import type { CredentialFixture, ExecutionSummary } from '../lib/n8nInstance';
 import { REPO_ROOT, waitFor } from '../lib/tools';
 
@@ -85,23 +91,47 @@ export function templateCredential(template: Template, type: string): { id: stri
 	return refs[0];
 }
 
+/**
+ * The X3 emulator's personality for everything that runs the templates in a real n8n (e2e, reliability, browser,
+ * bench, `npm start`): `documented` (fixed publications from Sage's documentation, the standard GAS left list)
+ * unless X3_EMULATOR_PERSONALITY / X3_EMULATOR_GAS_LEFT_LIST say otherwise. The templates are set up for it;
+ * `lenient` stays for unit and integration tests that need an X3 agreeing with any layout.
+ */
+export function launcherPersonality(
+	env: Record<string, string | undefined> = process.env,
+): PersonalityOptions {
+	return { personality: 'documented', ...personalityFromEnv(env) };
+}
+
+/** "documented", "documented, GAS left list TYP,NUM,…" (another than the standard one) or "lenient": for figures lines. */
+export function personalityLabel(options: PersonalityOptions): string {
+	const name = options.personality ?? 'lenient';
+	const leftList = options.gasLeftList?.join(',');
+	return leftList && leftList !== GAS_LEFT_LIST_STANDARD.join(',')
+		? `${name}, GAS left list ${leftList}`
+		: name;
+}
+
+/** What a client needs of the X3 emulator: its SOAP user and pool, and the connected app GraphQL signs in with. */
+type X3Access = Pick<
+	X3Emulator['config'],
+	'user' | 'password' | 'poolAlias' | 'endpoint' | 'clientId' | 'clientSecret' | 'audience'
+>;
+
 export interface EmulatorEndpoints {
 	brex: { url: string; token: string };
-	x3: { url: string; user: string; password: string; poolAlias: string; endpoint: string };
+	x3: X3Access & { url: string };
 }
 
 /** The endpoints of running emulators (anything with their url, token and X3 config). */
 export function emulatorEndpoints(
 	brex: { url: string; token: string },
-	x3: {
-		url: string;
-		config: { user: string; password: string; poolAlias: string; endpoint: string };
-	},
+	x3: { url: string; config: X3Access },
 ): EmulatorEndpoints {
-	const { user, password, poolAlias, endpoint } = x3.config;
+	const { user, password, poolAlias, endpoint, clientId, clientSecret, audience } = x3.config;
 	return {
 		brex: { url: brex.url, token: brex.token },
-		x3: { url: x3.url, user, password, poolAlias, endpoint },
+		x3: { url: x3.url, user, password, poolAlias, endpoint, clientId, clientSecret, audience },
 	};
 }
 
@@ -110,11 +140,13 @@ export function emulatorCredentials(endpoints: EmulatorEndpoints): CredentialFix
 	const sync = readTemplate(SYNC_TEMPLATE_FILE);
 	const brexRef = templateCredential(sync, 'brexApi');
 	const x3Ref = templateCredential(sync, 'sageX3Api');
+	const connectedAppRef = templateCredential(sync, 'sageX3ConnectedAppApi');
 	for (const file of [RECONCILIATION_TEMPLATE_FILE]) {
 		const other = readTemplate(file);
 		for (const [type, ref] of [
 			['brexApi', brexRef],
 			['sageX3Api', x3Ref],
+			['sageX3ConnectedAppApi', connectedAppRef],
 		] as const) {
 			const used = templateCredential(other, type);
 			if (used.id !== ref.id) {
@@ -140,6 +172,22 @@ export function emulatorCredentials(endpoints: EmulatorEndpoints): CredentialFix
 				language: 'ENG',
 				user: endpoints.x3.user,
 				password: endpoints.x3.password,
+				maxConcurrentCalls: 4,
+				requestTimeoutSeconds: 60,
+			},
+		},
+		{
+			// The templates read through GraphQL: the connected app X3 V12+ signs its tokens for.
+			...connectedAppRef,
+			type: 'sageX3ConnectedAppApi',
+			data: {
+				url: endpoints.x3.url,
+				endpoint: endpoints.x3.endpoint,
+				clientId: endpoints.x3.clientId,
+				clientSecret: endpoints.x3.clientSecret,
+				user: endpoints.x3.user,
+				audience: endpoints.x3.audience,
+				jwtLifetimeSeconds: 300,
 				maxConcurrentCalls: 4,
 				requestTimeoutSeconds: 60,
 			},

@@ -5,7 +5,8 @@
  *        [--personality lenient|documented] [--gas-left-list TYP,NUM,…] [--over-length reject|truncate|…]
  *        [--gas-analytics separateBlock|lineFields] [--soap-json-results true|false]
  *        [--graphql-supplier-name companyName|companyName1|both] [--rest-link-origin https://host:port]
- * X3_EMULATOR_PERSONALITY and X3_EMULATOR_GAS_LEFT_LIST set the same as the flags (a flag wins).
+ * X3_EMULATOR_PERSONALITY and X3_EMULATOR_GAS_LEFT_LIST set the same as the flags (a flag wins). Alone it plays
+ * `documented` unless told otherwise, like every launcher that runs the templates (their X3 Setup is for it).
  * Prints one JSON line with the URLs and the emulator's own test credentials, then serves until SIGINT/SIGTERM.
  */
 
@@ -36,7 +37,11 @@ function oneOf<T extends string>(
 }
 
 function parseArgs(argv: string[], env: Record<string, string | undefined>): X3EmulatorOptions {
-	const options: X3EmulatorOptions = { port: 0, ...personalityFromEnv(env) };
+	const options: X3EmulatorOptions = {
+		port: 0,
+		personality: 'documented',
+		...personalityFromEnv(env),
+	};
 	const latency: { saveMs?: number; otherMs?: number } = {};
 	const int = (name: string, value: string | undefined): number => {
 		if (value === undefined || !/^\d+$/.test(value))

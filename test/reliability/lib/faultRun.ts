@@ -1,7 +1,8 @@
 /**
  * The fault matrix of the hardening issue, as one driver shared by the regular-mode and the queue-mode test:
- * the sync template (as a user switches it to Brex OAuth2 and to GraphQL reads with the X3 connected app) in a
- * real n8n against the Brex and X3 emulators, with
+ * the sync template (as a user switches it to Brex OAuth2; it reads X3 through GraphQL with the connected app as
+ * shipped) in a real n8n against the Brex and the X3 emulator (`documented` unless X3_EMULATOR_PERSONALITY says
+ * otherwise), with
  *
  * - Brex answering 429 on 10 % and 5xx on 5 % of API calls, and OAuth access tokens that expire every
  *   BREX_TOKEN_SECONDS (n8n must refresh them mid-run);
@@ -50,7 +51,9 @@ import {
 	SYNC_NODES,
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
+	launcherPersonality,
 	ledgerFigures,
+	personalityLabel,
 	readTemplate,
 	runManually,
 	templateCredential,
@@ -137,6 +140,9 @@ export interface FaultRunStack {
 // Figures
 
 export interface FaultRunFigures {
+	/** The X3 emulator's personality (launcherPersonality) and the read API of the template's Post spend node. */
+	personality: string;
+	readApi: string;
 	mode: string;
 	expenses: number;
 	expected: number;
@@ -227,6 +233,8 @@ export interface Emulators {
 	/** Secrets the emulators accept (random per run, so a finding is never a coincidence). */
 	secrets: { brexClientSecret: string; x3Password: string; x3AppSecret: string };
 	x3User: string;
+	/** Which X3 the run talks to, for the figures: "documented", "lenient", … */
+	personality: string;
 	close(): Promise<void>;
 }
 
@@ -246,7 +254,9 @@ export async function startEmulators(): Promise<Emulators> {
 		tokenLifetimeSeconds: BREX_TOKEN_SECONDS,
 		faults: { deliveryRetryScheduleMs: RETRY_SCHEDULE_MS },
 	});
+	const personality = launcherPersonality();
 	const x3 = await startX3Emulator({
+		...personality,
 		seed: SEED,
 		seedOptions: { seed: SEED, vendorCount: VENDORS, knownVendorShare: KNOWN_VENDOR_SHARE },
 		poolSize: 4,
@@ -259,6 +269,7 @@ export async function startEmulators(): Promise<Emulators> {
 		x3,
 		secrets,
 		x3User,
+		personality: personalityLabel(personality),
 		async close() {
 			await brex.close();
 			await x3.close();
@@ -316,6 +327,9 @@ async function reliabilityCredentials(emulators: Emulators): Promise<CredentialF
 			password: secrets.x3Password,
 			poolAlias: x3.config.poolAlias,
 			endpoint: x3.config.endpoint,
+			clientId: x3.config.clientId,
+			clientSecret: secrets.x3AppSecret,
+			audience: x3.config.audience,
 		},
 	}).find((credential) => credential.type === 'sageX3Api');
 	if (!soap) throw new Error('emulatorCredentials() has no sageX3Api credential');
@@ -697,6 +711,8 @@ export async function runFaultMatrix(
 
 	const result: FaultRunFigures = {
 		mode,
+		personality: emulators.personality,
+		readApi: String(templateNode(sync, SYNC_NODES.postSpend).parameters.readApi),
 		expenses: EXPENSES,
 		expected: expected.postings.size,
 		posted: [...postedTraces].filter((trace) => expectedTraces.has(trace)).length,
@@ -746,7 +762,8 @@ export async function runFaultMatrix(
 			`${result.x3.graphqlCalls} GraphQL calls`,
 	);
 	say(
-		`expected ${result.expected}, posted ${result.posted}, duplicates ${result.duplicates}, lost ${result.lost}, ` +
+		`[${result.personality}/${result.readApi}] ` +
+			`expected ${result.expected}, posted ${result.posted}, duplicates ${result.duplicates}, lost ${result.lost}, ` +
 			`replayed ${result.replayed} (${rounds} rounds, ${result.queueLeft} left), unexpected ${result.unexpected}, ` +
 			`nets match ${netsMatch}, secrets found ${result.secretsFound}; ${result.seconds} s`,
 	);

@@ -25,6 +25,7 @@ import {
 	SYNC_TEMPLATE_FILE,
 	emulatorCredentials,
 	emulatorEndpoints,
+	launcherPersonality,
 	readTemplate,
 	runManually,
 	templateNode,
@@ -86,6 +87,8 @@ export async function startHardeningStack(options: HardeningStackOptions): Promi
 			seedOptions: { seed: options.seed, vendorCount: 8, knownVendorShare: 1 },
 			users: { [X3_USER]: x3Password },
 			poolSize: 4,
+			// The X3 the template is set up for (X3_EMULATOR_PERSONALITY chooses another).
+			...launcherPersonality(),
 			...options.x3,
 		});
 		n8n = await N8nInstance.create({

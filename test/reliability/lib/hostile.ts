@@ -9,17 +9,50 @@
  * - line descriptions are rendered on one line, every run of whitespace becoming one space
  *   (nodes/ledger/mapping.ts, mapSpendItem), from the template "{{vendorName}} {{memo}}", and start with the
  *   item's trace id (the layout's line trace field is the description DES: gateway.types.ts), which leaves
- *   29 of its 50 characters for the text;
- * - X3 cuts a Char value longer than its field to the field's length, in characters (emulator README, as X3
- *   stores them): supplier name BPSNAM 35, line description DES 50;
+ *   the rest of DES for the text;
+ * - a Char value longer than its field is cut to the field's length, in characters (by X3 as the emulator's
+ *   README says, or by the node to getDescription's length where X3 would refuse it): the lengths come from the
+ *   emulator's own publications (x3TextLengths), e.g. supplier name BPSNAM 35, line description DES 30
+ *   (documented) or 50 (lenient);
  * - department names map to X3 codes through the template's lookup, exact or folded (case, accents and
  *   punctuation ignored: mapping.ts resolveDimensionValue); a name the lookup lacks fails the item with a
  *   reason that quotes it.
  */
 import type { BrexEmulator, EmulatedExpense, Money } from '../../emulators/brex/server';
+import { documentedPublications } from '../../emulators/x3/documented';
+import { buildPublications } from '../../emulators/x3/publications';
+import type { X3Emulator } from '../../emulators/x3/server';
 
-export const SUPPLIER_NAME_LENGTH = 35;
-export const LINE_DESCRIPTION_LENGTH = 50;
+/** Lengths of the two Char fields the checks cut to, read from the emulator's own publication definitions. */
+export function x3TextLengths(x3: Pick<X3Emulator, 'layout' | 'behaviour'>): {
+	supplierName: number;
+	lineDescription: number;
+} {
+	const { layout, behaviour } = x3;
+	const publications = behaviour.fixedPublications
+		? documentedPublications(layout, behaviour)
+		: buildPublications(layout);
+	const length = (publication: string, block: string, field: string): number => {
+		const found = publications
+			.find((candidate) => candidate.name === publication)
+			?.blocks.find((candidate) => candidate.id === block)
+			?.fields.find((candidate) => candidate.name === field);
+		if (!found) throw new Error(`The X3 emulator has no field ${publication} ${block}.${field}`);
+		return found.length;
+	};
+	return {
+		supplierName: length(
+			layout.supplier.publication,
+			layout.supplier.block,
+			layout.supplier.fields.name,
+		),
+		lineDescription: length(
+			layout.journalEntry.publication,
+			layout.journalEntry.linesBlock,
+			layout.journalEntry.fields.lineDescription,
+		),
+	};
+}
 
 export interface HostileString {
 	label: string;
@@ -347,7 +380,7 @@ export const MALFORMED_CASES: MalformedCase[] = [
 		apply: (e) => set(e, { memo: `Huge memo ${'0123456789'.repeat(10_000)}` }),
 		expect: {
 			kind: 'posts',
-			why: 'memo kept up to 2,000 characters (spendItem.ts MEMO_MAX_LENGTH); X3 cuts the line description to 50',
+			why: 'memo kept up to 2,000 characters (spendItem.ts MEMO_MAX_LENGTH); the line description is cut to its X3 length',
 		},
 	},
 ];
