@@ -31,7 +31,24 @@ export function templateSyncSettings(): SyncSettings {
 	).assignments;
 	const sync = assignments.find((assignment) => assignment.name === 'sync');
 	if (!sync) throw new Error('Sync settings has no "sync" field');
-	return JSON.parse(sync.value) as SyncSettings;
+	const settings = JSON.parse(sync.value) as Pick<SyncSettings, 'ledgerSource' | 'writeBackToBrex'>;
+	// Readiness is Post spend's (Brex Coding → statuses); the template keeps its defaults, which are Brex's own
+	// export rule (test/fixtures/reference/brex-api.md §9), written here rather than read from the package so the check stays independent.
+	const postSpend = templateNode(readTemplate(SYNC_TEMPLATE_FILE), SYNC_NODES.postSpend);
+	const coding = (postSpend.parameters.brexCoding ?? {}) as Record<string, unknown>;
+	const list = (name: string, fallback: string[]): string[] =>
+		typeof coding[name] === 'string'
+			? String(coding[name])
+					.split(',')
+					.map((status) => status.trim())
+					.filter(Boolean)
+			: fallback;
+	return {
+		...settings,
+		expenseStatuses: list('expenseStatuses', ['APPROVED', 'SETTLED']),
+		expensePaymentStatuses: list('expensePaymentStatuses', ['CLEARED']),
+		accountingRecordStatuses: list('accountingRecordStatuses', ['READY_FOR_EXPORT']),
+	};
 }
 
 interface RuleShape {
