@@ -478,9 +478,9 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 			settings: copy.settings,
 		});
 		// The accounting records announced earlier were skipped (not the ledger source); queue some of them.
-		// Single-line purchases only: a SpendItem carries one GL coding per record, and the normaliser joins
-		// the codings of a split record ("606400, 628000") and reads a refund's from its card liability line
-		// (both reported to the lead), so the template's rule for coded records cannot post those yet.
+		// Card purchases with one expense line: each is the same purchase as an expense (source_id), so it is
+		// booked once whichever kind came first (see the ledger document below); split records are covered by
+		// test/e2e/codedSpend.e2e.test.ts.
 		const queued = accountingIds
 			.filter((id) => {
 				const raw = brex.renderAccountingRecord(id) as {
@@ -519,7 +519,9 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 				reviewStatus: record.review_status,
 				reference:
 					record.export_outcomes[record.export_outcomes.length - 1]?.success?.reference_id ?? null,
-				ledgerDocument: documents.get(spendTraceId('accountingRecord', id)) ?? null,
+				// One entry per purchase: a record derived from an expense carries the expense's trace id.
+				ledgerDocument:
+					documents.get(purchaseTrace(record.source_type, record.source_id, id)) ?? null,
 			};
 		});
 		log(`write-back: ${JSON.stringify(outcomes)}; report items: ${reports.length}`);
@@ -534,6 +536,17 @@ describe('the sync under duplicates, faults, a crash and replay', () => {
 		}
 	});
 });
+
+/** The trace id the purchase of an accounting record is booked under, written from the rule in README. */
+function purchaseTrace(
+	sourceType: string | null,
+	sourceId: string | null,
+	recordId: string,
+): string {
+	return sourceId && (sourceType === 'CARD' || sourceType === 'REIMBURSEMENT')
+		? spendTraceId('expense', sourceId)
+		: spendTraceId('accountingRecord', recordId);
+}
 
 /** X3 calls by API (SOAP, GraphQL, REST) since the emulator started. */
 function x3CallCounts(emulator: X3Emulator): Record<string, number> {
